@@ -1,0 +1,36 @@
+"""Silk Roads ICH Network knowledge base: the application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app. `config` overrides settings (tests pass paths and URLs here)."""
+    from kb import api, cli, errors, i18n, views
+    from kb.config import load_config
+    from kb.extensions import csrf, db, migrate
+
+    settings = load_config(config)
+    app = Flask(
+        "kb",
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=settings["TEMPLATES_DIR"],
+        static_folder=settings["STATIC_DIR"],
+        static_url_path="/static",
+    )
+    app.config.update(settings)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    i18n.init_app(app)
+    views.init_app(app)
+    api.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

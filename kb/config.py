@@ -1,0 +1,57 @@
+"""Settings: defaults, then KB_* environment variables, then the factory's overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: The checkout's root. Templates, translations, migrations and seed data live beside
+#: the package, so the app runs from a checkout or an editable install.
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance: Path) -> str:
+    """Return the secret key kept in the instance folder, creating it on first start."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the app's settings; every path in the result is absolute."""
+    overrides = dict(overrides or {})
+    env = os.environ
+    instance = Path(
+        overrides.pop("INSTANCE_PATH", None) or env.get("KB_INSTANCE_PATH") or ROOT / "instance"
+    ).resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    config = {
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": env.get("KB_DATABASE_URL") or f"sqlite:///{instance / 'kb.db'}",
+        "INDEX_DIR": str(Path(env.get("KB_INDEX_DIR") or instance / "index").resolve()),
+        "MAIL_URL": env.get("KB_MAIL_URL") or None,
+        "OUTBOX_DIR": str(instance / "outbox"),
+        "MAIL_FROM": env.get("KB_MAIL_FROM") or "Silk Roads ICH Network <no-reply@localhost>",
+        "SEED_DIR": str(ROOT / "seed_data"),
+        "MIGRATIONS_DIR": str(ROOT / "migrations"),
+        "TEMPLATES_DIR": str(ROOT / "templates"),
+        "STATIC_DIR": str(ROOT / "static"),
+        "TRANSLATIONS_DIR": str(ROOT / "translations"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "PER_PAGE": 20,
+        "MAX_PER_PAGE": 100,
+        "JSON_SORT_KEYS": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    if env.get("KB_SECRET_KEY"):
+        config["SECRET_KEY"] = env["KB_SECRET_KEY"]
+    config.update(overrides)
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = _secret_key(instance)
+    return config

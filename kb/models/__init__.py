@@ -1,0 +1,60 @@
+"""All models, importable from one place."""
+
+from kb.models.accounts import ROLES, Account, AccountRole, ApiToken
+from kb.models.base import STATUSES, Base, db
+from kb.models.directory import (
+    NETWORK_ROLES,
+    ORGANIZATION_KINDS,
+    REGIONS,
+    Country,
+    Organization,
+)
+from kb.models.events import (
+    EVENT_KINDS,
+    EVENT_ROLES,
+    Event,
+    EventOrganization,
+    EventSession,
+    Speaker,
+)
+from kb.models.heritage import (
+    DOMAINS,
+    PERIODICITIES,
+    UNESCO_LISTS,
+    CaseStudy,
+    Element,
+    ElementDomain,
+    Festival,
+    FestivalEdition,
+)
+from kb.models.history import Revision
+
+__all__ = [
+    "DOMAINS",
+    "EVENT_KINDS",
+    "EVENT_ROLES",
+    "NETWORK_ROLES",
+    "ORGANIZATION_KINDS",
+    "PERIODICITIES",
+    "REGIONS",
+    "ROLES",
+    "STATUSES",
+    "UNESCO_LISTS",
+    "Account",
+    "AccountRole",
+    "ApiToken",
+    "Base",
+    "CaseStudy",
+    "Country",
+    "Element",
+    "ElementDomain",
+    "Event",
+    "EventOrganization",
+    "EventSession",
+    "Festival",
+    "FestivalEdition",
+    "Organization",
+    "Revision",
+    "Speaker",
+    "db",
+]
