@@ -1,0 +1,25 @@
+"""Reading records: a collection (paged, filtered) and a record by slug, for every type."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from kb.api import bp, page_json
+from kb.catalog import CATALOG, COLLECTIONS, list_records
+from kb.i18n import current_language
+
+
+@bp.get(f"/<{COLLECTIONS}:collection>")
+def collection(collection: str):
+    """One page of a collection."""
+    record_type = CATALOG[collection]
+    filters = record_type.args().load(request.args)
+    page = list_records(record_type, filters, current_language())
+    return jsonify(page_json(page, record_type.schema(many=True).dump(page.items)))
+
+
+@bp.get(f"/<{COLLECTIONS}:collection>/<slug>")
+def record(collection: str, slug: str):
+    """One record, with its links in both directions."""
+    record_type = CATALOG[collection]
+    return jsonify(record_type.detail_schema().dump(record_type.get(slug)))

@@ -1,0 +1,109 @@
+"""The working languages, locale selection and helpers for text held per language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel import Locale
+from flask import Flask, g, has_request_context, request
+from flask_babel import get_locale
+
+from kb.extensions import babel
+
+#: The working languages of the network, in the order the switcher shows them.
+#: Adding a language: add its code here, `pybabel init -l CODE`, translate, compile.
+LANGUAGES = ("en", "ru", "ko")
+DEFAULT_LANGUAGE = "en"
+#: Each language's name in itself, for the language switcher.
+NATIVE_NAMES = {"en": "English", "ru": "Русский", "ko": "한국어"}
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text in one language, and whether it is in the language the reader asked for."""
+
+    text: str
+    lang: str
+    requested: str
+
+    @property
+    def is_fallback(self) -> bool:
+        """True when the text is shown in another language than the reader's."""
+        return self.lang != self.requested
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def fallback_order(lang: str) -> list[str]:
+    """The languages to try, in order, for a reader of `lang`."""
+    return [lang] + [code for code in LANGUAGES if code != lang]
+
+
+def pick(value: dict | None, lang: str | None = None) -> Localized | None:
+    """The text of `value` best suited to a reader of `lang` (default: the current one).
+
+    The reader's language first, then the other working languages, then any other
+    language the text has (a community's own language, for instance).
+    """
+    if not value:
+        return None
+    lang = lang or current_language()
+    for code in fallback_order(lang):
+        if value.get(code):
+            return Localized(value[code], code, lang)
+    code = sorted(value)[0]
+    return Localized(value[code], code, lang)
+
+
+def language_name(code: str, in_lang: str | None = None) -> str:
+    """The name of language `code`, written in `in_lang` (default: the current one)."""
+    try:
+        name = Locale.parse(code).get_display_name(in_lang or current_language())
+    except (ValueError, LookupError):
+        return code
+    return name or code
+
+
+def current_language() -> str:
+    """The language of the current request, or the default outside one."""
+    if has_request_context():
+        lang = getattr(g, "lang", None)
+        if lang:
+            return lang
+        return str(get_locale() or DEFAULT_LANGUAGE)
+    return DEFAULT_LANGUAGE
+
+
+def negotiate() -> str:
+    """The working language the browser prefers (Accept-Language), or the default."""
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    """Locale for Babel: the URL's language, then `?lang=`, then the browser's.
+
+    Outside a request (the CLI, the seed loader) it is the default language.
+    """
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    lang = getattr(g, "lang", None)
+    if lang in LANGUAGES:
+        return lang
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return negotiate()
+
+
+def init_app(app: Flask) -> None:
+    """Bind Babel with our locale selector and the catalogues beside the package."""
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=app.config["TRANSLATIONS_DIR"],
+    )
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES, NATIVE_NAMES=NATIVE_NAMES, language_name=language_name
+    )
+    app.jinja_env.filters["pick"] = pick

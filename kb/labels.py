@@ -1,0 +1,114 @@
+"""Translated labels for the codes records use (domains, lists, kinds, roles, regions…)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+DOMAINS = {
+    "oral-traditions": _l("Oral traditions and expressions"),
+    "performing-arts": _l("Performing arts"),
+    "social-practices": _l("Social practices, rituals and festive events"),
+    "knowledge-nature": _l("Knowledge and practices concerning nature and the universe"),
+    "craftsmanship": _l("Traditional craftsmanship"),
+}
+UNESCO_LISTS = {
+    "representative": _l("Representative List"),
+    "urgent-safeguarding": _l("Urgent Safeguarding List"),
+    "good-practices": _l("Register of Good Safeguarding Practices"),
+}
+ORGANIZATION_KINDS = {
+    "intergovernmental": _l("Intergovernmental organization"),
+    "unesco-program": _l("UNESCO programme"),
+    "category-2-center": _l("UNESCO category 2 centre"),
+    "government-body": _l("Government body"),
+    "national-committee": _l("National committee"),
+    "ngo": _l("Non-governmental organization"),
+    "university": _l("University"),
+    "research-institute": _l("Research institute"),
+    "museum": _l("Museum"),
+    "festival-organizer": _l("Festival organizer"),
+    "association": _l("Association"),
+    "network": _l("Network"),
+    "other": _l("Other"),
+}
+NETWORK_ROLES = {
+    "co-organizer": _l("Co-organizer"),
+    "member": _l("Member"),
+    "partner": _l("Partner"),
+    "supporter": _l("Supporter"),
+}
+EVENT_ROLES = {
+    "organizer": _l("Organizer"),
+    "co-organizer": _l("Co-organizer"),
+    "supporter": _l("Supporter"),
+    "collaborator": _l("Collaborator"),
+    "host": _l("Host"),
+}
+EVENT_KINDS = {
+    "webinar": _l("Webinar"),
+    "meeting": _l("Meeting"),
+    "conference": _l("Conference"),
+    "ceremony": _l("Ceremony"),
+    "festival-edition": _l("Festival edition"),
+    "other": _l("Other event"),
+}
+REGIONS = {
+    "central-asia": _l("Central Asia"),
+    "east-asia": _l("East Asia"),
+    "south-asia": _l("South Asia"),
+    "south-east-asia": _l("South-East Asia"),
+    "west-asia": _l("West Asia"),
+    "caucasus": _l("Caucasus"),
+    "europe": _l("Europe"),
+    "africa": _l("Africa"),
+    "arab-states": _l("Arab States"),
+    "americas": _l("Americas"),
+}
+PERIODICITIES = {
+    "annual": _l("Every year"),
+    "biennial": _l("Every two years"),
+    "irregular": _l("Irregularly"),
+}
+EVENT_STATES = {
+    "upcoming": _l("Upcoming"),
+    "ongoing": _l("Happening now"),
+    "past": _l("Past"),
+}
+SDGS = {
+    1: _l("No poverty"),
+    2: _l("Zero hunger"),
+    3: _l("Good health and well-being"),
+    4: _l("Quality education"),
+    5: _l("Gender equality"),
+    6: _l("Clean water and sanitation"),
+    7: _l("Affordable and clean energy"),
+    8: _l("Decent work and economic growth"),
+    9: _l("Industry, innovation and infrastructure"),
+    10: _l("Reduced inequalities"),
+    11: _l("Sustainable cities and communities"),
+    12: _l("Responsible consumption and production"),
+    13: _l("Climate action"),
+    14: _l("Life below water"),
+    15: _l("Life on land"),
+    16: _l("Peace, justice and strong institutions"),
+    17: _l("Partnerships for the goals"),
+}
+
+ALL = {
+    "domain": DOMAINS,
+    "unesco_list": UNESCO_LISTS,
+    "organization_kind": ORGANIZATION_KINDS,
+    "network_role": NETWORK_ROLES,
+    "event_role": EVENT_ROLES,
+    "event_kind": EVENT_KINDS,
+    "region": REGIONS,
+    "periodicity": PERIODICITIES,
+    "event_state": EVENT_STATES,
+    "sdg": SDGS,
+}
+
+
+def label(group: str, code) -> str:
+    """The translated label of `code` in `group`, or the code itself if unknown."""
+    value = ALL.get(group, {}).get(code)
+    return str(value) if value is not None else str(code)

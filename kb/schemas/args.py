@@ -1,0 +1,85 @@
+"""Query arguments of lists (pages and API alike): pagination and filters."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from kb.i18n import LANGUAGES
+from kb.models import (
+    DOMAINS,
+    EVENT_KINDS,
+    NETWORK_ROLES,
+    ORGANIZATION_KINDS,
+    PERIODICITIES,
+    REGIONS,
+    UNESCO_LISTS,
+)
+from kb.schemas.fields import CountryRef, Ref, one_of, year
+
+
+class PageArgs(Schema):
+    """`page` and `per_page`."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(
+        load_default=1, validate=validate.Range(min=1, error=_l("Pages start at 1."))
+    )
+    per_page = fields.Integer(
+        load_default=20,
+        validate=validate.Range(min=1, max=100, error=_l("Between {min} and {max} per page.")),
+    )
+
+
+class CountryArgs(PageArgs):
+    """Filters of the country list."""
+
+    per_page = fields.Integer(
+        load_default=100,
+        validate=validate.Range(min=1, max=300, error=_l("Between {min} and {max} per page.")),
+    )
+    region = fields.String(validate=one_of(REGIONS))
+
+
+class OrganizationArgs(PageArgs):
+    """Filters of the organisation list."""
+
+    country = CountryRef()
+    kind = fields.String(validate=one_of(ORGANIZATION_KINDS))
+    role = fields.String(validate=one_of(NETWORK_ROLES))
+
+
+class ElementArgs(PageArgs):
+    """Filters of the element list."""
+
+    country = CountryRef()
+    domain = fields.String(validate=one_of(DOMAINS))
+    unesco_list = fields.String(data_key="list", validate=one_of(UNESCO_LISTS))
+    year = fields.Integer(validate=year())
+
+
+class FestivalArgs(PageArgs):
+    """Filters of the festival list; `year` finds festivals with an edition that year."""
+
+    country = CountryRef()
+    element = Ref()
+    periodicity = fields.String(validate=one_of(PERIODICITIES))
+    year = fields.Integer(validate=year())
+
+
+class CaseStudyArgs(PageArgs):
+    """Filters of the case-study list."""
+
+    country = CountryRef()
+    year = fields.Integer(validate=year())
+
+
+class EventArgs(PageArgs):
+    """Filters of the event list."""
+
+    kind = fields.String(validate=one_of(EVENT_KINDS))
+    year = fields.Integer(validate=year())
+    when = fields.String(validate=one_of(("upcoming", "past")))
+    language = fields.String(validate=one_of(LANGUAGES))

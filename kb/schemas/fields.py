@@ -1,0 +1,147 @@
+"""Field types shared by every record shape: text per language, references, zoned times."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate
+
+LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class LangText(fields.Field):
+    """Text per language: `{"en": "…", "ru": "…"}`; codes are ISO 639, texts non-empty."""
+
+    def __init__(self, *, max_length: int = 20000, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return dict(value) if value else None
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, dict):
+            raise ValidationError(_l("Give the text as an object keyed by language code."))
+        out, errors = {}, {}
+        for code, text in value.items():
+            if not isinstance(code, str) or not LANG_CODE.match(code):
+                errors[str(code)] = [_l("Not a language code.")]
+            elif not isinstance(text, str) or not text.strip():
+                errors[code] = [_l("Leave a language out rather than give it empty text.")]
+            elif len(text) > self.max_length:
+                errors[code] = [_l("Longer than %(max)d characters.", max=self.max_length)]
+            else:
+                out[code] = text.strip()
+        if errors:
+            raise ValidationError(errors)
+        if not out:
+            raise ValidationError(_l("Give the text in at least one language."))
+        return out
+
+
+def ref_json(record) -> dict:
+    """How a link to a record appears in an answer."""
+    return {"slug": record.slug, "name": record.label or None}
+
+
+class Ref(fields.Field):
+    """A link to another record: dumped as `{"slug", "name"}`, loaded from a slug.
+
+    Loading accepts `"slug"` or `{"slug": "…"}` and yields the slug; the service
+    resolves it and names the field if nothing has that slug.
+    """
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else ref_json(value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict):
+            value = value.get("slug")
+        if not isinstance(value, str) or not SLUG.match(value.strip().lower()):
+            raise ValidationError(_l("Not a valid reference: give the record's slug."))
+        return value.strip().lower()
+
+
+class CountryRef(fields.Field):
+    """A link to a country: dumped as `{"code", "slug", "name"}`, loaded from its code."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return {"code": value.code, "slug": value.slug, "name": value.name or None}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict):
+            value = value.get("code") or value.get("slug")
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+            raise ValidationError(_l("Not a country code (ISO 3166-1 alpha-2, e.g. UZ)."))
+        return value.strip().upper()
+
+
+class TimeZone(fields.String):
+    """An IANA time-zone name such as `Asia/Seoul`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError(_l("Not a known time zone (e.g. Asia/Seoul).")) from exc
+        if value not in available_timezones():
+            raise ValidationError(_l("Not a known time zone (e.g. Asia/Seoul)."))
+        return value
+
+
+class ZonedDateTime(fields.DateTime):
+    """An instant: loaded from ISO 8601 with an offset; dumped in the event's zone.
+
+    The zone is read from the object's `timezone`, or its event's.
+    """
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        zone = getattr(obj, "timezone", None) or getattr(obj, "event", None).timezone
+        return value.astimezone(ZoneInfo(zone) if zone else None).isoformat()
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if not isinstance(result, datetime) or result.tzinfo is None:
+            raise ValidationError(
+                _l("Give the time with its offset, e.g. 2020-11-18T13:00:00+09:00.")
+            )
+        return result
+
+
+def one_of(choices) -> validate.OneOf:
+    """A OneOf validator with a translated message."""
+    return validate.OneOf(choices, error=_l("Must be one of: {choices}."))
+
+
+def year() -> validate.Range:
+    """A plausible year."""
+    return validate.Range(min=1, max=2200, error=_l("Not a plausible year."))
+
+
+def url_field(**kwargs) -> fields.Url:
+    """An http(s) URL, at most 500 characters."""
+    return fields.Url(
+        schemes={"http", "https"},
+        validate=validate.Length(max=500, error=_l("Longer than {max} characters.")),
+        **kwargs,
+    )
+
+
+def slug_field(**kwargs) -> fields.String:
+    """A record's slug: lower-case ASCII words joined by hyphens."""
+    return fields.String(
+        validate=[
+            validate.Regexp(SLUG, error=_l("Use lower-case letters, digits and hyphens only.")),
+            validate.Length(max=120, error=_l("Longer than {max} characters.")),
+        ],
+        **kwargs,
+    )

@@ -1,0 +1,284 @@
+"""The JSON shape of every record type: used by the API, the seed loader and history."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from kb.i18n import LANGUAGES
+from kb.models import (
+    DOMAINS,
+    EVENT_KINDS,
+    EVENT_ROLES,
+    NETWORK_ROLES,
+    ORGANIZATION_KINDS,
+    PERIODICITIES,
+    REGIONS,
+    STATUSES,
+    UNESCO_LISTS,
+)
+from kb.schemas.fields import (
+    LANG_CODE,
+    CountryRef,
+    LangText,
+    Ref,
+    TimeZone,
+    ZonedDateTime,
+    one_of,
+    slug_field,
+    url_field,
+    year,
+)
+
+
+class Published(fields.List):
+    """A list of linked records that shows only the published ones."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        visible = [item for item in (value or []) if getattr(item, "is_published", True)]
+        return super()._serialize(visible, attr, obj, **kwargs)
+
+
+def refs(**kwargs) -> Published:
+    """A list of links to records, by slug."""
+    return Published(Ref(), load_default=list, **kwargs)
+
+
+def country_refs(**kwargs) -> fields.List:
+    """A list of links to countries, by code."""
+    return fields.List(CountryRef(), load_default=list, **kwargs)
+
+
+def name_text(**kwargs) -> LangText:
+    """A record's name or title: required, short."""
+    return LangText(required=True, max_length=500, **kwargs)
+
+
+class AltNameSchema(Schema):
+    """An alternate name or transliteration."""
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    lang = fields.String(
+        validate=validate.Regexp(LANG_CODE, error=_l("Not a language code.")), allow_none=True
+    )
+
+
+class RecordSchema(Schema):
+    """Fields every record type has."""
+
+    slug = slug_field(required=True)
+    status = fields.String(dump_only=True, validate=one_of(STATUSES))
+    sources = fields.List(url_field(), load_default=list)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class CountrySchema(Schema):
+    """A country."""
+
+    code = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Z]{2}$", error=_l("Use the ISO 3166-1 alpha-2 code.")),
+    )
+    slug = fields.String(dump_only=True)
+    name = name_text()
+    region = fields.String(validate=one_of(REGIONS), allow_none=True)
+
+
+class OrganizationSchema(RecordSchema):
+    """An organisation of the directory."""
+
+    name = name_text()
+    alt_names = fields.List(fields.Nested(AltNameSchema), load_default=list)
+    acronym = fields.String(validate=validate.Length(max=40), allow_none=True)
+    kind = fields.String(required=True, validate=one_of(ORGANIZATION_KINDS))
+    country = CountryRef(allow_none=True)
+    city = LangText(max_length=200, allow_none=True)
+    address = fields.String(validate=validate.Length(max=1000), allow_none=True)
+    website = url_field(allow_none=True)
+    contact = fields.String(validate=validate.Length(max=300), allow_none=True)
+    founding_year = fields.Integer(validate=year(), allow_none=True)
+    network_role = fields.String(validate=one_of(NETWORK_ROLES), allow_none=True)
+    summary = LangText(max_length=2000, allow_none=True)
+    description = LangText(allow_none=True)
+
+
+class ElementSchema(RecordSchema):
+    """An ICH element."""
+
+    name = name_text()
+    alt_names = fields.List(fields.Nested(AltNameSchema), load_default=list)
+    name_verified = fields.Boolean(load_default=True)
+    unesco_list = fields.String(validate=one_of(UNESCO_LISTS), allow_none=True)
+    inscription_year = fields.Integer(validate=year(), allow_none=True)
+    countries = country_refs()
+    domains = fields.List(fields.String(validate=one_of(DOMAINS)), load_default=list)
+    communities = LangText(max_length=2000, allow_none=True)
+    summary = LangText(max_length=2000, allow_none=True)
+    description = LangText(allow_none=True)
+    safeguarding = LangText(allow_none=True)
+    notes = LangText(allow_none=True)
+
+
+class EditionSchema(Schema):
+    """A dated edition of a festival."""
+
+    year = fields.Integer(required=True, validate=year())
+    number = fields.Integer(validate=validate.Range(min=1), allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    city = LangText(max_length=200, allow_none=True)
+    country = CountryRef(allow_none=True)
+    note = LangText(max_length=2000, allow_none=True)
+
+    @validates_schema
+    def _dates(self, data, **kwargs):
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            raise ValidationError(_l("The edition ends before it starts."), "end_date")
+        if start and data.get("year") and start.year != data["year"]:
+            raise ValidationError(_l("The start date is not in the edition's year."), "start_date")
+
+
+class FestivalSchema(RecordSchema):
+    """An ICH festival."""
+
+    name = name_text()
+    alt_names = fields.List(fields.Nested(AltNameSchema), load_default=list)
+    countries = country_refs()
+    city = LangText(max_length=200, allow_none=True)
+    place = LangText(max_length=300, allow_none=True)
+    latitude = fields.Float(
+        validate=validate.Range(-90, 90, error=_l("A latitude lies between -90 and 90.")),
+        allow_none=True,
+    )
+    longitude = fields.Float(
+        validate=validate.Range(-180, 180, error=_l("A longitude lies between -180 and 180.")),
+        allow_none=True,
+    )
+    periodicity = fields.String(validate=one_of(PERIODICITIES), allow_none=True)
+    usual_months = fields.List(
+        fields.Integer(
+            validate=validate.Range(1, 12, error=_l("A month is a number from 1 to 12."))
+        ),
+        load_default=list,
+    )
+    first_year = fields.Integer(validate=year(), allow_none=True)
+    organizers = refs()
+    organizer_note = LangText(max_length=2000, allow_none=True)
+    elements = refs()
+    editions = fields.List(fields.Nested(EditionSchema), load_default=list)
+    sustainable_development = LangText(allow_none=True)
+    website = url_field(allow_none=True)
+    contact = fields.String(validate=validate.Length(max=300), allow_none=True)
+    summary = LangText(max_length=2000, allow_none=True)
+    description = LangText(allow_none=True)
+    notes = LangText(allow_none=True)
+
+    @validates_schema
+    def _coordinates(self, data, **kwargs):
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise ValidationError(_l("Give both latitude and longitude, or neither."), "latitude")
+
+
+class CaseStudySchema(RecordSchema):
+    """A case study."""
+
+    title = name_text()
+    summary = LangText(max_length=2000, allow_none=True)
+    body = LangText(max_length=50000, allow_none=True)
+    year = fields.Integer(validate=year(), allow_none=True)
+    countries = country_refs()
+    festivals = refs()
+    elements = refs()
+    organizations = refs()
+    sdgs = fields.List(
+        fields.Integer(validate=validate.Range(1, 17, error=_l("The SDGs are numbered 1 to 17."))),
+        load_default=list,
+    )
+
+
+class SpeakerSchema(Schema):
+    """A speaker of a session."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    affiliation = LangText(max_length=300, allow_none=True)
+    role = LangText(max_length=300, allow_none=True)
+
+
+class SessionSchema(Schema):
+    """A session of an event's programme. `join_url` is write-only."""
+
+    title = name_text()
+    description = LangText(allow_none=True)
+    day = fields.Date(allow_none=True)
+    starts_at = ZonedDateTime(allow_none=True)
+    ends_at = ZonedDateTime(allow_none=True)
+    chair = fields.String(validate=validate.Length(max=200), allow_none=True)
+    languages = fields.List(fields.String(validate=one_of(LANGUAGES)), load_default=list)
+    interpretation = fields.Boolean(allow_none=True)
+    speakers = fields.List(fields.Nested(SpeakerSchema), load_default=list)
+    join_url = url_field(load_only=True, allow_none=True)
+
+    @validates_schema
+    def _times(self, data, **kwargs):
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            raise ValidationError(_l("The session ends before it starts."), "ends_at")
+
+
+class EventOrganizationSchema(Schema):
+    """An organisation's part in an event."""
+
+    organization = Ref(required=True)
+    role = fields.String(required=True, validate=one_of(EVENT_ROLES))
+
+
+class RegistrationSettingsSchema(Schema):
+    """When registration opens and closes, and how many may register."""
+
+    opens_at = ZonedDateTime(allow_none=True)
+    closes_at = ZonedDateTime(allow_none=True)
+    capacity = fields.Integer(validate=validate.Range(min=1), allow_none=True)
+
+
+class EventSchema(RecordSchema):
+    """A network event. `join_url` is write-only: it is never in an answer."""
+
+    kind = fields.String(required=True, validate=one_of(EVENT_KINDS))
+    title = name_text()
+    theme = LangText(max_length=500, allow_none=True)
+    topics = fields.List(LangText(max_length=500), load_default=list)
+    summary = LangText(max_length=2000, allow_none=True)
+    description = LangText(allow_none=True)
+    timezone = TimeZone(required=True)
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    starts_at = ZonedDateTime(allow_none=True)
+    ends_at = ZonedDateTime(allow_none=True)
+    online = fields.Boolean(load_default=False)
+    venue = LangText(max_length=500, allow_none=True)
+    languages = fields.List(fields.String(validate=one_of(LANGUAGES)), load_default=list)
+    recording_url = url_field(allow_none=True)
+    organizations = fields.List(
+        fields.Nested(EventOrganizationSchema), attribute="organization_links", load_default=list
+    )
+    sessions = fields.List(fields.Nested(SessionSchema), load_default=list)
+    registration = fields.Nested(RegistrationSettingsSchema, allow_none=True)
+    join_url = url_field(load_only=True, allow_none=True)
+
+    @validates_schema
+    def _times(self, data, **kwargs):
+        if not data.get("start_date") and not data.get("starts_at"):
+            raise ValidationError(_l("Give the start date or the start time."), "start_date")
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            raise ValidationError(_l("The event ends before it starts."), "ends_at")
+        day, last = data.get("start_date"), data.get("end_date")
+        if day and last and last < day:
+            raise ValidationError(_l("The event ends before it starts."), "end_date")
+
+
+def canonical(schema: Schema, record) -> dict:
+    """The record as the schema would load it: the form that new input is compared with."""
+    return schema.load(schema.dump(record), unknown=EXCLUDE, partial=True)

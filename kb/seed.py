@@ -1,0 +1,159 @@
+"""Loading `seed_data/`: every file through the API's schemas, all or nothing, idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from marshmallow import Schema, ValidationError
+
+from kb.extensions import db
+from kb.schemas.records import (
+    CaseStudySchema,
+    CountrySchema,
+    ElementSchema,
+    EventSchema,
+    FestivalSchema,
+    OrganizationSchema,
+)
+from kb.services.common import ServiceError
+from kb.services.directory import save_country, save_organization
+from kb.services.events import save_event
+from kb.services.heritage import save_case_study, save_element, save_festival
+from kb.services.records import SEED
+
+#: The seed files, in the order they load (later ones refer to earlier ones).
+FILES: list[tuple[str, type[Schema], Callable]] = [
+    ("countries.yaml", CountrySchema, save_country),
+    ("organizations.yaml", OrganizationSchema, save_organization),
+    ("elements.yaml", ElementSchema, save_element),
+    ("festivals.yaml", FestivalSchema, save_festival),
+    ("case_studies.yaml", CaseStudySchema, save_case_study),
+    ("events.yaml", EventSchema, save_event),
+]
+
+
+@dataclass
+class SeedProblem:
+    """One reason a seed file was refused: the file, the record and the field."""
+
+    file: str
+    message: str
+    index: int | None = None
+    record: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.index is not None:
+            where += f", record {self.index + 1}"
+            if self.record:
+                where += f" ({self.record})"
+        if self.field:
+            where += f", field {self.field}"
+        return f"{where}: {self.message}"
+
+
+class SeedRefused(Exception):
+    """The seed was not loaded; `problems` says why."""
+
+    def __init__(self, problems: list[SeedProblem]):
+        super().__init__(f"{len(problems)} problem(s) in the seed data")
+        self.problems = problems
+
+
+@dataclass
+class FileReport:
+    """What loading one file did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    slugs: list[str] = field(default_factory=list)
+
+
+def flatten(messages, prefix: str = "") -> list[tuple[str, str]]:
+    """marshmallow's nested error messages as (dotted field path, message) pairs."""
+    if isinstance(messages, dict):
+        out = []
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            out.extend(flatten(value, path))
+        return out
+    if isinstance(messages, list | tuple):
+        if all(not isinstance(m, dict | list | tuple) for m in messages):
+            return [(prefix, str(m)) for m in messages]
+        out = []
+        for item in messages:
+            out.extend(flatten(item, prefix))
+        return out
+    return [(prefix, str(messages))]
+
+
+def _read(path: Path, problems: list[SeedProblem]) -> list | None:
+    try:
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(SeedProblem(path.name, f"not valid YAML: {exc}"))
+        return None
+    if records is None:
+        return []
+    if not isinstance(records, list):
+        problems.append(SeedProblem(path.name, "the file must be a list of records"))
+        return None
+    return records
+
+
+def load_seed(directory: str | Path) -> dict[str, FileReport]:
+    """Load every seed file in `directory` in one transaction and commit it.
+
+    Raises SeedRefused (after rolling back) if any record of any file is invalid.
+    """
+    directory = Path(directory)
+    known = {name for name, _, _ in FILES}
+    problems = [
+        SeedProblem(p.name, "unknown seed file (expected one of: " + ", ".join(sorted(known)) + ")")
+        for p in sorted(directory.glob("*.y*ml"))
+        if p.name not in known
+    ]
+    reports: dict[str, FileReport] = {}
+    for name, schema_class, save in FILES:
+        path = directory / name
+        if not path.exists():
+            continue
+        records = _read(path, problems)
+        if records is None:
+            continue
+        report = reports[name] = FileReport()
+        schema, seen = schema_class(), set()
+        for i, raw in enumerate(records):
+            ident = (raw.get("slug") or raw.get("code")) if isinstance(raw, dict) else None
+            if ident in seen:
+                problems.append(SeedProblem(name, "appears twice in the file", i, ident, "slug"))
+                continue
+            seen.add(ident)
+            try:
+                data = schema.load(raw)
+                record, changes = save(data, SEED)
+            except ValidationError as exc:
+                problems += [
+                    SeedProblem(name, m, i, ident, f or None) for f, m in flatten(exc.messages)
+                ]
+                continue
+            except ServiceError as exc:
+                problems.append(SeedProblem(name, exc.message, i, ident, exc.field))
+                continue
+            report.slugs.append(ident)
+            if not changes:
+                report.unchanged += 1
+            elif changes.created:
+                report.created += 1
+            else:
+                report.updated += 1
+    if problems:
+        db.session.rollback()
+        raise SeedRefused(problems)
+    db.session.commit()
+    return reports

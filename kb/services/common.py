@@ -1,0 +1,109 @@
+"""What every service shares: its error type, pagination and reference resolution."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from kb.extensions import db
+from kb.models import Country
+
+
+class ServiceError(Exception):
+    """A business rule refused the input. `field` names the offending field (dotted path)."""
+
+    def __init__(self, field: str | None, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.code = code
+
+    def as_fields(self) -> dict:
+        """The error as a field→messages mapping, like marshmallow's."""
+        return {self.field or "_schema": [self.message]}
+
+
+class NotFound(ServiceError):
+    """The record asked for does not exist (or is not visible to the caller)."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(None, message or _("Not found."), code="not_found")
+
+
+@dataclass
+class Page:
+    """One page of a list."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+    facets: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are in all."""
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(query: sa.Select, page: int, per_page: int) -> Page:
+    """Run `query` for one page and count its rows."""
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    )
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(items=list(items), total=total or 0, page=page, per_page=per_page)
+
+
+def resolve_countries(codes: list[str], field_name: str) -> list[Country]:
+    """The countries with `codes`, in order; a ServiceError names the first unknown one."""
+    found = {
+        c.code: c for c in db.session.scalars(sa.select(Country).where(Country.code.in_(codes)))
+    }
+    out = []
+    for i, code in enumerate(codes):
+        if code not in found:
+            path = f"{field_name}.{i}" if field_name.endswith("s") else field_name
+            raise ServiceError(path, _("No country has the code %(code)s.", code=code))
+        if found[code] not in out:
+            out.append(found[code])
+    return out
+
+
+def resolve_slugs(model, slugs: list[str], field_name: str) -> list:
+    """The records of `model` with `slugs`, in order; a ServiceError names an unknown one."""
+    found = {r.slug: r for r in db.session.scalars(sa.select(model).where(model.slug.in_(slugs)))}
+    out = []
+    for i, slug in enumerate(slugs):
+        if slug not in found:
+            raise ServiceError(
+                f"{field_name}.{i}",
+                _("Nothing in the knowledge base has the slug “%(slug)s”.", slug=slug),
+            )
+        if found[slug] not in out:
+            out.append(found[slug])
+    return out
+
+
+def by_slug(model, slug: str):
+    """The record of `model` with `slug`, or None."""
+    return db.session.scalar(sa.select(model).where(model.slug == slug))
+
+
+def get_visible(model, slug: str, include_unpublished: bool = False):
+    """The record with `slug` if the caller may see it; NotFound otherwise."""
+    record = by_slug(model, slug.lower())
+    if record is None or not (include_unpublished or record.is_published):
+        raise NotFound()
+    return record

@@ -1,0 +1,55 @@
+"""Pages for people, under a language prefix: /en/…, /ru/…, /ko/…"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, g, redirect, request, url_for
+
+from kb import labels
+from kb.i18n import LANGUAGES, negotiate
+from kb.views import text
+
+bp = Blueprint("pages", __name__, url_prefix="/<lang>")
+
+
+@bp.url_value_preprocessor
+def _pull_lang(endpoint, values):
+    lang = (values or {}).pop("lang", None)
+    if lang not in LANGUAGES:
+        abort(404)
+    g.lang = lang
+
+
+@bp.url_defaults
+def _add_lang(endpoint, values):
+    values.setdefault("lang", g.get("lang") or negotiate())
+
+
+def switch_language_url(lang: str) -> str:
+    """The address of the current page in another language (same record, same filters)."""
+    if request.endpoint and request.endpoint.startswith("pages.") and request.view_args is not None:
+        url = url_for(request.endpoint, **request.view_args, lang=lang)
+        query = request.query_string.decode()
+        return f"{url}?{query}" if query else url
+    return url_for("pages.home", lang=lang)
+
+
+def _root():
+    """Send the reader to the language their browser prefers."""
+    response = redirect(url_for("pages.home", lang=negotiate()))
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, the root redirect and the template helpers."""
+    from kb.views import pages  # noqa: F401  (its routes)
+
+    app.register_blueprint(bp)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.add_url_rule("/", "root", _root)
+    app.jinja_env.globals.update(
+        label=labels.label,
+        labels=labels,
+        switch_language_url=switch_language_url,
+    )
+    text.init_app(app)

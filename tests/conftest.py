@@ -1,0 +1,178 @@
+"""Fixtures: an app per test on a fresh database, a read-only seeded app, a CLI runner.
+
+The same tests run on SQLite (default) and on PostgreSQL when KB_TEST_DATABASE_URL is
+set. On PostgreSQL each test run works in schemas of its own (named after the process),
+so several runs can share one server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from kb import create_app
+from kb.config import ROOT
+from kb.extensions import db
+
+PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
+
+
+def _pg_options(schema: str) -> dict:
+    return {"connect_args": {"options": f"-csearch_path={schema}"}}
+
+
+class SQLiteBackend:
+    """Template database files built once, copied for each test."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def config(self, name: str, instance: Path) -> dict:
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'kb.db'}"}
+
+    def template_config(self, name: str) -> dict:
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.root / (name + '.db')}"}
+
+    def fresh(self, name: str, instance: Path) -> dict:
+        instance.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.root / f"{name}.db", instance / "kb.db")
+        return self.config(name, instance)
+
+    def reset(self, app) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresBackend:
+    """One schema per template; tests on the empty one truncate it afterwards."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.prefix = f"kbtest_{os.getpid()}"
+        self.engine = sa.create_engine(url)
+
+    def template_config(self, name: str) -> dict:
+        schema = f"{self.prefix}_{name}"
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        return {
+            "SQLALCHEMY_DATABASE_URI": self.url,
+            "SQLALCHEMY_ENGINE_OPTIONS": _pg_options(schema),
+        }
+
+    def fresh(self, name: str, instance: Path) -> dict:
+        schema = f"{self.prefix}_{name}"
+        return {
+            "SQLALCHEMY_DATABASE_URI": self.url,
+            "SQLALCHEMY_ENGINE_OPTIONS": _pg_options(schema),
+        }
+
+    def reset(self, app) -> None:
+        with app.app_context():
+            db.session.remove()
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.engine.dispose()
+
+    def close(self) -> None:
+        with self.engine.begin() as conn:
+            for name in ("empty", "seeded"):
+                conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{self.prefix}_{name}" CASCADE'))
+        self.engine.dispose()
+
+
+def base_config(instance: Path) -> dict:
+    """Settings every test app shares."""
+    instance.mkdir(parents=True, exist_ok=True)
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret",
+        "INDEX_DIR": str(instance / "index"),
+        "OUTBOX_DIR": str(instance / "outbox"),
+        "MAIL_URL": None,
+    }
+
+
+def make_app(instance: Path, db_config: dict, **overrides):
+    """An app on the given database."""
+    return create_app({**base_config(instance), **db_config, **overrides})
+
+
+def _build_template(backend, name: str, tmp_path_factory, seed: bool) -> None:
+    from kb.seed import load_seed
+
+    app = make_app(tmp_path_factory.mktemp(f"tpl-{name}"), backend.template_config(name))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        if seed:
+            load_seed(ROOT / "seed_data")
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def backend(tmp_path_factory):
+    """The database backend, with the empty (migrated) template built."""
+    backend = (
+        PostgresBackend(PG_URL) if PG_URL else SQLiteBackend(tmp_path_factory.mktemp("templates"))
+    )
+    _build_template(backend, "empty", tmp_path_factory, seed=False)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_backend(backend, tmp_path_factory):
+    """The backend with the seeded template built too (once per run)."""
+    _build_template(backend, "seeded", tmp_path_factory, seed=True)
+    return backend
+
+
+@pytest.fixture
+def app(backend, tmp_path):
+    """An app on a fresh, empty (migrated) database."""
+    app = make_app(tmp_path / "instance", backend.fresh("empty", tmp_path / "instance"))
+    with app.app_context():
+        yield app
+        db.session.remove()
+    backend.reset(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of `app`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of `app`."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def seeded_app(seeded_backend, tmp_path_factory):
+    """An app on the seeded database, shared by the whole run: read from it, never write."""
+    instance = tmp_path_factory.mktemp("seeded")
+    app = make_app(instance, seeded_backend.fresh("seeded", instance))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def seeded_client(seeded_app):
+    """A test client of the seeded app."""
+    return seeded_app.test_client()
