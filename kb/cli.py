@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
+
+from kb.extensions import db
+from kb.models import ROLES
+from kb.services.common import ServiceError
 
 
 def _create_app() -> Flask:
@@ -31,9 +37,72 @@ def seed_command() -> None:
         )
 
 
+users = AppGroup("users", help="Accounts and API tokens.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--organization", metavar="SLUG", help="The organization the account acts for.")
+@click.option("--name", help="The person's name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email, role, organization, name, password_stdin):
+    """Create an account (the password is asked for, or read with --password-stdin)."""
+    from kb.services.accounts import create_account
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        account = create_account(
+            email,
+            role=role,
+            password=password,
+            organization=organization,
+            name=name,
+            confirmed=True,
+        )
+    except ServiceError as exc:
+        raise click.ClickException(f"{exc.field}: {exc.message}") from exc
+    db.session.commit()
+    click.echo(f"created {account.email} ({role})")
+
+
+@users.command("token")
+@click.argument("email")
+def users_token(email):
+    """Print a new API token for the account (only its hash is stored)."""
+    from kb.services.accounts import find_account, issue_token
+
+    try:
+        account = find_account(email)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    if account is None:
+        raise click.ClickException(f"no account has the e-mail address {email}")
+    token = issue_token(account)
+    db.session.commit()
+    click.echo(token)
+
+
+mail_group = AppGroup("mail", help="The outbox.")
+
+
+@mail_group.command("deliver")
+def mail_deliver():
+    """Deliver queued e-mails that are due (run it every minute or so)."""
+    from kb.mail import deliver_due
+
+    sent, waiting = deliver_due()
+    click.echo(f"{sent} sent, {waiting} waiting for a retry")
+
+
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
     app.cli.add_command(seed_command)
+    app.cli.add_command(users)
+    app.cli.add_command(mail_group)
 
 
 def main() -> None:

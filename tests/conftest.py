@@ -176,3 +176,34 @@ def seeded_app(seeded_backend, tmp_path_factory):
 def seeded_client(seeded_app):
     """A test client of the seeded app."""
     return seeded_app.test_client()
+
+
+class SMTPInbox:
+    """What a real (aiosmtpd) SMTP server received during a test."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        from email import message_from_bytes
+        from email.policy import default
+
+        self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port; yields (url, inbox)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = SMTPInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield f"smtp://127.0.0.1:{port}", inbox
+    controller.stop()

@@ -28,6 +28,7 @@ from kb.models.heritage import (
     FestivalEdition,
 )
 from kb.models.history import Revision
+from kb.models.mail import OutboxMessage
 
 __all__ = [
     "DOMAINS",
@@ -54,6 +55,7 @@ __all__ = [
     "Festival",
     "FestivalEdition",
     "Organization",
+    "OutboxMessage",
     "Revision",
     "Speaker",
     "db",

@@ -79,10 +79,10 @@ class Element(RecordMixin, db.Model):
         cascade="all, delete-orphan", order_by=ElementDomain.domain, lazy="selectin"
     )
     festivals: Mapped[list[Festival]] = relationship(
-        secondary=festival_element, back_populates="elements"
+        secondary=festival_element, back_populates="elements", order_by="Festival.slug"
     )
     case_studies: Mapped[list[CaseStudy]] = relationship(
-        secondary=case_study_element, back_populates="elements"
+        secondary=case_study_element, back_populates="elements", order_by="CaseStudy.slug"
     )
 
     @property
@@ -121,9 +121,11 @@ class Festival(RecordMixin, db.Model):
     countries: Mapped[list[Country]] = relationship(
         secondary=festival_country, order_by=Country.code
     )
-    organizers: Mapped[list[Organization]] = relationship(secondary=festival_organization)
+    organizers: Mapped[list[Organization]] = relationship(
+        secondary=festival_organization, order_by=Organization.slug
+    )
     elements: Mapped[list[Element]] = relationship(
-        secondary=festival_element, back_populates="festivals"
+        secondary=festival_element, back_populates="festivals", order_by="Element.slug"
     )
     editions: Mapped[list[FestivalEdition]] = relationship(
         back_populates="festival",
@@ -131,7 +133,7 @@ class Festival(RecordMixin, db.Model):
         order_by="(FestivalEdition.year, FestivalEdition.start_date)",
     )
     case_studies: Mapped[list[CaseStudy]] = relationship(
-        secondary=case_study_festival, back_populates="festivals"
+        secondary=case_study_festival, back_populates="festivals", order_by="CaseStudy.slug"
     )
 
 
@@ -173,9 +175,11 @@ class CaseStudy(RecordMixin, db.Model):
         secondary=case_study_country, order_by=Country.code
     )
     festivals: Mapped[list[Festival]] = relationship(
-        secondary=case_study_festival, back_populates="case_studies"
+        secondary=case_study_festival, back_populates="case_studies", order_by="Festival.slug"
     )
     elements: Mapped[list[Element]] = relationship(
-        secondary=case_study_element, back_populates="case_studies"
+        secondary=case_study_element, back_populates="case_studies", order_by="Element.slug"
     )
-    organizations: Mapped[list[Organization]] = relationship(secondary=case_study_organization)
+    organizations: Mapped[list[Organization]] = relationship(
+        secondary=case_study_organization, order_by=Organization.slug
+    )

@@ -39,14 +39,18 @@ class Published(fields.List):
         return super()._serialize(visible, attr, obj, **kwargs)
 
 
+#: Metadata of list fields whose order carries no meaning (compared as sets).
+UNORDERED = {"unordered": True}
+
+
 def refs(**kwargs) -> Published:
-    """A list of links to records, by slug."""
-    return Published(Ref(), load_default=list, **kwargs)
+    """A set of links to records, by slug."""
+    return Published(Ref(), load_default=list, metadata=UNORDERED, **kwargs)
 
 
 def country_refs(**kwargs) -> fields.List:
-    """A list of links to countries, by code."""
-    return fields.List(CountryRef(), load_default=list, **kwargs)
+    """A set of links to countries, by code."""
+    return fields.List(CountryRef(), load_default=list, metadata=UNORDERED, **kwargs)
 
 
 def name_text(**kwargs) -> LangText:
@@ -112,7 +116,9 @@ class ElementSchema(RecordSchema):
     unesco_list = fields.String(validate=one_of(UNESCO_LISTS), allow_none=True)
     inscription_year = fields.Integer(validate=year(), allow_none=True)
     countries = country_refs()
-    domains = fields.List(fields.String(validate=one_of(DOMAINS)), load_default=list)
+    domains = fields.List(
+        fields.String(validate=one_of(DOMAINS)), load_default=list, metadata=UNORDERED
+    )
     communities = LangText(max_length=2000, allow_none=True)
     summary = LangText(max_length=2000, allow_none=True)
     description = LangText(allow_none=True)

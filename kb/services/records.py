@@ -59,6 +59,28 @@ def canonical(schema: Schema, obj) -> dict:
     return data
 
 
+def _plain(value):
+    """`value` with null-valued keys dropped at every depth: absent and null are one."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _same(field, old, new) -> bool:
+    """Whether two loaded values are equal; sets of links compare without order."""
+    old, new = _plain(old), _plain(new)
+    if (
+        field is not None
+        and field.metadata.get("unordered")
+        and old is not None
+        and new is not None
+    ):
+        return sorted(map(repr, old)) == sorted(map(repr, new))
+    return old == new
+
+
 def dump_keys(schema: Schema) -> dict[str, str]:
     """Map each loaded key (the attribute) to its key in the JSON shape."""
     return {(f.attribute or name): name for name, f in schema.fields.items()}
@@ -83,7 +105,12 @@ def save_record(
     creating = record.id is None
     before = {} if creating else canonical(schema, record)
     before_json = {} if creating else schema.dump(record)
-    changed = [key for key, value in data.items() if creating or before.get(key) != value]
+    by_attr = {(f.attribute or name): f for name, f in schema.fields.items()}
+    changed = [
+        key
+        for key, value in data.items()
+        if creating or not _same(by_attr.get(key), before.get(key), value)
+    ]
     changes = Changes()
     changes.created = creating
     if not changed:

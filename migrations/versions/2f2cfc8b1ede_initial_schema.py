@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 845015981cb8
+Revision ID: 2f2cfc8b1ede
 Revises: 
-Create Date: 2026-11-24 14:02:49.512923
+Create Date: 2026-11-24 14:06:29.404198
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '845015981cb8'
+revision = '2f2cfc8b1ede'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -137,6 +137,27 @@ def upgrade():
     )
     with op.batch_alter_table('festival', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_festival_status'), ['status'], unique=False)
+
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=True),
+    sa.Column('to', sa.String(length=320), nullable=False),
+    sa.Column('subject', sa.String(length=500), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=True),
+    sa.Column('attachments', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),
+    sa.UniqueConstraint('key', name=op.f('uq_outbox_message_key'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_message_next_attempt_at'), ['next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_sent_at'), ['sent_at'], unique=False)
 
     op.create_table('case_study_country',
     sa.Column('case_study_id', sa.Integer(), nullable=False),
@@ -413,6 +434,11 @@ def downgrade():
     op.drop_table('case_study_festival')
     op.drop_table('case_study_element')
     op.drop_table('case_study_country')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_message_sent_at'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_next_attempt_at'))
+
+    op.drop_table('outbox_message')
     with op.batch_alter_table('festival', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_festival_status'))
 

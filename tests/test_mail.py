@@ -1,0 +1,65 @@
+"""The outbox: stored with the transaction, delivered as files or by SMTP, retried."""
+
+from email import message_from_bytes
+from email.policy import default
+
+import sqlalchemy as sa
+
+from kb.extensions import db
+from kb.mail import deliver_due, queue_mail
+from kb.models import OutboxMessage
+
+
+def _queue(**kw):
+    message = queue_mail(
+        "reader@example.org",
+        "Привет — 안녕하세요",
+        "Текст письма\n한국어 본문",
+        html="<p>Текст письма</p>",
+        attachments=[("event.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")],
+        **kw,
+    )
+    db.session.commit()
+    return message
+
+
+def test_without_a_mail_url_messages_become_eml_files(app, tmp_path):
+    _queue()
+    assert deliver_due() == (1, 0)
+    files = list((tmp_path / "instance" / "outbox").glob("*.eml"))
+    assert len(files) == 1
+    message = message_from_bytes(files[0].read_bytes(), policy=default)
+    assert message["Subject"] == "Привет — 안녕하세요"
+    assert "한국어 본문" in message.get_body(("plain",)).get_content()
+    assert message.get_body(("html",)) is not None
+    assert [part.get_filename() for part in message.iter_attachments()] == ["event.ics"]
+    assert deliver_due() == (0, 0)  # sent once, never again
+
+
+def test_smtp_delivery_and_retry_after_a_failure(app, smtp_server):
+    url, inbox = smtp_server
+    app.config["MAIL_URL"] = "smtp://127.0.0.1:1"  # nothing listens there
+    _queue()
+    assert deliver_due() == (0, 1)
+    message = db.session.scalar(sa.select(OutboxMessage))
+    assert message.sent_at is None and message.attempts == 1 and message.last_error
+    assert deliver_due() == (0, 0)  # not due again yet
+
+    app.config["MAIL_URL"] = url
+    message.next_attempt_at = message.created_at
+    db.session.commit()
+    assert deliver_due() == (1, 0)
+    assert len(inbox.messages) == 1
+    assert inbox.messages[0]["To"] == "reader@example.org"
+
+
+def test_a_key_queues_a_message_only_once(app):
+    assert _queue(key="registration:1:links") is not None
+    assert _queue(key="registration:1:links") is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_a_rolled_back_transaction_leaves_no_mail(app):
+    queue_mail("reader@example.org", "Subject", "Body")
+    db.session.rollback()
+    assert deliver_due() == (0, 0)
