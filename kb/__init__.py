@@ -9,7 +9,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Create the app. `config` overrides settings (tests pass paths and URLs here)."""
     from kb import api, auth, cli, errors, i18n, mail, views
     from kb.config import load_config
-    from kb.extensions import csrf, db, migrate
+    from kb.extensions import csrf, db, limiter, migrate
 
     settings = load_config(config)
     app = Flask(
@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
         app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     mail.init_app(app)

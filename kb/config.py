@@ -48,6 +48,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_PER_PAGE": 100,
         "JSON_SORT_KEYS": False,
         "WTF_CSRF_TIME_LIMIT": None,
+        # Rate limits are counted per process in memory unless a shared store is given
+        # (several workers: KB_RATELIMIT_STORAGE_URL=redis://127.0.0.1:6379).
+        "RATELIMIT_STORAGE_URI": env.get("KB_RATELIMIT_STORAGE_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
     }
     if env.get("KB_SECRET_KEY"):
         config["SECRET_KEY"] = env["KB_SECRET_KEY"]
