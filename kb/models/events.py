@@ -35,7 +35,8 @@ class Event(RecordMixin, db.Model):
     end_date: Mapped[date | None]
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    online: Mapped[bool] = mapped_column(default=False)
+    #: None when the sources do not say whether it was online.
+    online: Mapped[bool | None]
     venue: Mapped[dict | None] = mapped_column(LangText)
     languages: Mapped[list] = mapped_column(JSONType, default=list)
     recording_url: Mapped[str | None] = mapped_column(sa.String(500))

@@ -262,7 +262,7 @@ class EventSchema(RecordSchema):
     end_date = fields.Date(allow_none=True)
     starts_at = ZonedDateTime(allow_none=True)
     ends_at = ZonedDateTime(allow_none=True)
-    online = fields.Boolean(load_default=False)
+    online = fields.Boolean(allow_none=True)
     venue = LangText(max_length=500, allow_none=True)
     languages = fields.List(fields.String(validate=one_of(LANGUAGES)), load_default=list)
     recording_url = url_field(allow_none=True)

@@ -6,8 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_date
-from babel.dates import format_time as babel_time
-from babel.dates import get_month_names, get_timezone_gmt
+from babel.dates import format_interval, format_skeleton, get_month_names, get_timezone_gmt
 from babel.numbers import format_decimal
 from flask import Flask
 from markupsafe import Markup, escape
@@ -47,8 +46,15 @@ def in_zone(value: datetime, zone: str) -> datetime:
 
 
 def fmt_time(value: datetime, zone: str) -> str:
-    """A time of day in `zone`, in the reader's locale."""
-    return babel_time(in_zone(value, zone), "short", locale=current_language())
+    """A time of day in `zone`, on the 24-hour clock the network's programmes use."""
+    return format_skeleton("Hm", in_zone(value, zone), locale=current_language())
+
+
+def fmt_date_range(start: date, end: date | None) -> str:
+    """Two dates as one range, the locale's way ("3–8 сент. 2016 г.")."""
+    if not end or end == start:
+        return fmt_date(start)
+    return format_interval(start, end, "yMMMd", locale=current_language())
 
 
 def fmt_datetime(value: datetime, zone: str) -> str:
@@ -60,7 +66,7 @@ def fmt_datetime(value: datetime, zone: str) -> str:
 def zone_label(zone: str, at: datetime | None = None) -> str:
     """The zone as readers know it: its GMT offset and its IANA name."""
     moment = in_zone(at, zone) if at else datetime.now(ZoneInfo(zone))
-    gmt = get_timezone_gmt(moment, width="short", locale=current_language())
+    gmt = get_timezone_gmt(moment, width="long", locale=current_language())
     return f"{gmt}, {zone}"
 
 
@@ -75,9 +81,7 @@ def event_when(event) -> str:
         return f"{fmt_datetime(event.starts_at, zone)} – {fmt_datetime(event.ends_at, zone)}"
     if event.starts_at:
         return fmt_datetime(event.starts_at, zone)
-    if event.end_date and event.end_date != event.start_date:
-        return f"{fmt_date(event.start_date)} – {fmt_date(event.end_date)}"
-    return fmt_date(event.start_date)
+    return fmt_date_range(event.start_date, event.end_date)
 
 
 def init_app(app: Flask) -> None:
@@ -85,6 +89,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         paragraphs=paragraphs,
         date=fmt_date,
+        date_range=fmt_date_range,
         number=fmt_number,
     )
     app.jinja_env.globals.update(

@@ -87,7 +87,7 @@ def upgrade():
     sa.Column('end_date', sa.Date(), nullable=True),
     sa.Column('starts_at', sa.DateTime(), nullable=True),
     sa.Column('ends_at', sa.DateTime(), nullable=True),
-    sa.Column('online', sa.Boolean(), nullable=False),
+    sa.Column('online', sa.Boolean(), nullable=True),
     sa.Column('venue', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=True),
     sa.Column('languages', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('recording_url', sa.String(length=500), nullable=True),

@@ -1,0 +1,123 @@
+"""Every page a reader can reach, in English, Russian and Korean."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from kb.catalog import RECORD_TYPES
+from kb.extensions import db
+from kb.i18n import LANGUAGES
+from tests.factories import create_element
+
+
+def _all_slugs(app):
+    with app.app_context():
+        out = []
+        for rt in RECORD_TYPES:
+            if rt.name == "countries":
+                out += [(rt.name, c.slug) for c in db.session.scalars(sa.select(rt.model))]
+            else:
+                out += [(rt.name, slug) for slug in db.session.scalars(sa.select(rt.model.slug))]
+        return out
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_list_and_record_page_answers_in_its_language(seeded_app, seeded_client, lang):
+    pages = [f"/{lang}/"] + [f"/{lang}/{rt.name}/" for rt in RECORD_TYPES]
+    pages += [f"/{lang}/{collection}/{slug}" for collection, slug in _all_slugs(seeded_app)]
+    assert len(pages) > 100
+    for url in pages:
+        response = seeded_client.get(url)
+        assert response.status_code == 200, url
+        assert f'<html lang="{lang}">' in response.text, url
+
+
+@pytest.mark.parametrize(
+    ("header", "target"),
+    [
+        ("ru-RU,ru;q=0.9,en;q=0.8", "/ru/"),
+        ("ko-KR,ko;q=0.9", "/ko/"),
+        ("fr-FR,fr", "/en/"),
+        ("", "/en/"),
+    ],
+)
+def test_root_sends_readers_to_the_language_their_browser_prefers(seeded_client, header, target):
+    response = seeded_client.get("/", headers={"Accept-Language": header})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(target)
+
+
+def test_language_switcher_keeps_the_reader_on_the_same_record_and_filters(seeded_client):
+    html = seeded_client.get("/ru/elements/?country=KZ").text
+    assert 'href="/ko/elements/?country=KZ"' in html
+    html = seeded_client.get("/ru/festivals/world-nomad-games").text
+    assert 'href="/ko/festivals/world-nomad-games" lang="ko"' in html
+    assert 'href="/en/festivals/world-nomad-games" lang="en"' in html
+
+
+def test_text_missing_in_the_readers_language_is_shown_in_another_and_labelled(client):
+    create_element(
+        slug="only-english", name={"en": "Only in English"}, summary={"en": "An English summary."}
+    )
+    html = client.get("/ko/elements/only-english").text
+    assert '<span lang="en">Only in English</span>' in html
+    label = re.search(r'<span class="fallback" title="[^"]*">([^<]+)</span>', html)
+    assert label and label.group(1) == "영어"  # "English", in Korean
+    html = client.get("/en/elements/only-english").text
+    assert 'class="fallback"' not in html
+
+
+def test_unknown_records_and_languages_get_a_translated_404(seeded_client):
+    response = seeded_client.get("/ko/festivals/no-such-festival")
+    assert response.status_code == 404 and '<html lang="ko">' in response.text
+    response = seeded_client.get("/fr/festivals/", headers={"Accept-Language": "ru"})
+    assert response.status_code == 404 and '<html lang="ru">' in response.text
+
+
+def test_lists_narrow_by_country_domain_list_and_year(seeded_client):
+    html = seeded_client.get("/en/elements/?country=MN&list=urgent-safeguarding").text
+    assert "Mongolian calligraphy" in html and "Naadam" not in html
+    html = seeded_client.get("/en/elements/?domain=craftsmanship").text
+    assert "yurts" in html and "Pansori" not in html
+    html = seeded_client.get("/en/elements/?year=2008&country=KR").text
+    assert "Pansori" in html and "Arirang" not in html
+    html = seeded_client.get("/en/festivals/?year=2019").text
+    assert "International Handicrafters Festival" in html and "Naadam" not in html
+
+
+def test_an_invalid_filter_is_refused_with_a_message(seeded_client):
+    response = seeded_client.get("/en/elements/?domain=cooking")
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_lists_are_paginated(seeded_client):
+    first = seeded_client.get("/en/elements/?per_page=10").text
+    second = seeded_client.get("/en/elements/?per_page=10&page=2").text
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    names = lambda html: set(re.findall(r'href="/en/elements/([a-z0-9-]+)"', html))  # noqa: E731
+    assert names(first) and not names(first) & names(second)
+
+
+def test_record_pages_show_links_in_both_directions_and_sources(seeded_client):
+    festival = seeded_client.get("/en/festivals/jeonju-international-sori-festival").text
+    assert 'href="/en/elements/pansori-epic-chant"' in festival
+    assert "https://" in festival.split('id="sources-h"')[1]
+    element = seeded_client.get("/en/elements/pansori-epic-chant").text
+    assert 'href="/en/festivals/jeonju-international-sori-festival"' in element
+    org = seeded_client.get("/en/organizations/ichcap").text
+    assert 'href="/en/events/2020-silk-roads-ich-webinar"' in org
+    country = seeded_client.get("/en/countries/kr").text
+    assert 'href="/en/elements/pansori-epic-chant"' in country
+
+
+def test_dates_are_formatted_for_the_locale(seeded_client):
+    def page(lang, url="/events/2020-silk-roads-ich-webinar"):
+        # CLDR puts no-break spaces in some formats (Russian "2020 г.", English "1:00 PM").
+        return seeded_client.get(f"/{lang}{url}").text.replace("\u00a0", " ").replace("\u202f", " ")
+
+    assert "November 18, 2020, 13:00" in page("en")
+    assert "18 ноября 2020 г., 13:00" in page("ru")
+    assert "2020년 11월 18일, 13:00" in page("ko")
+    assert "10–15 сент. 2019 г." in page("ru", "/festivals/international-handicrafters-festival")
