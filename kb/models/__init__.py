@@ -29,6 +29,12 @@ from kb.models.heritage import (
 )
 from kb.models.history import Revision
 from kb.models.mail import OutboxMessage
+from kb.models.submissions import (
+    SUBMISSION_STATES,
+    SUBMISSION_TYPES,
+    Submission,
+    SubmissionStep,
+)
 
 __all__ = [
     "DOMAINS",
@@ -40,6 +46,8 @@ __all__ = [
     "REGIONS",
     "ROLES",
     "STATUSES",
+    "SUBMISSION_STATES",
+    "SUBMISSION_TYPES",
     "UNESCO_LISTS",
     "Account",
     "AccountRole",
@@ -58,5 +66,7 @@ __all__ = [
     "OutboxMessage",
     "Revision",
     "Speaker",
+    "Submission",
+    "SubmissionStep",
     "db",
 ]
