@@ -1,0 +1,1 @@
+"""WTForms forms: the shape of what people type; the schemas and services judge the rest."""
