@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from kb.forms import options
 from kb.i18n import LANGUAGES, NATIVE_NAMES
 from kb.labels import ORGANIZATION_KINDS
 
@@ -30,13 +31,15 @@ class OrganizationChoiceForm(FlaskForm):
 
     def set_choices(self, organizations: list, countries: list, none_label: str) -> None:
         """The directory's organisations and countries, and the kinds."""
-        self.organization.choices = [
-            ("", none_label),
-            *organizations,
-            (NEW, str(_l("It is not listed: propose it to the directory"))),
-        ]
-        self.new_kind.choices = [("", "—")] + [(k, str(v)) for k, v in ORGANIZATION_KINDS.items()]
-        self.new_country.choices = [("", "—"), *countries]
+        self.organization.choices = options(
+            [
+                ("", none_label),
+                *organizations,
+                (NEW, _l("It is not listed: propose it to the directory")),
+            ]
+        )
+        self.new_kind.choices = options([("", "—"), *ORGANIZATION_KINDS.items()])
+        self.new_country.choices = options([("", "—"), *countries])
 
     def proposal(self, lang: str) -> dict | None:
         """The proposed organisation as a payload, when "not listed" was chosen."""
@@ -44,13 +47,15 @@ class OrganizationChoiceForm(FlaskForm):
             return None
         city = (self.new_city.data or "").strip()
         name = (self.new_name.data or "").strip()
-        return {
+        proposal = {
             "name": {lang: name} if name else {},
-            "kind": self.new_kind.data or None,
             "country": self.new_country.data or None,
             "city": {lang: city} if city else None,
             "website": (self.new_website.data or "").strip() or None,
         }
+        if self.new_kind.data:  # left out when not chosen, so the schema says it is required
+            proposal["kind"] = self.new_kind.data
+        return proposal
 
     def chosen(self) -> str | None:
         """The slug of the directory organisation chosen, if one was."""
@@ -84,7 +89,7 @@ class SignupForm(OrganizationChoiceForm):
     )
     locale = SelectField(
         _l("Language of our e-mails to you"),
-        choices=[(code, NATIVE_NAMES[code]) for code in LANGUAGES],
+        choices=options((code, NATIVE_NAMES[code]) for code in LANGUAGES),
     )
 
 
@@ -119,7 +124,7 @@ class PreferencesForm(FlaskForm):
     name = StringField(_l("Your name"), [Length(max=200)])
     locale = SelectField(
         _l("Language of our e-mails to you"),
-        choices=[(code, NATIVE_NAMES[code]) for code in LANGUAGES],
+        choices=options((code, NATIVE_NAMES[code]) for code in LANGUAGES),
     )
 
 

@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
+from kb.forms import options
 from kb.i18n import LANGUAGES
 from kb.labels import PERIODICITIES
 from kb.schemas.fields import LANG_CODE
@@ -111,18 +112,20 @@ class FestivalForm(FlaskForm):
     def apply_choices(self) -> None:
         """Put the directory's choices on every select (call again after adding a row)."""
         none = [("", "—")]
-        countries = none + list(self.choices.get("countries", []))
+        countries = options(none + list(self.choices.get("countries", [])))
         for entry in self.countries:
             entry.choices = countries
         for entry in self.editions:
             entry.form.country.choices = countries
+        elements = options(none + list(self.choices.get("elements", [])))
         for entry in self.elements:
-            entry.choices = none + list(self.choices.get("elements", []))
+            entry.choices = elements
+        organizations = options(none + list(self.choices.get("organizations", [])))
         for entry in self.organizers:
-            entry.choices = none + list(self.choices.get("organizations", []))
-        self.periodicity.choices = none + [(k, str(v)) for k, v in PERIODICITIES.items()]
+            entry.choices = organizations
+        self.periodicity.choices = options(none + list(PERIODICITIES.items()))
         months = get_month_names("wide", context="stand-alone", locale=self.lang)
-        self.usual_months.choices = [(str(m), months[m]) for m in range(1, 13)]
+        self.usual_months.choices = options((m, months[m]) for m in range(1, 13))
 
     def texts(self, code: str) -> LanguageTexts:
         """The fieldset of one language."""
