@@ -86,9 +86,7 @@ def post_form(client, url: str, data: dict, page_url: str | None = None, prefix:
 
 def log_in(client, email: str, lang: str = "en", password: str = PASSWORD):
     """Log in through the page."""
-    response = post_form(
-        client, f"/{lang}/account/login", {"email": email, "password": password}
-    )
+    response = post_form(client, f"/{lang}/account/login", {"email": email, "password": password})
     assert response.status_code == 302, response.text
     return response
 

@@ -56,19 +56,28 @@ def test_sign_up_confirm_log_in_and_out_in_korean(app, client):
     assert mail.to == "curator@example.org" and 'lang="ko"' in mail.html
     link = link_in(mail.text, "/ko/account/confirm/")
     response = client.get(link)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/ko/account/login")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/ko/account/login"
+    )
 
     log_in(client, "curator@example.org", "ko")
     page = client.get("/ko/account/")
     assert page.status_code == 200 and "curator@example.org" in page.text
-    assert client.post("/ko/account/logout", data={"csrf_token": csrf_token(page.text)}).status_code == 302
+    assert (
+        client.post("/ko/account/logout", data={"csrf_token": csrf_token(page.text)}).status_code
+        == 302
+    )
     assert client.get("/ko/account/").status_code == 302
 
 
 def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(app, client):
     make_account("curator@example.org")
-    wrong = post_form(client, "/en/account/login", {"email": "curator@example.org", "password": "nope nope nope"})
-    unknown = post_form(client, "/en/account/login", {"email": "nobody@example.org", "password": "nope nope nope"})
+    wrong = post_form(
+        client, "/en/account/login", {"email": "curator@example.org", "password": "nope nope nope"}
+    )
+    unknown = post_form(
+        client, "/en/account/login", {"email": "nobody@example.org", "password": "nope nope nope"}
+    )
     assert wrong.status_code == unknown.status_code == 422
     message = "The e-mail address or the password is not right."
     assert message in wrong.text and message in unknown.text
@@ -87,13 +96,37 @@ def test_signing_up_again_with_a_known_address_tells_only_its_owner(app, client)
     ("fields", "field_id", "message"),
     [
         ({"email": "not-an-address"}, "email", "Not a valid e-mail address."),
-        ({"password": "short", "password_again": "short"}, "password", "Use at least 10 characters."),
-        ({"password_again": "something else entirely"}, "password_again", "The two passwords differ."),
+        (
+            {"password": "short", "password_again": "short"},
+            "password",
+            "Use at least 10 characters.",
+        ),
+        (
+            {"password_again": "something else entirely"},
+            "password_again",
+            "The two passwords differ.",
+        ),
         ({"email": ""}, "email", "This field is required."),
-        ({"organization": "new", "new_kind": "ngo"}, "new_name", "Give the text in at least one language."),
-        ({"organization": "new", "new_name": "Boysun Centre"}, "new_kind", "This field is required."),
-        ({"organization": "new", "new_name": "B", "new_kind": "ngo", "new_country": "ZZ"}, "new_country", "No country has the code ZZ."),
-        ({"organization": "new", "new_name": "B", "new_kind": "ngo", "new_website": "example"}, "new_website", "Not a valid web address (URL)."),
+        (
+            {"organization": "new", "new_kind": "ngo"},
+            "new_name",
+            "Give the text in at least one language.",
+        ),
+        (
+            {"organization": "new", "new_name": "Boysun Centre"},
+            "new_kind",
+            "This field is required.",
+        ),
+        (
+            {"organization": "new", "new_name": "B", "new_kind": "ngo", "new_country": "ZZ"},
+            "new_country",
+            "No country has the code ZZ.",
+        ),
+        (
+            {"organization": "new", "new_name": "B", "new_kind": "ngo", "new_website": "example"},
+            "new_website",
+            "Not a valid web address (URL).",
+        ),
         ({"organization": "no-such-org"}, "organization", "No organization has the slug"),
     ],
 )
@@ -135,9 +168,16 @@ def test_a_proposed_organization_is_published_by_a_moderator(app, client):
     url = f"/en/submissions/{proposal.id}"
     response = post_form(moderator, url + "/approve", {}, page_url=url, prefix="approve-")
     assert response.status_code == 302
-    organization = db.session.scalar(sa.select(Organization).where(Organization.slug == "boysun-folk-centre"))
+    organization = db.session.scalar(
+        sa.select(Organization).where(Organization.slug == "boysun-folk-centre")
+    )
     assert organization is not None and organization.country.code == "UZ"
-    assert db.session.scalar(sa.select(Account).where(Account.email == "curator@example.org")).organization == organization
+    assert (
+        db.session.scalar(
+            sa.select(Account).where(Account.email == "curator@example.org")
+        ).organization
+        == organization
+    )
     assert client.get("/en/organizations/boysun-folk-centre").status_code == 200
 
 
@@ -160,7 +200,10 @@ def test_log_in_and_sign_up_are_rate_limited(app, client):
     page = client.get("/en/account/login").text
     token = csrf_token(page)
     statuses = [
-        client.post("/en/account/login", data={"csrf_token": token, "email": "a@example.org", "password": "x"}).status_code
+        client.post(
+            "/en/account/login",
+            data={"csrf_token": token, "email": "a@example.org", "password": "x"},
+        ).status_code
         for _ in range(11)
     ]
     assert statuses[:10] == [422] * 10 and statuses[10] == 429
@@ -173,7 +216,9 @@ def test_log_in_and_sign_up_are_rate_limited(app, client):
 
 def test_forms_refuse_a_post_without_the_csrf_token(app, client):
     make_account("curator@example.org")
-    response = client.post("/en/account/login", data={"email": "curator@example.org", "password": PASSWORD})
+    response = client.post(
+        "/en/account/login", data={"email": "curator@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 400
 
 
@@ -182,11 +227,25 @@ def test_preferences_and_organization_on_the_account_page(app, client):
     make_account("curator@example.org")
     log_in(client, "curator@example.org")
     response = post_form(
-        client, "/en/account/preferences", {"prefs-name": "Dilnoza", "prefs-locale": "ru"}, page_url="/en/account/", prefix="prefs-"
+        client,
+        "/en/account/preferences",
+        {"prefs-name": "Dilnoza", "prefs-locale": "ru"},
+        page_url="/en/account/",
+        prefix="prefs-",
     )
     assert response.status_code == 302
-    response = post_form(client, "/en/account/organization", {"org-organization": "ichcap"}, page_url="/en/account/", prefix="org-")
+    response = post_form(
+        client,
+        "/en/account/organization",
+        {"org-organization": "ichcap"},
+        page_url="/en/account/",
+        prefix="org-",
+    )
     assert response.status_code == 302
     account = db.session.scalar(sa.select(Account))
     db.session.refresh(account)
-    assert account.name == "Dilnoza" and account.locale == "ru" and account.organization.slug == "ichcap"
+    assert (
+        account.name == "Dilnoza"
+        and account.locale == "ru"
+        and account.organization.slug == "ichcap"
+    )

@@ -16,7 +16,7 @@ from kb.services.common import ServiceError, by_slug
 from kb.services.directory import save_organization
 from kb.services.heritage import save_festival
 from kb.services.notices import notify_submitter
-from kb.services.payloads import Invalid, check_references, load_payload
+from kb.services.payloads import Invalid, check_payload
 from kb.services.records import Actor
 from kb.services.submissions import Forbidden, is_moderator, latest_revision_id, target
 
@@ -75,8 +75,7 @@ def approve(submission: Submission, moderator: Account, note: str | None = None)
     if submission.account_id == moderator.id:
         raise Forbidden(_("You cannot approve your own submission; another moderator must."))
     note = _reason(note, required=False)
-    data = load_payload(submission.record_type, submission.payload)
-    check_references(submission.record_type, data)
+    data = check_payload(submission.record_type, submission.payload)
     record, changes = _publish(submission, data, Actor.of(moderator), note)
     if changes:
         submission.revision_id = latest_revision_id(submission.record_type, record.id)

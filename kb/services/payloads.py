@@ -56,38 +56,63 @@ def _known(model, column, values: set[str]) -> set[str]:
     return set(db.session.scalars(query)) if values else set()
 
 
+def _strings(values, clean) -> list[tuple[int, str]]:
+    """(index, cleaned value) of the strings of a list; the schema reports anything else."""
+    if not isinstance(values, list):
+        return []
+    return [(i, clean(v)) for i, v in enumerate(values) if isinstance(v, str) and v.strip()]
+
+
 def check_references(record_type: str, data: dict) -> None:
-    """Every country, element and organisation the loaded data names must exist (published)."""
+    """Every country, element and organisation the data names must exist (and be published).
+
+    Works on loaded data and, to report everything at once, on raw payloads too.
+    """
+    code, slug = (lambda v: v.strip().upper()), (lambda v: v.strip().lower())
     countries: list[tuple[str, str]] = []
     slugs: list[tuple[str, str, type]] = []
     if record_type == "festival":
-        countries += [(f"countries.{i}", c) for i, c in enumerate(data.get("countries") or [])]
-        countries += [
-            (f"editions.{i}.country", e["country"])
-            for i, e in enumerate(data.get("editions") or [])
-            if e.get("country")
-        ]
-        slugs += [(f"elements.{i}", s, Element) for i, s in enumerate(data.get("elements") or [])]
-        slugs += [
-            (f"organizers.{i}", s, Organization) for i, s in enumerate(data.get("organizers") or [])
-        ]
-    elif data.get("country"):
-        countries.append(("country", data["country"]))
+        countries += [(f"countries.{i}", c) for i, c in _strings(data.get("countries"), code)]
+        editions = data.get("editions") if isinstance(data.get("editions"), list) else []
+        for i, edition in enumerate(editions):
+            value = edition.get("country") if isinstance(edition, dict) else None
+            if isinstance(value, str) and value.strip():
+                countries.append((f"editions.{i}.country", code(value)))
+        for key, model in (("elements", Element), ("organizers", Organization)):
+            slugs += [(f"{key}.{i}", s, model) for i, s in _strings(data.get(key), slug)]
+    elif isinstance(data.get("country"), str) and data["country"].strip():
+        countries.append(("country", code(data["country"])))
     errors: dict[str, list[str]] = {}
-    known_codes = _known(Country, Country.code, {code for _, code in countries})
-    for path, code in countries:
-        if code not in known_codes:
-            errors[path] = [_("No country has the code %(code)s.", code=code)]
+    known_codes = _known(Country, Country.code, {c for _, c in countries})
+    for path, value in countries:
+        if value not in known_codes:
+            errors[path] = [_("No country has the code %(code)s.", code=value)]
     for model in (Element, Organization):
-        wanted = {slug for _, slug, m in slugs if m is model}
-        found = _known(model, model.slug, wanted)
-        for path, slug, m in slugs:
-            if m is model and slug not in found:
+        found = _known(model, model.slug, {s for _, s, m in slugs if m is model})
+        for path, value, m in slugs:
+            if m is model and value not in found:
                 errors[path] = [
-                    _("Nothing in the knowledge base has the slug “%(slug)s”.", slug=slug)
+                    _("Nothing in the knowledge base has the slug “%(slug)s”.", slug=value)
                 ]
     if errors:
         raise Invalid(errors)
+
+
+def check_payload(record_type: str, payload: dict) -> dict:
+    """The payload loaded and its references checked; `Invalid` names every problem at once."""
+    errors: dict[str, list[str]] = {}
+    try:
+        data = load_payload(record_type, payload)
+    except Invalid as exc:
+        data, errors = payload, dict(exc.fields)
+    try:
+        check_references(record_type, data)
+    except Invalid as exc:
+        for path, messages in exc.fields.items():
+            errors.setdefault(path, messages)
+    if errors:
+        raise Invalid(errors)
+    return data
 
 
 def jsonable(value):

@@ -29,7 +29,7 @@ from kb.services.accounts import (
 )
 from kb.services.common import ServiceError, by_slug
 from kb.services.notices import send_already_registered, send_confirmation, send_reset
-from kb.services.payloads import Invalid, check_references, load_payload
+from kb.services.payloads import Invalid, check_payload
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 RESET_MAX_AGE = 2 * 3600
@@ -71,8 +71,7 @@ def _load(salt: str, token: str, max_age: int) -> dict:
 
 def check_proposal(payload: dict) -> None:
     """Refuse a proposed organisation that would not pass moderation's checks."""
-    data = load_payload("organization", {**payload, "slug": "proposal"})
-    check_references("organization", data)
+    check_payload("organization", {**payload, "slug": "proposal"})
 
 
 def sign_up(

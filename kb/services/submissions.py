@@ -15,7 +15,7 @@ from kb.models import Account, Festival, Organization, Revision, Submission, Sub
 from kb.models.base import utcnow
 from kb.services.common import NotFound, Page, ServiceError, by_slug, paginate
 from kb.services.notices import notify_submitter
-from kb.services.payloads import Invalid, check_references, jsonable, load_payload, slugify
+from kb.services.payloads import Invalid, check_payload, jsonable, slugify
 
 MODELS = {"festival": Festival, "organization": Organization}
 
@@ -123,8 +123,7 @@ def submit(submission: Submission, account: Account) -> SubmissionStep:
     if not submission.editable:
         raise ServiceError(None, _("This submission was sent already."), code="conflict")
     _settle_slug(submission)
-    data = load_payload(submission.record_type, submission.payload)
-    check_references(submission.record_type, data)
+    data = check_payload(submission.record_type, submission.payload)
     submission.payload = jsonable(data)
     submission.country_codes = _country_codes(submission.record_type, submission.payload)
     action = "resubmitted" if submission.state == "returned" else "submitted"
