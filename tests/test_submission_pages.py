@@ -262,3 +262,21 @@ def test_the_form_and_the_account_pages_answer_in_each_language(app, lang):
         labels = set(re.findall(r'<label for="([^"]+)"', response.text))
         fields = set(re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', response.text))
         assert fields - {"csrf_token", "prefs-csrf_token", "org-csrf_token"} <= labels
+
+
+def test_the_review_warns_when_the_record_changed_since_the_proposal(app, client):
+    directory()
+    create_festival(slug="boysun-bahori", name={"en": "Boysun Bahori"}, countries=["UZ"])
+    member = _logged_in(app, "org@example.org")
+    other = _logged_in(app, "other@example.org")
+    moderator = _logged_in(app, "mod@example.org", role="moderator")
+    data = {"text_en-name": "Boysun Bahori", "countries-0": "UZ", "action": "submit"}
+    _post(member, "/en/festivals/boysun-bahori/propose", {**data, "first_year": "2002"})
+    _post(other, "/en/festivals/boysun-bahori/propose", {**data, "website": "https://b.example"})
+    first, second = db.session.scalars(sa.select(Submission).order_by(Submission.id)).all()
+    assert "has changed since this proposal" not in moderator.get(f"/en/submissions/{first.id}").text
+    url = f"/en/submissions/{second.id}"
+    assert _post(moderator, url + "/approve", {}, page_url=url).status_code == 302
+    review = moderator.get(f"/en/submissions/{first.id}").text
+    assert "has changed since this proposal" in review
+    assert "https://b.example" in review  # approving as proposed would undo it: shown
