@@ -274,7 +274,9 @@ def test_the_review_warns_when_the_record_changed_since_the_proposal(app, client
     _post(member, "/en/festivals/boysun-bahori/propose", {**data, "first_year": "2002"})
     _post(other, "/en/festivals/boysun-bahori/propose", {**data, "website": "https://b.example"})
     first, second = db.session.scalars(sa.select(Submission).order_by(Submission.id)).all()
-    assert "has changed since this proposal" not in moderator.get(f"/en/submissions/{first.id}").text
+    assert (
+        "has changed since this proposal" not in moderator.get(f"/en/submissions/{first.id}").text
+    )
     url = f"/en/submissions/{second.id}"
     assert _post(moderator, url + "/approve", {}, page_url=url).status_code == 302
     review = moderator.get(f"/en/submissions/{first.id}").text
