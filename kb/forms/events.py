@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from kb import labels
-from kb.forms.fields import CheckboxesField, lang_value, zoned
+from kb.forms.fields import CheckboxesField, lang_value, options, zoned
 from kb.i18n import LANGUAGES, NATIVE_NAMES
 
 TIME = "%Y-%m-%dT%H:%M"
@@ -38,14 +38,14 @@ class EventForm(FlaskForm):
     """An event's facts, its organisations by role, registration settings and link."""
 
     slug = StringField(_l("Address name (slug)"), validators=[DataRequired(), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=list(labels.EVENT_KINDS.items()))
+    kind = SelectField(_l("Kind"), choices=options(labels.EVENT_KINDS.items()))
     timezone = SelectField(_l("Time zone of the event"), validators=[DataRequired()])
     starts_at = DateTimeLocalField(_l("Starts"), format=TIME, validators=[Optional()])
     ends_at = DateTimeLocalField(_l("Ends"), format=TIME, validators=[Optional()])
     start_date = DateField(_l("First day (if the time is not known)"), validators=[Optional()])
     end_date = DateField(_l("Last day"), validators=[Optional()])
-    online = SelectField(_l("Online or on site"), choices=ONLINE)
-    languages = CheckboxesField(_l("Working languages"), choices=list(NATIVE_NAMES.items()))
+    online = SelectField(_l("Online or on site"), choices=options(ONLINE))
+    languages = CheckboxesField(_l("Working languages"), choices=options(NATIVE_NAMES.items()))
     organizers = SelectMultipleField(_l("Organizers"), validate_choice=False)
     co_organizers = SelectMultipleField(_l("Co-organizers"), validate_choice=False)
     supporters = SelectMultipleField(_l("Supporters"), validate_choice=False)
@@ -115,7 +115,7 @@ class SessionForm(FlaskForm):
         _l("Speakers"),
         description=_l("One per line: name | affiliation | role (affiliation and role optional)."),
     )
-    languages = CheckboxesField(_l("Working languages"), choices=list(NATIVE_NAMES.items()))
+    languages = CheckboxesField(_l("Working languages"), choices=options(NATIVE_NAMES.items()))
     interpretation = BooleanField(_l("Interpretation between the working languages"))
     join_url = URLField(_l("Joining link (private)"), validators=[Optional(), Length(max=500)])
 

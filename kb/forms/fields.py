@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from wtforms import SelectMultipleField, widgets
+from wtforms import SelectChoice, SelectMultipleField, widgets
 
 from kb.i18n import LANGUAGES
 
@@ -15,6 +15,11 @@ class CheckboxesField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as select options (WTForms 3.3 wants SelectChoice)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def lang_fields(form, prefix: str) -> list:

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from kb.forms.fields import options
 from kb.i18n import NATIVE_NAMES
 
 
@@ -33,7 +34,7 @@ class RegistrationForm(FlaskForm):
         render_kw={"autocomplete": "organization"},
     )
     country = SelectField(_l("Country"), validators=[Optional()])
-    language = SelectField(_l("Language of the e-mails"), choices=list(NATIVE_NAMES.items()))
+    language = SelectField(_l("Language of the e-mails"), choices=options(NATIVE_NAMES.items()))
     timezone = SelectField(_l("Your time zone (for the times in the e-mails)"))
     consent = BooleanField(
         _l(

@@ -19,6 +19,7 @@ from marshmallow import ValidationError
 
 from kb.calendars import calendar
 from kb.extensions import db, limiter
+from kb.forms.fields import options
 from kb.forms.registrations import ConfirmForm, RegistrationForm
 from kb.i18n import current_language, pick
 from kb.models import Event
@@ -101,8 +102,8 @@ def register(slug: str):
     """The registration form; a registration is confirmed at once, by e-mail."""
     item = visible_event(slug)
     form = RegistrationForm()
-    form.country.choices = _countries()
-    form.timezone.choices = [(z, z) for z in zone_choices()]
+    form.country.choices = options(_countries())
+    form.timezone.choices = options((z, z) for z in zone_choices())
     if request.method == "GET":
         form.language.data = current_language()
         form.timezone.data = reader_zone()[0]

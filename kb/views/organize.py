@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from kb.extensions import db
 from kb.forms.events import EventForm, SessionForm, parse_speakers, speakers_text
-from kb.forms.fields import fill_lang, wall_clock
+from kb.forms.fields import fill_lang, options, wall_clock
 from kb.forms.registrations import ConfirmForm
 from kb.i18n import current_language, pick
 from kb.models import Event, Organization
@@ -58,13 +58,13 @@ def managed(slug: str) -> Event:
 
 def _event_form(event: Event | None = None) -> EventForm:
     form = EventForm()
-    form.timezone.choices = [(z, z) for z in zone_choices()]
+    form.timezone.choices = options((z, z) for z in zone_choices())
     orgs = db.session.scalars(
         db.select(Organization).where(Organization.status == "published")
     ).all()
     choices = sorted(((o.slug, str(pick(o.name))) for o in orgs), key=lambda p: p[1].lower())
     for name, _role in EventForm.ROLE_FIELDS:
-        form[name].choices = choices
+        form[name].choices = options(choices)
     if event is not None and request.method == "GET":
         _fill_event_form(form, event)
     return form
