@@ -86,7 +86,11 @@ def event_body(slug: str, starts_in: timedelta = timedelta(days=10), **kw) -> di
     return {
         "slug": slug,
         "kind": "webinar",
-        "title": {"en": "Living heritage webinar", "ru": "Вебинар о живом наследии", "ko": "웨비나"},
+        "title": {
+            "en": "Living heritage webinar",
+            "ru": "Вебинар о живом наследии",
+            "ko": "웨비나",
+        },
         "timezone": "Asia/Seoul",
         "starts_at": iso(starts_in),
         "ends_at": iso(starts_in + timedelta(hours=4)),

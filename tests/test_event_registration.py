@@ -45,7 +45,9 @@ def test_a_visitor_registers_through_the_page_and_cancels_from_the_e_mail(app):
             "consent": "y",
         },
     )
-    assert response.status_code == 302 and response.location.endswith("/ru/events/webinar/registered")
+    assert response.status_code == 302 and response.location.endswith(
+        "/ru/events/webinar/registered"
+    )
     (mail,) = outbox()
     assert mail["To"] == "dilnoza@example.uz"
     text = mail.get_body(("plain",)).get_content().replace("\u00a0", " ")
@@ -78,7 +80,9 @@ def test_the_page_refuses_a_duplicate_and_a_missing_consent_with_clear_messages(
     )
     assert duplicate.status_code == 422
     assert "already registered for this event" in duplicate.text
-    no_consent = visitor.post("/en/events/webinar/register", data={**base, "email": "b@example.org"})
+    no_consent = visitor.post(
+        "/en/events/webinar/register", data={**base, "email": "b@example.org"}
+    )
     assert no_consent.status_code == 422 and "Registration needs your consent" in no_consent.text
     assert 'aria-invalid="true"' in no_consent.text
     no_token = visitor.post(
@@ -113,7 +117,9 @@ def test_registration_windows_capacity_and_drafts(app):
 
     _published(app, "closed", registration={"closes_at": iso(timedelta(hours=-1))})
     refused = visitor.post(URL.format("closed"), json=person("a@example.org"))
-    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "registration_closed"
+    assert (
+        refused.status_code == 409 and refused.get_json()["error"]["code"] == "registration_closed"
+    )
     assert "closed" in visitor.get("/en/events/closed/register").text
 
     _published(app, "started", starts_in=timedelta(hours=-1))  # default: closes at the start

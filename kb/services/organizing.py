@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 
 from kb.extensions import db
 from kb.models import Account, Event, EventOrganization, Revision
@@ -81,7 +82,10 @@ def merged_with(event: Event, patch: dict) -> dict:
             if key not in patch:
                 data.pop(key, None)
     data.update(patch)
-    check_event_times(data)
+    try:
+        check_event_times(data)
+    except ValidationError as exc:  # name the field, as a schema load would
+        raise ValidationError({exc.field_name: exc.messages}) from exc
     return data
 
 
