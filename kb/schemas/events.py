@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from marshmallow import fields
 
 from kb.schemas.fields import ref_json
 from kb.schemas.records import EventSchema
+from kb.urls import absolute_url
 
 
 class EventDetailSchema(EventSchema):
@@ -47,4 +47,4 @@ class EventDetailSchema(EventSchema):
         return max(0, event.registration_capacity - confirmed_count(event))
 
     def _calendar_url(self, event) -> str:
-        return url_for("calendars.event_calendar", slug=event.slug, _external=True)
+        return absolute_url("calendars.event_calendar", slug=event.slug)
