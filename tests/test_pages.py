@@ -121,3 +121,23 @@ def test_dates_are_formatted_for_the_locale(seeded_client):
     assert "18 ноября 2020 г., 13:00" in page("ru")
     assert "2020년 11월 18일, 13:00" in page("ko")
     assert "10–15 сент. 2019 г." in page("ru", "/festivals/international-handicrafters-festival")
+
+
+def test_a_server_error_gets_a_page_for_people_and_json_for_the_api(app, client, monkeypatch):
+    from kb.views import pages
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    monkeypatch.setattr(pages.facets, "counts", broken)
+    response = client.get("/ru/")
+    assert response.status_code == 500 and '<html lang="ru">' in response.text
+    assert "the database went away" not in response.text
+
+    from kb.api import read
+
+    monkeypatch.setattr(read, "list_records", broken)
+    response = client.get("/api/v1/elements")
+    assert response.status_code == 500
+    assert response.get_json()["error"]["code"] == "internal_server_error"
