@@ -29,6 +29,7 @@ from kb.models.heritage import (
 )
 from kb.models.history import Revision
 from kb.models.mail import OutboxMessage
+from kb.models.registrations import REGISTRATION_STATES, Registration
 
 __all__ = [
     "DOMAINS",
@@ -38,6 +39,7 @@ __all__ = [
     "ORGANIZATION_KINDS",
     "PERIODICITIES",
     "REGIONS",
+    "REGISTRATION_STATES",
     "ROLES",
     "STATUSES",
     "UNESCO_LISTS",
@@ -56,6 +58,7 @@ __all__ = [
     "FestivalEdition",
     "Organization",
     "OutboxMessage",
+    "Registration",
     "Revision",
     "Speaker",
     "db",

@@ -42,9 +42,10 @@ def _root():
 
 def init_app(app: Flask) -> None:
     """Register the pages, the root redirect and the template helpers."""
-    from kb.views import pages  # noqa: F401  (its routes)
+    from kb.views import events, organize, pages, registrants  # noqa: F401  (their routes)
 
     app.register_blueprint(bp)
+    app.register_blueprint(events.calendars)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_url_rule("/", "root", _root)
     app.jinja_env.globals.update(

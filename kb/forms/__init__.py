@@ -1,0 +1,1 @@
+"""WTForms forms: shape validation only; labels through lazy_gettext."""
