@@ -20,7 +20,8 @@ install: $(STAMP)
 
 # Compiled catalogues (.mo) are build products, not committed.
 translations: install
-	$(BIN)/pybabel compile -q -d translations -D messages
+	$(BIN)/pybabel compile -d translations -D messages 2>&1 | grep -v "^compiling" || true
+	@test -f translations/ru/LC_MESSAGES/messages.mo
 
 db: install translations
 	$(BIN)/kb db upgrade

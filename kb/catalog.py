@@ -16,6 +16,7 @@ from kb.schemas.details import (
     FestivalDetailSchema,
     OrganizationDetailSchema,
 )
+from kb.schemas.events import EventDetailSchema
 from kb.schemas.records import (
     CaseStudySchema,
     CountrySchema,
@@ -98,7 +99,7 @@ RECORD_TYPES = [
         "event",
         Event,
         EventSchema,
-        EventSchema,
+        EventDetailSchema,
         args.EventArgs,
         events.list_events,
         events.get_event,

@@ -98,11 +98,41 @@ def mail_deliver():
     click.echo(f"{sent} sent, {waiting} waiting for a retry")
 
 
+events_group = AppGroup("events", help="Network events.")
+
+
+@events_group.command("send-links")
+@click.option("--event", "slug", metavar="SLUG", help="Only this event (whenever it starts).")
+@click.option(
+    "--within",
+    type=float,
+    metavar="HOURS",
+    help="Events starting within this many hours (default: EVENT_LINKS_WINDOW_HOURS, 24).",
+)
+def events_send_links(slug, within):
+    """E-mail joining links to registrants of events starting soon; never twice."""
+    from kb.mail import deliver_due
+    from kb.services.links import queue_links
+
+    try:
+        report = queue_links(slug=slug, within_hours=within)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    for name in report.without_links:
+        click.echo(f"{name}: no joining link set, nothing sent", err=True)
+    sent, waiting = deliver_due()
+    click.echo(
+        f"{report.queued} links e-mails queued for {len(report.events)} events; "
+        f"{sent} sent, {waiting} waiting for a retry"
+    )
+
+
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
     app.cli.add_command(mail_group)
+    app.cli.add_command(events_group)
 
 
 def main() -> None:

@@ -37,6 +37,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_URL": env.get("KB_MAIL_URL") or None,
         "OUTBOX_DIR": str(instance / "outbox"),
         "MAIL_FROM": env.get("KB_MAIL_FROM") or "Silk Roads ICH Network <no-reply@localhost>",
+        # The site's address in e-mails and calendar files sent from the CLI.
+        "BASE_URL": env.get("KB_BASE_URL") or "http://127.0.0.1:5000",
+        # `kb events send-links` sends the links of events starting within this many hours.
+        "EVENT_LINKS_WINDOW_HOURS": float(env.get("KB_EVENT_LINKS_WINDOW_HOURS") or 24),
         "SEED_DIR": str(ROOT / "seed_data"),
         "MIGRATIONS_DIR": str(ROOT / "migrations"),
         "TEMPLATES_DIR": str(ROOT / "templates"),

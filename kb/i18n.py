@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from babel import Locale
-from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale
+from flask import Flask, g, has_app_context, has_request_context, request
+from flask_babel import force_locale, get_locale
 
 from kb.extensions import babel
 
@@ -65,8 +67,25 @@ def language_name(code: str, in_lang: str | None = None) -> str:
     return name or code
 
 
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Translate and format in `lang` inside the block (an e-mail in its reader's language).
+
+    Works in a request and in the CLI alike; the page's own language comes back after.
+    """
+    previous = g.get("forced_lang")
+    g.forced_lang = lang
+    try:
+        with force_locale(lang):
+            yield
+    finally:
+        g.forced_lang = previous
+
+
 def current_language() -> str:
     """The language of the current request, or the default outside one."""
+    if has_app_context() and g.get("forced_lang"):
+        return g.forced_lang
     if has_request_context():
         lang = getattr(g, "lang", None)
         if lang:

@@ -69,10 +69,11 @@ PERIODICITIES = {
     "biennial": _l("Every two years"),
     "irregular": _l("Irregularly"),
 }
+#: The state of one event (not the "upcoming/past" filter of the list).
 EVENT_STATES = {
-    "upcoming": _l("Upcoming"),
+    "upcoming": _l("Upcoming event"),
     "ongoing": _l("Happening now"),
-    "past": _l("Past"),
+    "past": _l("Past event"),
 }
 SDGS = {
     1: _l("No poverty"),

@@ -120,6 +120,19 @@ def _build_template(backend, name: str, tmp_path_factory, seed: bool) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """Compile translations/*.po so the suite never runs on stale or missing .mo files."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        with open(po, "rb") as f:
+            catalog = read_po(f)
+        with open(po.with_suffix(".mo"), "wb") as f:
+            write_mo(f, catalog)
+
+
 @pytest.fixture(scope="session")
 def backend(tmp_path_factory):
     """The database backend, with the empty (migrated) template built."""

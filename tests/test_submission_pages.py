@@ -106,11 +106,12 @@ def test_the_whole_journey_through_the_pages(app, client):
     }
     response = _post(member, edit, bad)
     assert response.status_code == 422
-    assert _field_error(response.text, "latitude") == "A latitude lies between -90 and 90."
-    assert _field_error(response.text, "website") == "Not a valid web address (URL)."
-    assert _field_error(response.text, "countries-0") == "No country has the code ZZ."
-    assert (
-        _field_error(response.text, "editions-0-end_date") == "The edition ends before it starts."
+    # Field by field, in the reader's language.
+    assert _field_error(response.text, "latitude") == "Широта должна быть в пределах от -90 до 90."
+    assert _field_error(response.text, "website") == "Неверный веб-адрес (URL)."
+    assert _field_error(response.text, "countries-0") == "Страны с кодом ZZ нет."
+    assert _field_error(response.text, "editions-0-end_date") == (
+        "Дата окончания фестиваля раньше даты его начала."
     )
     assert 'id="error-summary"' in response.text and 'href="#latitude"' in response.text
     db.session.expire_all()

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from kb.forms import options
+from kb.forms.fields import options
 from kb.i18n import LANGUAGES, NATIVE_NAMES
 from kb.labels import ORGANIZATION_KINDS
 

@@ -24,7 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
-from kb.forms import options
+from kb.forms.fields import options
 from kb.i18n import LANGUAGES
 from kb.labels import PERIODICITIES
 from kb.schemas.fields import LANG_CODE
@@ -125,7 +125,7 @@ class FestivalForm(FlaskForm):
             entry.choices = organizations
         self.periodicity.choices = options(none + list(PERIODICITIES.items()))
         months = get_month_names("wide", context="stand-alone", locale=self.lang)
-        self.usual_months.choices = options((m, months[m]) for m in range(1, 13))
+        self.usual_months.choices = options((str(m), months[m]) for m in range(1, 13))
 
     def texts(self, code: str) -> LanguageTexts:
         """The fieldset of one language."""

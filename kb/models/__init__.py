@@ -29,6 +29,7 @@ from kb.models.heritage import (
 )
 from kb.models.history import Revision
 from kb.models.mail import OutboxMessage
+from kb.models.registrations import REGISTRATION_STATES, Registration
 from kb.models.submissions import (
     SUBMISSION_STATES,
     SUBMISSION_TYPES,
@@ -44,6 +45,7 @@ __all__ = [
     "ORGANIZATION_KINDS",
     "PERIODICITIES",
     "REGIONS",
+    "REGISTRATION_STATES",
     "ROLES",
     "STATUSES",
     "SUBMISSION_STATES",
@@ -64,6 +66,7 @@ __all__ = [
     "FestivalEdition",
     "Organization",
     "OutboxMessage",
+    "Registration",
     "Revision",
     "Speaker",
     "Submission",

@@ -45,6 +45,10 @@ class Event(RecordMixin, db.Model):
     registration_capacity: Mapped[int | None]
     #: Private: e-mailed to registrants, never shown in pages or API answers.
     join_url: Mapped[str | None] = mapped_column(sa.String(500))
+    #: The account that created the event through the pages or the API (None for the seed).
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("account.id", ondelete="SET NULL"), index=True
+    )
 
     organization_links: Mapped[list[EventOrganization]] = relationship(
         back_populates="event",

@@ -247,6 +247,12 @@ class RegistrationSettingsSchema(Schema):
     closes_at = ZonedDateTime(allow_none=True)
     capacity = fields.Integer(validate=validate.Range(min=1), allow_none=True)
 
+    @validates_schema
+    def _window(self, data, **kwargs):
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            raise ValidationError(_l("Registration closes before it opens."), "closes_at")
+
 
 class EventSchema(RecordSchema):
     """A network event. `join_url` is write-only: it is never in an answer."""
@@ -274,15 +280,21 @@ class EventSchema(RecordSchema):
     join_url = url_field(load_only=True, allow_none=True)
 
     @validates_schema
-    def _times(self, data, **kwargs):
-        if not data.get("start_date") and not data.get("starts_at"):
-            raise ValidationError(_l("Give the start date or the start time."), "start_date")
-        start, end = data.get("starts_at"), data.get("ends_at")
-        if start and end and end <= start:
-            raise ValidationError(_l("The event ends before it starts."), "ends_at")
-        day, last = data.get("start_date"), data.get("end_date")
-        if day and last and last < day:
-            raise ValidationError(_l("The event ends before it starts."), "end_date")
+    def _times(self, data, partial=None, **kwargs):
+        if not partial:  # a partial body (PATCH) is checked once merged with the event
+            check_event_times(data)
+
+
+def check_event_times(data: dict) -> None:
+    """Refuse an event (as loaded) whose start is missing or whose times run backwards."""
+    if not data.get("start_date") and not data.get("starts_at"):
+        raise ValidationError(_l("Give the start date or the start time."), "start_date")
+    start, end = data.get("starts_at"), data.get("ends_at")
+    if start and end and end <= start:
+        raise ValidationError(_l("The event ends before it starts."), "ends_at")
+    day, last = data.get("start_date"), data.get("end_date")
+    if day and last and last < day:
+        raise ValidationError(_l("The event ends before it starts."), "end_date")
 
 
 def canonical(schema: Schema, record) -> dict:

@@ -42,9 +42,19 @@ def _root():
 
 def init_app(app: Flask) -> None:
     """Register the pages, the root redirect and the template helpers."""
-    from kb.views import accounts, helpers, moderation, pages, submissions  # noqa: F401  (routes)
+    from kb.views import (  # noqa: F401  (their routes)
+        accounts,
+        events,
+        helpers,
+        moderation,
+        organize,
+        pages,
+        registrants,
+        submissions,
+    )
 
     app.register_blueprint(bp)
+    app.register_blueprint(events.calendars)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_url_rule("/", "root", _root)
     app.jinja_env.globals.update(

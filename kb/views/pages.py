@@ -137,8 +137,6 @@ def record(collection: str, slug: str):
             "event_roles": directory.organization_events(item),
             "case_studies": heritage.case_studies_about(item),
         }
-    elif collection == "events":
-        extra = {"state": events.event_state(item)}
     elif collection == "countries":
         extra = facets.country_records(item.code)
     template = f"records/{record_type.singular}.html"

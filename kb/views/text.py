@@ -70,9 +70,9 @@ def zone_label(zone: str, at: datetime | None = None) -> str:
     return f"{gmt}, {zone}"
 
 
-def event_when(event) -> str:
-    """When an event takes place, in its own zone: days, and times where known."""
-    zone = event.timezone
+def event_when(event, zone: str | None = None) -> str:
+    """When an event takes place, in its own zone (or `zone`): days, and times where known."""
+    zone = zone or event.timezone
     if event.starts_at and event.ends_at:
         start, end = in_zone(event.starts_at, zone), in_zone(event.ends_at, zone)
         if start.date() == end.date():

@@ -1,7 +1,7 @@
 """submissions
 
 Revision ID: 20b8c1d47af3
-Revises: 2f2cfc8b1ede
+Revises: 0dcb48edc7af
 Create Date: 2026-11-24 14:21:00.877107
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '20b8c1d47af3'
-down_revision = '2f2cfc8b1ede'
+down_revision = '0dcb48edc7af'
 branch_labels = None
 depends_on = None
 

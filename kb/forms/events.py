@@ -1,0 +1,178 @@
+"""The organiser's forms: an event and a session. Times are entered in the event's zone.
+
+Each form turns its fields into the JSON shape the API takes (EventSchema), so that the
+pages and the API save through the same schema and service.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from kb import labels
+from kb.forms.fields import CheckboxesField, lang_value, options, zoned
+from kb.i18n import LANGUAGES, NATIVE_NAMES
+
+TIME = "%Y-%m-%dT%H:%M"
+ONLINE = [("", _l("Not stated")), ("yes", _l("Online")), ("no", _l("On site"))]
+
+
+def _language_fields(cls, prefix: str, label, field=StringField) -> None:
+    for code in LANGUAGES:
+        setattr(cls, f"{prefix}_{code}", field(label, validators=[Optional()]))
+
+
+class EventForm(FlaskForm):
+    """An event's facts, its organisations by role, registration settings and link."""
+
+    slug = StringField(_l("Address name (slug)"), validators=[DataRequired(), Length(max=120)])
+    kind = SelectField(_l("Kind"), choices=options(labels.EVENT_KINDS.items()))
+    timezone = SelectField(_l("Time zone of the event"), validators=[DataRequired()])
+    starts_at = DateTimeLocalField(_l("Starts"), format=TIME, validators=[Optional()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=TIME, validators=[Optional()])
+    start_date = DateField(_l("First day (if the time is not known)"), validators=[Optional()])
+    end_date = DateField(_l("Last day"), validators=[Optional()])
+    online = SelectField(_l("Online or on site"), choices=options(ONLINE))
+    languages = CheckboxesField(_l("Working languages"), choices=options(NATIVE_NAMES.items()))
+    organizers = SelectMultipleField(_l("Organizers"), validate_choice=False)
+    co_organizers = SelectMultipleField(_l("Co-organizers"), validate_choice=False)
+    supporters = SelectMultipleField(_l("Supporters"), validate_choice=False)
+    registration_opens_at = DateTimeLocalField(
+        _l("Registration opens"), format=TIME, validators=[Optional()]
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes"), format=TIME, validators=[Optional()]
+    )
+    registration_capacity = IntegerField(
+        _l("Places (leave empty for no limit)"), validators=[Optional(), NumberRange(min=1)]
+    )
+    join_url = URLField(_l("Joining link (private)"), validators=[Optional(), Length(max=500)])
+
+    ROLE_FIELDS = (
+        ("organizers", "organizer"),
+        ("co_organizers", "co-organizer"),
+        ("supporters", "supporter"),
+    )
+
+    def to_data(self) -> dict:
+        """The form as an API body (EventSchema's shape)."""
+        zone = self.timezone.data
+        registration = {
+            "opens_at": zoned(self.registration_opens_at.data, zone),
+            "closes_at": zoned(self.registration_closes_at.data, zone),
+            "capacity": self.registration_capacity.data,
+        }
+        return {
+            "slug": (self.slug.data or "").strip().lower(),
+            "kind": self.kind.data,
+            "title": lang_value(self, "title") or {},
+            "summary": lang_value(self, "summary"),
+            "description": lang_value(self, "description"),
+            "venue": lang_value(self, "venue"),
+            "timezone": zone,
+            "starts_at": zoned(self.starts_at.data, zone),
+            "ends_at": zoned(self.ends_at.data, zone),
+            "start_date": self.start_date.data.isoformat() if self.start_date.data else None,
+            "end_date": self.end_date.data.isoformat() if self.end_date.data else None,
+            "online": {"yes": True, "no": False}.get(self.online.data),
+            "languages": self.languages.data or [],
+            "organizations": [
+                {"organization": slug, "role": role}
+                for name, role in self.ROLE_FIELDS
+                for slug in self[name].data or []
+            ],
+            "registration": registration if any(registration.values()) else None,
+            "join_url": (self.join_url.data or "").strip() or None,
+        }
+
+
+_language_fields(EventForm, "title", _l("Title"))
+_language_fields(EventForm, "summary", _l("Summary"), TextAreaField)
+_language_fields(EventForm, "description", _l("Description"), TextAreaField)
+_language_fields(EventForm, "venue", _l("Venue"))
+
+
+class SessionForm(FlaskForm):
+    """A session of the programme."""
+
+    day = DateField(_l("Day (if the time is not known)"), validators=[Optional()])
+    starts_at = DateTimeLocalField(_l("Starts"), format=TIME, validators=[Optional()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=TIME, validators=[Optional()])
+    chair = StringField(_l("Chair"), validators=[Optional(), Length(max=200)])
+    speakers = TextAreaField(
+        _l("Speakers"),
+        description=_l("One per line: name | affiliation | role (affiliation and role optional)."),
+    )
+    languages = CheckboxesField(_l("Working languages"), choices=options(NATIVE_NAMES.items()))
+    interpretation = BooleanField(_l("Interpretation between the working languages"))
+    join_url = URLField(_l("Joining link (private)"), validators=[Optional(), Length(max=500)])
+
+    def to_data(self, zone: str, speakers: list[dict]) -> dict:
+        """The form as a session of an API body; `speakers` as parsed by the view."""
+        return {
+            "title": lang_value(self, "title") or {},
+            "description": lang_value(self, "description"),
+            "day": self.day.data.isoformat() if self.day.data else None,
+            "starts_at": zoned(self.starts_at.data, zone),
+            "ends_at": zoned(self.ends_at.data, zone),
+            "chair": (self.chair.data or "").strip() or None,
+            "speakers": speakers,
+            "languages": self.languages.data or [],
+            "interpretation": bool(self.interpretation.data),
+            "join_url": (self.join_url.data or "").strip() or None,
+        }
+
+
+_language_fields(SessionForm, "title", _l("Title"))
+_language_fields(SessionForm, "description", _l("Description"), TextAreaField)
+
+
+def speakers_text(speakers: list[dict], lang: str) -> str:
+    """Speakers (as EventSchema loads them) as the lines of the speakers box."""
+    from kb.i18n import pick
+
+    lines = []
+    for speaker in speakers:
+        parts = [speaker["name"]]
+        for key in ("affiliation", "role"):
+            loc = pick(speaker.get(key), lang)
+            parts.append(loc.text if loc else "")
+        lines.append(" | ".join(parts).rstrip(" |"))
+    return "\n".join(lines)
+
+
+def parse_speakers(text: str, lang: str, previous: list[dict]) -> list[dict]:
+    """The speakers box as speakers; texts go in `lang`, other languages are kept.
+
+    A speaker whose affiliation or role is unchanged keeps that text in every language.
+    """
+    from kb.i18n import pick
+
+    before = {s["name"]: s for s in previous}
+    speakers = []
+    for line in (text or "").splitlines():
+        name, affiliation, role = ([p.strip() for p in line.split("|")] + ["", ""])[:3]
+        if not name:
+            continue
+        speaker = {"name": name}
+        for key, value in (("affiliation", affiliation), ("role", role)):
+            old = (before.get(name) or {}).get(key)
+            loc = pick(old, lang)
+            if value and old and loc and loc.text == value:
+                speaker[key] = old
+            elif value:
+                speaker[key] = {**(old or {}), lang: value}
+        speakers.append(speaker)
+    return speakers

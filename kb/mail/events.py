@@ -1,0 +1,83 @@
+"""The e-mails of events, in the registrant's language: confirmation and joining links.
+
+Both have a plain-text and an HTML part rendered from templates/mail/, with every time in
+the event's zone and in the registrant's own. Queued in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+
+from kb.calendars import calendar
+from kb.i18n import in_language, pick
+from kb.mail import queue_mail
+from kb.models import Registration
+from kb.urls import absolute_url
+from kb.views.programme import programme, zones_differ
+
+
+def _context(registration: Registration) -> dict:
+    event = registration.event
+    reader = registration.timezone or "UTC"
+    return {
+        "registration": registration,
+        "event": event,
+        "title": pick(event.title).text,
+        "reader_zone": reader,
+        "differ": zones_differ(event, reader),
+        "days": programme(event, reader),
+        "event_url": absolute_url("pages.event", lang=registration.language, slug=event.slug),
+    }
+
+
+def _render(name: str, context: dict) -> tuple[str, str]:
+    return (
+        render_template(f"mail/{name}.txt", **context),
+        render_template(f"mail/{name}.html", **context),
+    )
+
+
+def queue_confirmation(registration: Registration) -> None:
+    """Queue the confirmation, with the event's calendar file and a cancellation link."""
+    from kb.services.registrations import cancel_token
+
+    stamp = registration.consented_at.strftime("%Y%m%dT%H%M%S%f")
+    with in_language(registration.language):
+        context = _context(registration)
+        context["cancel_url"] = absolute_url(
+            "pages.cancel_registration",
+            lang=registration.language,
+            token=cancel_token(registration),
+        )
+        text, html = _render("registration_confirmed", context)
+        ics = calendar([registration.event], registration.language, context["title"])
+        queue_mail(
+            registration.email,
+            _("Registration confirmed: %(title)s", title=context["title"]),
+            text,
+            html=html,
+            attachments=[(f"{registration.event.slug}.ics", "text/calendar", ics)],
+            key=f"registration:{registration.id}:confirmation:{stamp}",
+        )
+
+
+def queue_links_mail(registration: Registration, links: dict) -> str:
+    """Queue the joining links e-mail (key `registration:<id>:links`); returns the key."""
+    key = f"registration:{registration.id}:links"
+    sessions = {s.position: s for s in registration.event.sessions}
+    with in_language(registration.language):
+        context = _context(registration)
+        context["event_link"] = links.get("event")
+        context["session_links"] = [
+            (sessions[item["position"]], item["url"]) for item in links.get("sessions", [])
+        ]
+        text, html = _render("event_links", context)
+        queue_mail(
+            registration.email,
+            _("Joining links: %(title)s", title=context["title"]),
+            text,
+            html=html,
+            key=key,
+        )
+    return key

@@ -1,0 +1,149 @@
+"""Registering for events: when registration is open, duplicates, capacity, cancelling.
+
+By default registration is open from publication until the event starts, with no limit;
+an event's `registration` settings may open it later, close it earlier or cap it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from kb.extensions import db
+from kb.models import Event, Registration
+from kb.models.base import utcnow
+from kb.services.accounts import normalize_email
+from kb.services.common import ServiceError
+
+#: Registration states an event can be in, as the API names them.
+OPEN, NOT_OPEN_YET, CLOSED, FULL = "open", "not_open_yet", "closed", "full"
+
+
+def event_start(event: Event) -> datetime:
+    """When the event starts: its start time, or the start of its first day in its zone."""
+    if event.starts_at:
+        return event.starts_at
+    return datetime.combine(event.start_date, time(0), ZoneInfo(event.timezone))
+
+
+def closes_at(event: Event) -> datetime:
+    """When registration closes: as set, or when the event starts."""
+    return event.registration_closes_at or event_start(event)
+
+
+def confirmed_count(event: Event) -> int:
+    """How many registrations for `event` stand."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "confirmed")
+    )
+
+
+def registration_state(event: Event, now: datetime | None = None) -> str:
+    """`open`, `not_open_yet`, `closed` or `full` (a draft is `not_open_yet`)."""
+    now = now or utcnow()
+    if not event.is_published or (
+        event.registration_opens_at and now < event.registration_opens_at
+    ):
+        return NOT_OPEN_YET
+    if now >= closes_at(event):
+        return CLOSED
+    capacity = event.registration_capacity
+    if capacity is not None and confirmed_count(event) >= capacity:
+        return FULL
+    return OPEN
+
+
+def _refusal(state: str) -> ServiceError:
+    messages = {
+        NOT_OPEN_YET: _("Registration for this event is not open yet."),
+        CLOSED: _("Registration for this event is closed."),
+        FULL: _("This event is full: no places are left."),
+    }
+    return ServiceError(None, messages[state], code=f"registration_{state}")
+
+
+def register(event: Event, data: dict) -> Registration:
+    """Register a person (data as RegistrationSchema loads it) and queue the confirmation.
+
+    The event's row is locked, so two people cannot take the last place at once.
+    Refuses with code `registration_not_open_yet`, `registration_closed`,
+    `registration_full` or `already_registered`. Flushes; never commits.
+    """
+    from kb.mail.events import queue_confirmation
+
+    db.session.execute(sa.select(Event.id).where(Event.id == event.id).with_for_update())
+    state = registration_state(event)
+    if state != OPEN:
+        raise _refusal(state)
+    email = normalize_email(data["email"]).lower()
+    registration = db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event.id, Registration.email == email
+        )
+    )
+    if registration is not None and registration.is_confirmed:
+        raise ServiceError(
+            "email",
+            _("This e-mail address is already registered for this event."),
+            code="already_registered",
+        )
+    if registration is None:
+        registration = Registration(event=event, email=email)
+        db.session.add(registration)
+    registration.name = data["name"].strip()
+    registration.organization = (data.get("organization") or "").strip() or None
+    registration.country = data.get("country")
+    registration.language = data["language"]
+    registration.timezone = data.get("timezone")
+    registration.consented_at = utcnow()
+    registration.status, registration.cancelled_at = "confirmed", None
+    db.session.flush()
+    queue_confirmation(registration)
+    return registration
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="registration-cancel")
+
+
+def cancel_token(registration: Registration) -> str:
+    """The signed token of the cancellation link (it names the registration, not the person)."""
+    return _signer().dumps(registration.id)
+
+
+def registration_for_token(token: str) -> Registration | None:
+    """The registration a cancellation token names, or None if the token is not ours."""
+    try:
+        registration_id = _signer().loads(token)
+    except BadSignature:
+        return None
+    return (
+        db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
+    )
+
+
+def cancel(registration: Registration) -> bool:
+    """Cancel a registration; False if it was cancelled already."""
+    if not registration.is_confirmed:
+        return False
+    registration.status, registration.cancelled_at = "cancelled", utcnow()
+    db.session.flush()
+    return True
+
+
+def registrations_of(event: Event) -> list[Registration]:
+    """Every registration for `event`, oldest first (for its organisers only)."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id)
+            .order_by(Registration.created_at, Registration.id)
+        )
+    )

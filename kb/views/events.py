@@ -1,0 +1,180 @@
+"""An event's page (programme in two zones), registration, cancellation, calendar files."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from kb.calendars import calendar
+from kb.extensions import db, limiter
+from kb.forms.fields import options
+from kb.forms.registrations import ConfirmForm, RegistrationForm
+from kb.i18n import current_language, pick
+from kb.models import Event
+from kb.schemas import messages
+from kb.schemas.registrations import RegistrationSchema, country_codes
+from kb.services import registrations as regs
+from kb.services.common import ServiceError
+from kb.services.events import event_state, get_event, list_events
+from kb.services.organizing import can_manage
+from kb.views import bp
+from kb.views.forms import attach_errors
+from kb.views.programme import programme, zones_differ
+from kb.views.zones import ZONE_COOKIE, reader_zone, valid_zone, zone_choices
+
+calendars = Blueprint("calendars", __name__)
+#: Registrations one address may send, pages and API together (REGISTRATION_RATE_LIMIT).
+DEFAULT_REGISTRATION_LIMIT = "10 per hour"
+
+
+def registration_limit():
+    """The shared rate limit of registrations (page and API), from REGISTRATION_RATE_LIMIT."""
+    return limiter.shared_limit(
+        lambda: current_app.config.get("REGISTRATION_RATE_LIMIT", DEFAULT_REGISTRATION_LIMIT),
+        scope="event-registration",
+        methods=["POST"],
+    )
+
+
+def visible_event(slug: str) -> Event:
+    """A published event, or a draft its managers may preview; 404 otherwise."""
+    event = get_event(slug, include_unpublished=True)
+    if not event.is_published and not can_manage(current_user, event):
+        abort(404)
+    return event
+
+
+def _remember_zone(response):
+    chosen = valid_zone(request.args.get("tz"))
+    if chosen:
+        response.set_cookie(ZONE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+@bp.get("/events/<slug>")
+def event(slug: str):
+    """An event: facts, programme with times in the event's zone and the reader's."""
+    item = visible_event(slug)
+    zone, known = reader_zone()
+    page = render_template(
+        "records/event.html",
+        item=item,
+        state=event_state(item),
+        reader=zone,
+        reader_known=known,
+        differ=zones_differ(item, zone),
+        days=programme(item, zone),
+        zones=zone_choices(),
+        registration_state=regs.registration_state(item),
+        places_left=_places_left(item),
+        manager=can_manage(current_user, item),
+    )
+    return _remember_zone(Response(page))
+
+
+def _places_left(event: Event) -> int | None:
+    if event.registration_capacity is None:
+        return None
+    return max(0, event.registration_capacity - regs.confirmed_count(event))
+
+
+def _countries() -> list[tuple[str, str]]:
+    names = Locale.parse(current_language()).territories
+    pairs = sorted(((c, names.get(c, c)) for c in country_codes()), key=lambda p: p[1])
+    return [("", _("Choose a country"))] + pairs
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@registration_limit()
+def register(slug: str):
+    """The registration form; a registration is confirmed at once, by e-mail."""
+    item = visible_event(slug)
+    form = RegistrationForm()
+    form.country.choices = options(_countries())
+    form.timezone.choices = options((z, z) for z in zone_choices())
+    if request.method == "GET":
+        form.language.data = current_language()
+        form.timezone.data = reader_zone()[0]
+    state = regs.registration_state(item)
+    if state == regs.OPEN and form.validate_on_submit():
+        try:
+            regs.register(item, RegistrationSchema().load(form.to_data()))
+        except ValidationError as exc:
+            attach_errors(form, messages.translate(exc.messages))
+        except ServiceError as exc:
+            db.session.rollback()
+            attach_errors(form, exc.as_fields())
+            state = regs.registration_state(item)
+        else:
+            db.session.commit()
+            return redirect(url_for("pages.registered", slug=item.slug))
+    status = 200 if request.method == "GET" else 422 if state == regs.OPEN else 409
+    return render_template(
+        "events/register.html", item=item, form=form, state=state, places_left=_places_left(item)
+    ), status
+
+
+@bp.get("/events/<slug>/registered")
+def registered(slug: str):
+    """Thanks, and what happens next."""
+    return render_template("events/registered.html", item=visible_event(slug))
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+def cancel_registration(token: str):
+    """Cancel a registration from the link in the confirmation e-mail (asks first)."""
+    registration = regs.registration_for_token(token)
+    if registration is None:
+        abort(404)
+    form = ConfirmForm()
+    done = False
+    if form.validate_on_submit():
+        regs.cancel(registration)
+        db.session.commit()
+        done = True
+    return render_template(
+        "events/cancel.html",
+        registration=registration,
+        item=registration.event,
+        form=form,
+        done=done or not registration.is_confirmed,
+    )
+
+
+def _ics(events: list[Event], name: str, filename: str) -> Response:
+    body = calendar(events, current_language(), name)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@calendars.get("/events/<slug>.ics")
+def event_calendar(slug: str):
+    """One published event with its sessions, as an iCalendar file."""
+    item = get_event(slug)
+    return _ics([item], pick(item.title).text, f"{item.slug}.ics")
+
+
+@calendars.get("/events.ics")
+def all_events_calendar():
+    """Every published event, as one iCalendar file to subscribe to."""
+    items, page = [], 1
+    while True:
+        batch = list_events(page=page, per_page=100)
+        items += batch.items
+        if not batch.has_next:
+            break
+        page += 1
+    return _ics(items, _("Silk Roads ICH Network events"), "events.ics")

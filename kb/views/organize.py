@@ -1,0 +1,225 @@
+"""Organiser pages: an organiser's events, the event and session forms, publishing."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from kb.extensions import db
+from kb.forms.events import EventForm, SessionForm, parse_speakers, speakers_text
+from kb.forms.fields import fill_lang, options, wall_clock
+from kb.forms.registrations import ConfirmForm
+from kb.i18n import current_language, pick
+from kb.models import Event, Organization
+from kb.schemas import messages
+from kb.schemas.records import EventSchema, SessionSchema
+from kb.services import organizing
+from kb.services.common import ServiceError
+from kb.services.events import get_event
+from kb.services.records import canonical
+from kb.views import bp
+from kb.views.forms import attach_errors
+from kb.views.zones import zone_choices
+
+#: Where the API's event fields show in the event form.
+EVENT_FIELDS = {
+    "title": "title_en",
+    "summary": "summary_en",
+    "description": "description_en",
+    "venue": "venue_en",
+    "organizations": "organizers",
+    "registration.opens_at": "registration_opens_at",
+    "registration.closes_at": "registration_closes_at",
+    "registration.capacity": "registration_capacity",
+}
+SESSION_FIELDS = {"title": "title_en", "description": "description_en"}
+
+
+def organizer():
+    """The logged-in account if it may organise events; 401 or 403 otherwise."""
+    from kb.auth import login_manager
+
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not organizing.may_organize(current_user):
+        abort(403)
+    return current_user._get_current_object()
+
+
+def managed(slug: str) -> Event:
+    """The event with `slug` if the logged-in account manages it; 404 or 403 otherwise."""
+    account = organizer()
+    event = get_event(slug, include_unpublished=True)
+    if not organizing.can_manage(account, event):
+        abort(403)
+    return event
+
+
+def _event_form(event: Event | None = None) -> EventForm:
+    form = EventForm()
+    form.timezone.choices = options((z, z) for z in zone_choices())
+    orgs = db.session.scalars(
+        db.select(Organization).where(Organization.status == "published")
+    ).all()
+    choices = sorted(((o.slug, str(pick(o.name))) for o in orgs), key=lambda p: p[1].lower())
+    for name, _role in EventForm.ROLE_FIELDS:
+        form[name].choices = options(choices)
+    if event is not None and request.method == "GET":
+        _fill_event_form(form, event)
+    return form
+
+
+def _fill_event_form(form: EventForm, event: Event) -> None:
+    zone = event.timezone
+    form.slug.data, form.kind.data, form.timezone.data = event.slug, event.kind, zone
+    for prefix in ("title", "summary", "description", "venue"):
+        fill_lang(form, prefix, getattr(event, prefix))
+    form.starts_at.data = wall_clock(event.starts_at, zone)
+    form.ends_at.data = wall_clock(event.ends_at, zone)
+    form.start_date.data, form.end_date.data = event.start_date, event.end_date
+    form.online.data = {True: "yes", False: "no"}.get(event.online, "")
+    form.languages.data = list(event.languages or [])
+    for name, role in EventForm.ROLE_FIELDS:
+        form[name].data = [
+            link.organization.slug for link in event.organization_links if link.role == role
+        ]
+    form.registration_opens_at.data = wall_clock(event.registration_opens_at, zone)
+    form.registration_closes_at.data = wall_clock(event.registration_closes_at, zone)
+    form.registration_capacity.data = event.registration_capacity
+    form.join_url.data = event.join_url
+
+
+def _kept_links(event: Event) -> list[dict]:
+    """Links with roles the form does not edit (collaborators, hosts) stay as they are."""
+    edited = {role for _name, role in EventForm.ROLE_FIELDS}
+    return [
+        {"organization": link.organization.slug, "role": link.role}
+        for link in event.organization_links
+        if link.role not in edited
+    ]
+
+
+@bp.get("/organize/events/")
+def organize_events():
+    """The events the logged-in organiser manages."""
+    account = organizer()
+    return render_template("organize/list.html", events=organizing.managed_events(account))
+
+
+@bp.route("/organize/events/new", methods=["GET", "POST"])
+def new_event():
+    """Create an event (a draft until it is published)."""
+    account = organizer()
+    form = _event_form()
+    if request.method == "GET":
+        form.languages.data = ["en", "ru", "ko"]
+        form.timezone.data = "Asia/Seoul"
+    if form.validate_on_submit():
+        try:
+            event = organizing.create_event(EventSchema().load(form.to_data()), account)
+        except ValidationError as exc:
+            attach_errors(form, messages.translate(exc.messages), EVENT_FIELDS)
+        except ServiceError as exc:
+            db.session.rollback()
+            attach_errors(form, exc.as_fields(), EVENT_FIELDS)
+        else:
+            db.session.commit()
+            return redirect(url_for("pages.manage_event", slug=event.slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template("organize/event.html", form=form, item=None), status
+
+
+@bp.route("/organize/events/<slug>", methods=["GET", "POST"])
+def manage_event(slug: str):
+    """Edit an event; its sessions, publication and registrants are reached from here."""
+    event = managed(slug)
+    account = current_user._get_current_object()
+    form = _event_form(event)
+    if form.validate_on_submit():
+        data = form.to_data()
+        data["organizations"] += _kept_links(event)
+        try:
+            # Partial: what the form does not edit (sessions, topics, sources) stays.
+            patch = EventSchema().load(data, partial=True)
+            organizing.update_event(event, patch, account)
+        except ValidationError as exc:
+            attach_errors(form, messages.translate(exc.messages), EVENT_FIELDS)
+        except ServiceError as exc:
+            db.session.rollback()
+            attach_errors(form, exc.as_fields(), EVENT_FIELDS)
+        else:
+            db.session.commit()
+            return redirect(url_for("pages.manage_event", slug=event.slug, saved=1))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "organize/event.html", form=form, item=event, confirm=ConfirmForm()
+    ), status
+
+
+@bp.post("/organize/events/<slug>/publish")
+def publish_event(slug: str):
+    """Publish a draft: its page, calendar and registration open to everyone."""
+    event = managed(slug)
+    if ConfirmForm().validate_on_submit():
+        organizing.publish_event(event, current_user._get_current_object())
+        db.session.commit()
+    return redirect(url_for("pages.manage_event", slug=event.slug))
+
+
+@bp.route("/organize/events/<slug>/sessions/new", methods=["GET", "POST"])
+@bp.route("/organize/events/<slug>/sessions/<int:position>", methods=["GET", "POST"])
+def manage_session(slug: str, position: int | None = None):
+    """Add a session to the programme, or edit one."""
+    event = managed(slug)
+    sessions = canonical(EventSchema(), event).get("sessions") or []
+    if position is not None and not 0 <= position < len(sessions):
+        abort(404)
+    current = sessions[position] if position is not None else {}
+    form = SessionForm()
+    if request.method == "GET" and current:
+        _fill_session_form(form, current, event.timezone)
+    if form.validate_on_submit():
+        speakers = parse_speakers(
+            form.speakers.data, current_language(), current.get("speakers", [])
+        )
+        try:
+            session = SessionSchema().load(form.to_data(event.timezone, speakers))
+            organizing.set_session(event, position, session, current_user._get_current_object())
+        except ValidationError as exc:
+            attach_errors(form, messages.translate(exc.messages), SESSION_FIELDS)
+        except ServiceError as exc:
+            db.session.rollback()
+            attach_errors(form, exc.as_fields(), SESSION_FIELDS)
+        else:
+            db.session.commit()
+            return redirect(url_for("pages.manage_event", slug=event.slug, _anchor="sessions"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "organize/session.html", form=form, item=event, position=position
+    ), status
+
+
+def _fill_session_form(form: SessionForm, session: dict, zone: str) -> None:
+    fill_lang(form, "title", session.get("title"))
+    fill_lang(form, "description", session.get("description"))
+    form.day.data = session.get("day")
+    form.starts_at.data = wall_clock(session.get("starts_at"), zone)
+    form.ends_at.data = wall_clock(session.get("ends_at"), zone)
+    form.chair.data = session.get("chair")
+    form.speakers.data = speakers_text(session.get("speakers") or [], current_language())
+    form.languages.data = list(session.get("languages") or [])
+    form.interpretation.data = bool(session.get("interpretation"))
+    form.join_url.data = session.get("join_url")
+
+
+@bp.post("/organize/events/<slug>/sessions/<int:position>/remove")
+def remove_session(slug: str, position: int):
+    """Remove a session from the programme."""
+    event = managed(slug)
+    if not 0 <= position < len(event.sessions):
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        organizing.remove_session(event, position, current_user._get_current_object())
+        db.session.commit()
+    return redirect(url_for("pages.manage_event", slug=event.slug, _anchor="sessions"))

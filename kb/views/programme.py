@@ -1,0 +1,82 @@
+"""An event's programme as pages and e-mails show it: days, sessions, times in two zones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from kb.models import Event, EventSession
+from kb.models.base import utcnow
+from kb.views.text import in_zone
+from kb.views.zones import day_heading, offsets_differ, span
+
+
+@dataclass
+class Row:
+    """One session: its times in the event's zone and the reader's, and its state."""
+
+    session: EventSession
+    event_time: str | None
+    reader_time: str | None
+    state: str | None
+
+
+@dataclass
+class Day:
+    """The sessions of one day in the event's zone, with that day's dates in the reader's."""
+
+    day: date | None
+    heading: str | None
+    reader_heading: str | None
+    rows: list[Row] = field(default_factory=list)
+
+
+def session_state(session: EventSession, zone: str, now: datetime) -> str | None:
+    """`upcoming`, `ongoing` or `past` for a session with a time or a day; else None."""
+    if session.starts_at:
+        start = session.starts_at
+        day = in_zone(start, zone).date()
+        end = session.ends_at or datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(zone))
+    elif session.day:
+        start = datetime.combine(session.day, time(0), ZoneInfo(zone))
+        end = start + timedelta(days=1)
+    else:
+        return None
+    if now < start:
+        return "upcoming"
+    return "ongoing" if now < end else "past"
+
+
+def _day_of(session: EventSession, zone: str) -> date | None:
+    if session.starts_at:
+        return in_zone(session.starts_at, zone).date()
+    return session.day
+
+
+def programme(event: Event, reader: str, now: datetime | None = None) -> list[Day]:
+    """The sessions grouped by day in the event's zone; undated sessions last, in order."""
+    now = now or utcnow()
+    zone = event.timezone
+    days: dict[date | None, Day] = {}
+    for session in event.sessions:
+        day = _day_of(session, zone)
+        group = days.setdefault(day, Day(day, day_heading(day) if day else None, None))
+        if session.starts_at:
+            event_time = span(session.starts_at, session.ends_at, zone, day)
+            reader_time = span(session.starts_at, session.ends_at, reader, day)
+        else:
+            event_time = reader_time = None
+        group.rows.append(Row(session, event_time, reader_time, session_state(session, zone, now)))
+    for group in days.values():
+        starts = [r.session.starts_at for r in group.rows if r.session.starts_at]
+        reader_days = sorted({in_zone(s, reader).date() for s in starts})
+        if reader_days and reader_days != [group.day]:
+            group.reader_heading = " · ".join(day_heading(d) for d in reader_days)
+    dated = sorted(d for d in days if d is not None)
+    return [days[d] for d in dated] + ([days[None]] if None in days else [])
+
+
+def zones_differ(event: Event, reader: str) -> bool:
+    """Whether the reader's clock differs from the event's at the event's start."""
+    return offsets_differ(event.timezone, reader, event.starts_at)

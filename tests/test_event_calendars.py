@@ -1,0 +1,56 @@
+"""Calendar files: zones, sessions, all-day entries, only published events, no links."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import icalendar
+
+from tests.eventkit import account, bearer, client_of, event_body
+from tests.factories import create_event
+
+
+def _calendar(response) -> icalendar.Calendar:
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    return icalendar.Calendar.from_ical(response.data)
+
+
+def test_an_event_with_its_sessions_in_its_zone(seeded_client):
+    cal = _calendar(seeded_client.get("/events/2020-silk-roads-ich-strategic-meeting.ics?lang=ru"))
+    zones = [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
+    assert zones == ["Asia/Seoul"]
+    entries = cal.walk("VEVENT")
+    main = entries[0]
+    assert main["DTSTART"].params["TZID"] == "Asia/Seoul"
+    assert main.decoded("DTEND").astimezone(UTC) == datetime(2020, 11, 19, 8, 30, tzinfo=UTC)
+    assert str(main["SUMMARY"]).startswith("Стратегическое")  # the title in Russian
+    sessions = entries[1:]
+    assert len(sessions) == 1  # only the session with a time; day-only ones ride on the event
+    assert sessions[0].decoded("DTSTART").astimezone(UTC) == datetime(2020, 11, 19, 4, tzinfo=UTC)
+    assert str(sessions[0]["RELATED-TO"]) == str(main["UID"])
+
+
+def test_date_only_events_are_all_day_and_the_feed_has_every_published_event(app):
+    create_event(
+        slug="festival-days",
+        timezone="Asia/Tashkent",
+        starts_at=None,
+        ends_at=None,
+        start_date="2030-09-10",
+        end_date="2030-09-15",
+    )
+    client = client_of(app)
+    (entry,) = _calendar(client.get("/events/festival-days.ics")).walk("VEVENT")
+    assert entry.decoded("DTSTART") == date(2030, 9, 10)
+    assert entry.decoded("DTEND") == date(2030, 9, 16)  # exclusive end: the 15th is included
+
+    api, headers = client_of(app), bearer(account("o@ichcap.org"))
+    api.post("/api/v1/events", json=event_body("draft-only"), headers=headers)
+    feed = _calendar(client.get("/events.ics"))
+    uids = {str(e["UID"]) for e in feed.walk("VEVENT")}
+    assert any(uid.startswith("event-festival-days@") for uid in uids)
+    assert not any("draft-only" in uid for uid in uids)
+    assert client.get("/events/draft-only.ics").status_code == 404
+    api.post("/api/v1/events/draft-only/publish", headers=headers)
+    body = client.get("/events/draft-only.ics").get_data(as_text=True)
+    assert "secret-room" not in body and "session-room" not in body
+    start = _calendar(client.get("/events/draft-only.ics")).walk("VEVENT")[0].decoded("DTSTART")
+    assert timedelta(days=9) < start - datetime.now(UTC) < timedelta(days=11)

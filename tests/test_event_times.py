@@ -1,0 +1,84 @@
+"""The programme in the event's zone and the reader's: UTC−5, UTC+9, UTC; day headings."""
+
+from datetime import timedelta
+
+from tests.eventkit import account, bearer, client_of, event_body, iso
+
+WEBINAR = "/en/events/2020-silk-roads-ich-webinar"
+
+
+def _plain(response) -> str:
+    return response.text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_a_reader_in_bogota_sees_both_zones_and_the_previous_day(seeded_client):
+    response = seeded_client.get(WEBINAR + "?tz=America/Bogota")
+    html = _plain(response)
+    assert "tz=America/Bogota" in response.headers["Set-Cookie"]  # the choice is kept
+    assert "(GMT+09:00, Asia/Seoul)" in html and "GMT-05:00, America/Bogota" in html
+    assert "Times are shown in the event’s time zone" in html
+    # 13:00 in Seoul on 18 November is 23:00 on 17 November in Bogotá.
+    assert "Wednesday, November 18, 2020" in html
+    assert "In your time zone (America/Bogota): Tuesday, November 17, 2020" in html
+    assert "your time: Tue, Nov 17, 23:00" in html
+    assert "Your time: November 17, 2020, 23:00 – November 19, 2020, 03:30" in html
+    assert '<option value="America/Bogota" selected>' in html
+
+
+def test_a_reader_in_tokyo_sees_one_clock_and_is_told_so(seeded_client):
+    seeded_client.set_cookie("tz", "Asia/Tokyo")
+    html = _plain(seeded_client.get(WEBINAR))
+    seeded_client.delete_cookie("tz")
+    assert "which shows the same time as yours (Asia/Tokyo)" in html
+    assert "your time:" not in html and "In your time zone" not in html
+    assert "November 18, 2020, 13:00" in html
+
+
+def test_a_reader_whose_zone_is_unknown_gets_utc_and_a_choice(seeded_client):
+    html = _plain(seeded_client.get("/ru/events/2020-silk-roads-ich-webinar"))
+    assert 'name="tz"' in html and '<option value="UTC" selected>' in html
+    assert "04:00" in html  # 13:00 in Seoul is 04:00 UTC
+    assert 'src="/static/js/reader-zone.js"' in html
+    assert "среда, 18 ноября 2020 г." in html  # the day heading, the Russian way
+    html = _plain(seeded_client.get(WEBINAR + "?tz=Not/AZone"))
+    assert '<option value="UTC" selected>' in html
+
+
+def test_sessions_are_grouped_by_day_with_undated_ones_last(seeded_client):
+    html = _plain(seeded_client.get("/en/events/2020-silk-roads-ich-strategic-meeting?tz=UTC"))
+    first, second = html.index("Wednesday, November 18, 2020"), html.index("Thursday, November 19")
+    assert first < html.index("Case Studies on the Vitalization") < second
+    assert second < html.index("Cooperation and Solidarity") and "04:00" in html
+    html = _plain(seeded_client.get(WEBINAR))
+    assert html.index("Opening ceremony") < html.index("Date to be announced")
+    assert html.index("Date to be announced") < html.index('<h4><span lang="en">Viability')
+
+
+def test_past_ongoing_and_upcoming_states(app):
+    body = event_body("now", starts_in=timedelta(hours=-1))
+    body["sessions"] = [
+        {
+            "title": {"en": "Done"},
+            "starts_at": iso(timedelta(hours=-1)),
+            "ends_at": iso(timedelta(minutes=-30)),
+        },
+        {
+            "title": {"en": "Live"},
+            "starts_at": iso(timedelta(minutes=-30)),
+            "ends_at": iso(timedelta(hours=1)),
+        },
+        {
+            "title": {"en": "Next"},
+            "starts_at": iso(timedelta(hours=1)),
+            "ends_at": iso(timedelta(hours=2)),
+        },
+    ]
+    body["ends_at"] = iso(timedelta(hours=2))
+    api, headers = client_of(app), bearer(account("o@ichcap.org"))
+    assert api.post("/api/v1/events", json=body, headers=headers).status_code == 201
+    api.post("/api/v1/events/now/publish", headers=headers)
+    html = api.get("/en/events/now").text
+    assert 'state state-ongoing">Happening now' in html
+    order = [html.index(f"session-{s}") for s in ("past", "ongoing", "upcoming")]
+    assert order == sorted(order)
+    assert api.get("/api/v1/events/now").get_json()["state"] == "ongoing"
