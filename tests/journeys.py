@@ -16,28 +16,15 @@ from kb.extensions import db
 from kb.mail import deliver_due
 from kb.models import OutboxMessage
 from kb.services.accounts import create_account, issue_token
+from tests.eventkit import client_of
 from tests.factories import create_country, create_element, create_organization
 
 PASSWORD = "a long enough secret"
 
 
-class FreshContextClient(FlaskClient):
-    """A test client whose every request gets its own app context, as in production.
-
-    The `app` fixture keeps an app context open for the whole test, and a request
-    reuses an open context of its app, so `g` (where Flask-Login keeps the logged-in
-    user and the API its caller) would carry over from one request to the next.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 def fresh_client(app) -> FlaskClient:
-    """A client whose requests do not share `g` or the database session with the test."""
-    app.test_client_class = FreshContextClient
-    return app.test_client()
+    """A separate browser whose requests do not share `g` or the session with the test."""
+    return client_of(app)
 
 
 def make_account(email: str, role: str = "member", **kw):

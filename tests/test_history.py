@@ -11,7 +11,7 @@ from tests.journeys import bearer, directory, festival_body, fresh_client, make_
 
 @pytest.fixture
 def client(app):
-    """Each request in its own app context (see FreshContextClient)."""
+    """Each request in its own app context (see IsolatedClient)."""
     return fresh_client(app)
 
 

@@ -22,7 +22,7 @@ ROLES = ["member", "organizer", "moderator", "admin"]
 
 @pytest.fixture
 def client(app):
-    """Each request in its own app context (see FreshContextClient)."""
+    """Each request in its own app context (see IsolatedClient)."""
     return fresh_client(app)
 
 

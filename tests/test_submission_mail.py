@@ -19,7 +19,7 @@ from tests.journeys import (
 
 @pytest.fixture
 def client(app):
-    """Each request in its own app context (see FreshContextClient)."""
+    """Each request in its own app context (see IsolatedClient)."""
     return fresh_client(app)
 
 
