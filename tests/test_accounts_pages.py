@@ -135,9 +135,9 @@ def test_sign_up_refuses_each_bad_field_next_to_it(app, client, fields, field_id
     response = _signup(client, **fields)
     assert response.status_code == 422
     html = response.text
-    assert f'id="{field_id}-error"' in html and message in html
+    assert f'id="{field_id}-err"' in html and message in html
     tag = re.search(rf'<(?:input|select)[^>]*id="{field_id}"[^>]*>', html).group(0)
-    assert 'aria-invalid="true"' in tag and f"{field_id}-error" in tag
+    assert 'aria-invalid="true"' in tag and f"{field_id}-err" in tag
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Account)) == 0
     assert outbox() == []
 

@@ -65,10 +65,8 @@ GOOD = {
 def _field_error(html: str, field_id: str) -> str:
     tag = re.search(rf'<(?:input|select|textarea)[^>]*id="{field_id}"[^>]*>', html)
     assert tag, f"no field {field_id}"
-    assert 'aria-invalid="true"' in tag.group(0) and f"{field_id}-error" in tag.group(0), tag.group(
-        0
-    )
-    message = re.search(rf'<p class="error" id="{field_id}-error">([^<]*)</p>', html)
+    assert 'aria-invalid="true"' in tag.group(0) and f"{field_id}-err" in tag.group(0), tag.group(0)
+    message = re.search(rf'<p class="error" id="{field_id}-err">([^<]*)</p>', html)
     assert message, f"no error for {field_id}"
     return message.group(1)
 
