@@ -29,6 +29,7 @@ from kb.models.heritage import (
 )
 from kb.models.history import Revision
 from kb.models.mail import OutboxMessage
+from kb.models.search import SearchQueue
 
 __all__ = [
     "DOMAINS",
@@ -57,6 +58,7 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "Revision",
+    "SearchQueue",
     "Speaker",
     "db",
 ]
