@@ -53,24 +53,34 @@ def fold(word: str) -> str:
     return "".join(ch for ch in word if unicodedata.category(ch) not in ("Mn", "Lm"))
 
 
+#: Ways to treat Russian words (the default was chosen on the relevance set: README).
+RUSSIAN_MODES = ("lemma+stem", "lemma", "stem", "plain")
+
+
 @lru_cache(maxsize=200_000)
-def word_terms(word: str) -> tuple[str, ...]:
-    """The index terms of one non-bigram word (already matched by WORD), stop words → ()."""
+def word_terms(word: str, russian: str = "lemma+stem", english: bool = True) -> tuple[str, ...]:
+    """The index terms of one non-bigram word (already matched by WORD), stop words → ().
+
+    `russian`: "lemma+stem" (lemma; and the Snowball stem too when the dictionary does
+    not know the word), "lemma", "stem" or "plain"; `english`: Snowball-stem ASCII words.
+    """
     lower = word.lower()
     if CYRILLIC.search(lower):
         lower = lower.replace("ё", "е")
-        if lower in STOP or len(lower) < 2:
-            return ()
+        if lower in STOP or len(lower) < 2 or russian == "plain":
+            return () if lower in STOP or len(lower) < 2 else (lower,)
+        if russian == "stem":
+            return (_russian.stemWord(lower),)
         morph = _morph_analyzer()
         lemma = morph.parse(lower)[0].normal_form.replace("ё", "е")
-        if morph.word_is_known(lower):
+        if russian == "lemma" or morph.word_is_known(lower):
             return (lemma,)
         stem = _russian.stemWord(lower)
         return (lemma,) if stem == lemma else (lemma, stem)
     folded = fold(lower)
     if folded in STOP or (len(folded) < 2 and not folded.isdigit()):
         return ()
-    if folded.isascii():
+    if english and folded.isascii():
         return (_english.stemWord(folded),)
     return (folded,)
 
@@ -110,11 +120,32 @@ class ScriptTokenizer(Tokenizer):
 
     SECTION_GAP = 8
 
+    def __init__(self, russian: str = "lemma+stem", korean: str = "bigram", english: bool = True):
+        self.russian, self.korean, self.english = russian, korean, english
+
+    def options(self) -> tuple:
+        """What distinguishes one configuration from another."""
+        return (self.russian, self.korean, self.english)
+
     def __eq__(self, other):
-        return type(other) is type(self)
+        return type(other) is type(self) and other.options() == self.options()
 
     def __hash__(self):
-        return hash(type(self))
+        return hash(self.options())
+
+    def __setstate__(self, state):  # indexes pickled before the options existed
+        self.__dict__.update({"russian": "lemma+stem", "korean": "bigram", "english": True})
+        self.__dict__.update(state)
+
+    def terms(self, word: str) -> tuple[str, ...]:
+        """The index terms of one word that is not Hangul or Han."""
+        return word_terms(word, self.russian, self.english)
+
+    def grams(self, word: str) -> list[str]:
+        """A Hangul or Han run as index terms: overlapping bigrams, or the whole run."""
+        if self.korean != "bigram" or len(word) == 1:
+            return [word]
+        return [word[i : i + 2] for i in range(len(word) - 1)]
 
     def __call__(
         self,
@@ -138,11 +169,7 @@ class ScriptTokenizer(Tokenizer):
                 word = match.group()
                 start = match.start()
                 if BIGRAM_SCRIPT.match(word):
-                    grams = (
-                        [word]
-                        if len(word) == 1
-                        else [word[i : i + 2] for i in range(len(word) - 1)]
-                    )
+                    grams = self.grams(word)
                     for i, gram in enumerate(grams):
                         token.text = gram
                         token.stopped = False
@@ -156,7 +183,7 @@ class ScriptTokenizer(Tokenizer):
                         pos += 1
                         yield token
                     continue
-                terms = word_terms(word)
+                terms = self.terms(word)
                 if not terms:
                     continue
                 for term in terms:

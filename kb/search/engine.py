@@ -8,7 +8,7 @@ from markupsafe import Markup
 from whoosh import query as wq
 
 from kb.i18n import fallback_order
-from kb.search.analysis import BIGRAM_SCRIPT, fold, word_terms
+from kb.search.analysis import BIGRAM_SCRIPT, fold
 from kb.search.highlight import plain, snippet
 from kb.search.query import Part, build, filter_query, highlight_terms, parse
 from kb.search.schema import FACETS
@@ -38,6 +38,19 @@ class Results:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
     relaxed: bool = False  # no record had every word: these have some
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are in all."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
 
 
 def _facet_sets(holder: Holder, sub) -> dict[str, dict[str, frozenset]]:
@@ -101,7 +114,7 @@ def suggest(searcher, parts: list[Part]) -> str | None:
     out, changed = [], False
     for part in parts:
         if part.kind == "word" and len(part.text) >= 3 and not BIGRAM_SCRIPT.match(part.text):
-            terms = word_terms(part.text)
+            terms = searcher.schema["text"].analyzer.terms(part.text)
             if terms and not any(searcher.doc_frequency("text", t) for t in terms):
                 better = _closest(searcher, fold(part.text).replace("ё", "е"))
                 if better:
@@ -112,16 +125,18 @@ def suggest(searcher, parts: list[Part]) -> str | None:
     return " ".join(out) if changed else None
 
 
-def _snippet(data: dict, terms, prefixes, lang: str) -> tuple[Markup, str | None]:
+def _snippet(data: dict, terms, prefixes, lang: str, ana) -> tuple[Markup, str | None]:
+    """A snippet in the reader's language if the match is there, else where it is."""
     summary, body = data.get("summary") or {}, data.get("body") or {}
-    order = fallback_order(lang) + sorted(set(summary) | set(body))
+    # "und": names of linked records, in no one language: the last place to look.
+    order = fallback_order(lang) + sorted(set(summary) | set(body) - {"und"}) + ["und"]
     if terms or prefixes:
-        for code in dict.fromkeys(order):
-            for text in (summary.get(code), body.get(code)):
-                if text:
-                    marked = snippet(text, terms, prefixes)
-                    if marked is not None:
-                        return marked, code
+        texts = [(t.get(c), c) for c in dict.fromkeys(order) for t in (summary, body)]
+        for text, code in texts:
+            if text:
+                marked = snippet(text, terms, prefixes, ana)
+                if marked is not None:
+                    return marked, None if code == "und" else code
     for code in dict.fromkeys(order):
         if summary.get(code):
             return plain(summary[code]), code
@@ -139,15 +154,17 @@ def run(
 ) -> Results:
     """Search for `text` (any language) narrowed by `filters`; one page of results."""
     parts = parse(text)
-    q, fq = build(parts), filter_query(filters or {})
-    if q is None and fq is None:
-        return Results([], 0, page, per_page)
+    fq = filter_query(filters or {})
     with holder.searcher() as searcher:
+        ana = searcher.schema["text"].analyzer
+        q = build(parts, ana)
+        if q is None and fq is None:
+            return Results([], 0, page, per_page)
         base = q if q is not None else wq.Every()
         total, facets = _match(holder, searcher, wq.And([base, fq]) if fq else base)
         relaxed = False
         if total == 0 and q is not None and len(parts) > 1:
-            relaxed_q = build(parts, relax=True)
+            relaxed_q = build(parts, ana, relax=True)
             total, facets = _match(holder, searcher, wq.And([relaxed_q, fq]) if fq else relaxed_q)
             if total:
                 base, relaxed = relaxed_q, True
@@ -157,7 +174,7 @@ def run(
             terms, prefixes = highlight_terms(base) if q is not None else (frozenset(), ())
             for hit in found[(page - 1) * per_page :]:
                 data = hit["data"]
-                marked, snippet_lang = _snippet(data, terms, prefixes, lang)
+                marked, snippet_lang = _snippet(data, terms, prefixes, lang, ana)
                 hits.append(
                     Hit(hit["type"], data["slug"], data["name"], marked, snippet_lang, hit.score)
                 )

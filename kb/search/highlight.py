@@ -14,9 +14,9 @@ _tokenizer = ScriptTokenizer()
 WIDTH = 240
 
 
-def _spans(text: str, terms: frozenset[str], prefixes: tuple[str, ...]) -> list[list[int]]:
+def _spans(text: str, terms, prefixes, ana: ScriptTokenizer) -> list[list[int]]:
     spans: list[list[int]] = []
-    for token in _tokenizer(text, chars=True, mode="query"):
+    for token in ana(text, chars=True, mode="query"):
         word = token.text
         if word in terms or (prefixes and word.startswith(prefixes)):
             start, end = token.startchar, token.endchar
@@ -45,10 +45,14 @@ def _window(text: str, spans: list[list[int]], width: int) -> tuple[int, int]:
 
 
 def snippet(
-    text: str, terms: frozenset[str], prefixes: tuple[str, ...], width: int = WIDTH
+    text: str,
+    terms: frozenset[str],
+    prefixes: tuple[str, ...],
+    ana: ScriptTokenizer = _tokenizer,
+    width: int = WIDTH,
 ) -> Markup | None:
     """The best window of `text` with matched words marked, or None if nothing matched."""
-    spans = _spans(text, terms, prefixes)
+    spans = _spans(text, terms, prefixes, ana)
     if not spans:
         return None
     begin, end = _window(text, spans, width)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from kb.search.analysis import BIGRAM_SCRIPT, WORD, ScriptTokenizer, fold, word_terms
+from kb.search.analysis import BIGRAM_SCRIPT, WORD, ScriptTokenizer, fold
 
 MAX_CHARS = 300
 MAX_PARTS = 24
@@ -28,7 +28,7 @@ PARTICLES = sorted(
 )
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "＂": '"'})
 _PART = re.compile(r'"([^"]*)"|(\S+)')
-_tokenizer = ScriptTokenizer()
+DEFAULT = ScriptTokenizer()
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,10 @@ def parse(raw: str) -> list[Part]:
     return parts[:MAX_PARTS]
 
 
-def _bigram_cover(word: str) -> wq.Query:
+def _bigram_cover(word: str, ana: ScriptTokenizer) -> wq.Query:
     """A Hangul/Han word as non-overlapping bigrams: 소리축제 → 소리 + 축제."""
+    if ana.korean != "bigram":
+        return wq.Term("text", word)
     if len(word) == 1:
         return wq.Prefix("text", word)
     grams = [word[i : i + 2] for i in range(0, len(word) - 1, 2)]
@@ -86,7 +88,7 @@ def _bigram_cover(word: str) -> wq.Query:
     )
 
 
-def word_query(word: str) -> wq.Query | None:
+def word_query(word: str, ana: ScriptTokenizer = DEFAULT) -> wq.Query | None:
     """The query for one word: its index term(s), or bigrams for Korean and Chinese."""
     if BIGRAM_SCRIPT.match(word):
         variants = [word]
@@ -94,9 +96,9 @@ def word_query(word: str) -> wq.Query | None:
             if word.endswith(particle) and len(word) - len(particle) >= 2:
                 variants.append(word[: -len(particle)])
                 break
-        queries = [_bigram_cover(v) for v in variants]
+        queries = [_bigram_cover(v, ana) for v in variants]
         return queries[0] if len(queries) == 1 else wq.Or(queries)
-    terms = word_terms(word)
+    terms = ana.terms(word)
     if not terms:
         return None
     if len(terms) == 1:
@@ -104,16 +106,16 @@ def word_query(word: str) -> wq.Query | None:
     return wq.Or([wq.Term("text", t) for t in terms])
 
 
-def part_query(part: Part) -> wq.Query | None:
+def part_query(part: Part, ana: ScriptTokenizer = DEFAULT) -> wq.Query | None:
     """The query for one part."""
     if part.kind == "word":
-        return word_query(part.text)
+        return word_query(part.text, ana)
     if part.kind == "prefix":
-        stems = dict.fromkeys([fold(part.text).replace("ё", "е"), *word_terms(part.text)])
+        stems = dict.fromkeys([fold(part.text).replace("ё", "е"), *ana.terms(part.text)])
         prefixes = [wq.Prefix("text", s) for s in stems if len(s) >= 2]
         return (prefixes[0] if len(prefixes) == 1 else wq.Or(prefixes)) if prefixes else None
     by_pos: dict[int, str] = {}
-    for token in _tokenizer(part.text, positions=True, mode="query"):
+    for token in ana(part.text, positions=True, mode="query"):
         by_pos.setdefault(token.pos, token.text)  # the lemma, where a stem follows it
     words = [by_pos[p] for p in sorted(by_pos)]
     if not words:
@@ -121,9 +123,11 @@ def part_query(part: Part) -> wq.Query | None:
     return wq.Term("text", words[0]) if len(words) == 1 else wq.Phrase("text", words)
 
 
-def build(parts: list[Part], relax: bool = False) -> wq.Query | None:
+def build(
+    parts: list[Part], ana: ScriptTokenizer = DEFAULT, relax: bool = False
+) -> wq.Query | None:
     """All parts ANDed (or ORed when `relax`), or None when nothing is searchable."""
-    queries = [q for q in (part_query(p) for p in parts) if q is not None]
+    queries = [q for q in (part_query(p, ana) for p in parts) if q is not None]
     if not queries:
         return None
     if len(queries) == 1:

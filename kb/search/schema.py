@@ -20,11 +20,11 @@ FACETS = ("type", "country", "domain", "list", "year", "lang")
 STORED_CHARS = 1500
 
 
-def make_schema() -> fields.Schema:
+def make_schema(analyzer: ScriptTokenizer | None = None) -> fields.Schema:
     """A new Schema object (Whoosh schemas are mutable; never share one)."""
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
-        text=fields.TEXT(analyzer=ScriptTokenizer(), phrase=True),
+        text=fields.TEXT(analyzer=analyzer or ScriptTokenizer(), phrase=True),
         spell=fields.KEYWORD(lowercase=False, scorable=False),
         type=fields.ID(stored=True),
         country=fields.KEYWORD(),

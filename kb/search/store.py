@@ -142,3 +142,10 @@ class Holder:
             self._searcher.close()
         self._searcher = None
         self.segment_cache = {}
+
+    def __del__(self):
+        # Close files explicitly: an app (a test's, say) may be dropped with its holder.
+        try:
+            self.close()
+        except Exception:  # noqa: S110 (interpreter shutdown: nothing left to do)
+            pass

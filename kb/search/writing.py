@@ -36,14 +36,18 @@ def _replay_path(holder: Holder):
     return path / "replay" if name and path.is_dir() else None
 
 
-def _update(holder: Holder, writer, searcher, docs: dict[str, dict | None]) -> None:
+def _update(writer, searcher, docs: dict[str, dict | None]) -> None:
     same_generation = searcher.reader().generation() == writer.generation - 1
     lookup = searcher if same_generation else writer.searcher()
-    for key, doc in docs.items():
-        for docnum in list(lookup.document_numbers(key=key)):
-            writer.delete_document(docnum)
-        if doc is not None:
-            writer.add_document(**index_fields(doc))
+    try:
+        for key, doc in docs.items():
+            for docnum in list(lookup.document_numbers(key=key)):
+                writer.delete_document(docnum)
+            if doc is not None:
+                writer.add_document(**index_fields(doc))
+    finally:
+        if lookup is not searcher:
+            lookup.close()
 
 
 def apply(holder: Holder, keys: list[str], load: Loader, timeout: float = 1.0) -> None:
@@ -68,7 +72,7 @@ def apply(holder: Holder, keys: list[str], load: Loader, timeout: float = 1.0) -
             continue
         try:
             with holder.searcher() as searcher:
-                _update(holder, writer, searcher, load(keys))
+                _update(writer, searcher, load(keys))
             replay = _replay_path(holder)
             if replay is not None:
                 with open(replay, "a", encoding="utf-8") as f:
@@ -118,18 +122,14 @@ def rebuild(
         try:
             replay = root.root / name / "replay"
             replayed = replay.read_text().split() if replay.exists() else []
-            new_holder = Holder(root.root)
-            new_holder.name, new_holder.ix = name, ix
-            new_holder._searcher = ix.searcher()
 
             def catch_up(keys: list[str], load: Loader) -> None:
                 keys = list(dict.fromkeys(keys))
                 if keys:
-                    with ix.writer() as w:
-                        _update(new_holder, w, new_holder._searcher.refresh(), load(keys))
+                    with ix.searcher() as searcher, ix.writer() as w:
+                        _update(w, searcher, load(keys))
 
             finish(catch_up, replayed)
-            new_holder.close()
             root.swap(name)
             (root.root / REBUILDING).unlink(missing_ok=True)
         finally:

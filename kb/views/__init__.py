@@ -42,7 +42,7 @@ def _root():
 
 def init_app(app: Flask) -> None:
     """Register the pages, the root redirect and the template helpers."""
-    from kb.views import pages  # noqa: F401  (its routes)
+    from kb.views import pages, search  # noqa: F401  (their routes)
 
     app.register_blueprint(bp)
     app.jinja_env.add_extension("jinja2.ext.do")
