@@ -76,6 +76,8 @@ def _match(holder: Holder, searcher, q: wq.Query) -> tuple[int, dict]:
     leaves = searcher.leaf_searchers()
     live = set()
     for sub, _offset in leaves:
+        if getattr(sub.reader(), "_segment", None) is None:
+            continue  # an empty index
         matched = set(q.docs(sub))
         total += len(matched)
         sets = _facet_sets(holder, sub)
@@ -102,7 +104,8 @@ def _closest(searcher, word: str) -> str | None:
     for maxdist in (1, 2) if len(word) >= 5 else (1,):
         found = set()
         for sub, _ in searcher.leaf_searchers():
-            found.update(sub.reader().terms_within("spell", word, maxdist, prefix=1))
+            if getattr(sub.reader(), "_segment", None) is not None:
+                found.update(sub.reader().terms_within("spell", word, maxdist, prefix=1))
         found.discard(word)
         if found:
             return max(sorted(found), key=lambda t: searcher.doc_frequency("spell", t))

@@ -9,6 +9,7 @@ then costs tens of MiB instead of the whole index.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -18,7 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.reading import EmptyReader
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
 
 from kb.search.schema import make_schema
 
@@ -122,13 +124,39 @@ class Holder:
             self.name = name
             self._searcher = self.ix.searcher()
         elif not self._searcher.up_to_date():
-            old = self._searcher
-            if isinstance(old.reader(), EmptyReader):  # Whoosh cannot refresh an empty one
-                old.close()
-                self._searcher = self.ix.searcher()
-            else:  # reuses the segments that did not change, closes the others
-                self._searcher = old.refresh()
+            self._searcher = self._reopen(self._searcher)
         return self._searcher
+
+    def _reopen(self, old):
+        """A searcher at the latest generation that reuses the old one's segment readers.
+
+        Whoosh's own `refresh()` reuses a segment's reader even when documents of that
+        segment were deleted since (they would still be found), so this rebinds each
+        reused reader to the segment's new state, whose deletions are the current ones.
+        """
+        toc = self.ix._read_toc()
+        reusable = {}
+        if not isinstance(old.reader(), EmptyReader):
+            reusable = {r.segment().segment_id(): r for r, _ in old.reader().leaf_readers()}
+        readers = []
+        for segment in toc.segments:
+            reader = reusable.pop(segment.segment_id(), None)
+            if reader is None:
+                reader = SegmentReader(self.ix.storage, toc.schema, segment, toc.generation)
+            else:
+                reader._segment = reader._perdoc._segment = segment
+                reader.__dict__.pop("deleted_docs_set", None)  # a cached_property
+                reader._gen = toc.generation
+            readers.append(reader)
+        for reader in reusable.values():  # segments merged away
+            reader.close()
+        if not readers:
+            reader = EmptyReader(toc.schema)
+        elif len(readers) == 1:
+            reader = readers[0]
+        else:
+            reader = MultiReader(readers, generation=toc.generation)
+        return Searcher(reader, fromindex=self.ix)
 
     @contextmanager
     def searcher(self):
@@ -145,7 +173,5 @@ class Holder:
 
     def __del__(self):
         # Close files explicitly: an app (a test's, say) may be dropped with its holder.
-        try:
+        with contextlib.suppress(Exception):  # at interpreter shutdown
             self.close()
-        except Exception:  # noqa: S110 (interpreter shutdown: nothing left to do)
-            pass
