@@ -109,6 +109,9 @@ class Sections(str):
         obj.sections = sections
         return obj
 
+    def __reduce__(self):  # writer processes receive documents pickled
+        return (Sections, (self.sections,))
+
 
 class ScriptTokenizer(Tokenizer):
     """The whole analyser in one pass (Whoosh's filter chains cost a generator per stage).
