@@ -315,6 +315,8 @@ def fts5(docs: list[dict], qs: dict, path: str) -> tuple[float, dict]:
                 [(i, k, v) for k in ("country", "domain") for v in f[k]],
             )
         con.execute("CREATE INDEX multi_rowid ON multi(rowid)")
+        con.execute("CREATE INDEX multi_value ON multi(facet, value, rowid)")
+        con.execute("CREATE INDEX meta_type ON meta(type)")
     build = time.perf_counter() - start
     latencies = {}
     for kind, items in qs.items():
