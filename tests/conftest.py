@@ -172,7 +172,9 @@ def seeded_app(seeded_backend, tmp_path_factory):
     """An app on the seeded database, shared by the whole run: read from it, never write."""
     instance = tmp_path_factory.mktemp("seeded")
     app = make_app(
-        instance, seeded_backend.fresh("seeded", instance), INDEX_DIR=str(seeded_backend.seeded_index)
+        instance,
+        seeded_backend.fresh("seeded", instance),
+        INDEX_DIR=str(seeded_backend.seeded_index),
     )
     yield app
     with app.app_context():
