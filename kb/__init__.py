@@ -7,7 +7,7 @@ from flask import Flask
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app. `config` overrides settings (tests pass paths and URLs here)."""
-    from kb import api, auth, cli, errors, i18n, mail, views
+    from kb import api, auth, cli, errors, i18n, mail, search, views
     from kb.config import load_config
     from kb.extensions import csrf, db, limiter, migrate
 
@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     mail.init_app(app)
+    search.init_app(app)
     views.init_app(app)
     api.init_app(app)
     errors.init_app(app)

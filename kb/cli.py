@@ -10,6 +10,7 @@ from flask.cli import AppGroup, FlaskGroup
 
 from kb.extensions import db
 from kb.models import ROLES
+from kb.search.cli import search_group
 from kb.services.common import ServiceError
 
 
@@ -133,6 +134,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(mail_group)
     app.cli.add_command(events_group)
+    app.cli.add_command(search_group)
 
 
 def main() -> None:

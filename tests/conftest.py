@@ -108,16 +108,21 @@ def make_app(instance: Path, db_config: dict, **overrides):
     return create_app({**base_config(instance), **db_config, **overrides})
 
 
-def _build_template(backend, name: str, tmp_path_factory, seed: bool) -> None:
+def _build_template(backend, name: str, tmp_path_factory, seed: bool) -> Path:
+    """Build a template database; returns its search index directory (built with it)."""
+    from kb.search import reindex
     from kb.seed import load_seed
 
-    app = make_app(tmp_path_factory.mktemp(f"tpl-{name}"), backend.template_config(name))
+    instance = tmp_path_factory.mktemp(f"tpl-{name}")
+    app = make_app(instance, backend.template_config(name))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         if seed:
             load_seed(ROOT / "seed_data")
+            reindex()
         db.session.remove()
         db.engine.dispose()
+    return instance / "index"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -146,8 +151,8 @@ def backend(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def seeded_backend(backend, tmp_path_factory):
-    """The backend with the seeded template built too (once per run)."""
-    _build_template(backend, "seeded", tmp_path_factory, seed=True)
+    """The backend with the seeded template (and its search index) built too, once per run."""
+    backend.seeded_index = _build_template(backend, "seeded", tmp_path_factory, seed=True)
     return backend
 
 
@@ -179,7 +184,11 @@ def runner(app):
 def seeded_app(seeded_backend, tmp_path_factory):
     """An app on the seeded database, shared by the whole run: read from it, never write."""
     instance = tmp_path_factory.mktemp("seeded")
-    app = make_app(instance, seeded_backend.fresh("seeded", instance))
+    app = make_app(
+        instance,
+        seeded_backend.fresh("seeded", instance),
+        INDEX_DIR=str(seeded_backend.seeded_index),
+    )
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -30,6 +30,11 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
+def _found(query: str, client) -> list[str]:
+    items = client.get(f"/api/v1/search?q={query}").get_json()["items"]
+    return [item["slug"] for item in items]
+
+
 def _cli_account(runner, email, role, organization=None) -> str:
     args = ["users", "create", email, "--role", role, "--password-stdin"]
     if organization:
@@ -66,6 +71,8 @@ def test_done_when_a_festival_goes_from_token_to_published_with_history(app, cli
     assert "Boysun" not in client.get("/en/festivals/").text
     assert client.get("/api/v1/festivals/boysun-bahori/history").status_code == 404
 
+    assert _found("Boysun", client) == []  # not in search either
+
     url = f"/api/v1/submissions/{body['id']}"
     assert client.get(url, headers=bearer(institution)).get_json()["state"] == "pending"
     assert client.post(url + "/approve", headers=bearer(institution)).status_code == 403
@@ -73,6 +80,7 @@ def test_done_when_a_festival_goes_from_token_to_published_with_history(app, cli
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["state"] == "approved"
 
+    assert _found("Boysun", client) == ["boysun-bahori"]  # indexed once approved
     festival = client.get("/api/v1/festivals/boysun-bahori").get_json()
     assert festival["name"]["ko"] == "보이순 바호리" and festival["countries"][0]["code"] == "UZ"
     assert festival["elements"][0]["slug"] == "shashmaqom"

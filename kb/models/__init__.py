@@ -30,6 +30,7 @@ from kb.models.heritage import (
 from kb.models.history import Revision
 from kb.models.mail import OutboxMessage
 from kb.models.registrations import REGISTRATION_STATES, Registration
+from kb.models.search import SearchQueue
 from kb.models.submissions import (
     SUBMISSION_STATES,
     SUBMISSION_TYPES,
@@ -68,6 +69,7 @@ __all__ = [
     "OutboxMessage",
     "Registration",
     "Revision",
+    "SearchQueue",
     "Speaker",
     "Submission",
     "SubmissionStep",

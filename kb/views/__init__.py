@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
         organize,
         pages,
         registrants,
+        search,
         submissions,
     )
 

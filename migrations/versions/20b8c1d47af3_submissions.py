@@ -1,7 +1,7 @@
 """submissions
 
 Revision ID: 20b8c1d47af3
-Revises: 0dcb48edc7af
+Revises: e36c9e80b0cd
 Create Date: 2026-11-24 14:21:00.877107
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '20b8c1d47af3'
-down_revision = '0dcb48edc7af'
+down_revision = 'e36c9e80b0cd'
 branch_labels = None
 depends_on = None
 

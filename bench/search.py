@@ -1,0 +1,469 @@
+"""Benchmark of search (not a test): the project's own indexing and query code on a
+synthetic trilingual corpus, against SQLite FTS5 on the same corpus and queries.
+
+    .venv/bin/python bench/search.py --records 50000 --seed 7
+
+Prints a table of figures and the ratios the issue sets as targets. Whoosh is driven
+through kb.search (rebuild, apply, engine.run: top 10 with snippets and facet counts);
+the serving side runs in a fresh process so that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import random
+import re
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LANG_SHARE = (("en", 0.60), ("ru", 0.25), ("ko", 0.15))
+TYPES = ("organizations", "elements", "festivals", "case-studies", "events")
+COUNTRIES = [
+    "UZ",
+    "KZ",
+    "KG",
+    "TJ",
+    "TM",
+    "MN",
+    "KR",
+    "CN",
+    "IR",
+    "AZ",
+    "AM",
+    "TR",
+    "IN",
+    "PK",
+    "AF",
+    "GE",
+    "IQ",
+    "SY",
+    "JP",
+    "RU",
+]
+DOMAINS = (
+    "oral-traditions",
+    "performing-arts",
+    "social-practices",
+    "knowledge-nature",
+    "craftsmanship",
+)
+LISTS = ("representative", "urgent-safeguarding", "good-practices")
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def vocabulary(rng: random.Random, lang: str, size: int) -> list[str]:
+    """Real words of the seed data in `lang`, then made-up ones, most frequent first."""
+    import yaml
+
+    seen: dict[str, int] = {}
+    for path in sorted((ROOT / "seed_data").glob("*.yaml")):
+        text = json.dumps(yaml.safe_load(path.read_text()), ensure_ascii=False, default=str)
+        for value in re.findall(rf'"{lang}": "((?:[^"\\]|\\.)*)"', text):
+            for word in WORD.findall(value):
+                seen[word.lower()] = seen.get(word.lower(), 0) + 1
+    words = sorted(seen, key=lambda w: -seen[w])
+    syllables = {
+        "en": [
+            "ka",
+            "ri",
+            "to",
+            "la",
+            "men",
+            "sha",
+            "ver",
+            "pol",
+            "dan",
+            "tri",
+            "son",
+            "ar",
+            "el",
+            "us",
+            "or",
+            "ing",
+            "ed",
+            "al",
+        ],
+        "ru": [
+            "ка",
+            "ро",
+            "ни",
+            "ва",
+            "ле",
+            "ст",
+            "ор",
+            "ми",
+            "ту",
+            "за",
+            "ре",
+            "пол",
+            "вет",
+            "ск",
+        ],
+        "ko": [
+            "가",
+            "나",
+            "다",
+            "라",
+            "마",
+            "바",
+            "사",
+            "아",
+            "자",
+            "차",
+            "카",
+            "타",
+            "파",
+            "하",
+            "소",
+            "리",
+            "축",
+            "제",
+            "유",
+            "산",
+        ],
+    }[lang]
+    endings = {"en": ["", "s", "ed", "ing"], "ru": ["", "а", "ы", "е", "ой", "ами", "ов"]}.get(
+        lang, ["", "의", "를", "은", "에서"]
+    )
+    while len(words) < size:
+        stem = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        words.append(stem + rng.choice(endings))
+    return words[:size]
+
+
+def corpus(n: int, seed: int) -> tuple[list[dict], dict]:
+    """`n` search documents (the shape kb.search.documents makes) and the vocabularies."""
+    rng = random.Random(seed)
+    vocab = {lang: vocabulary(rng, lang, 30000) for lang, _ in LANG_SHARE}
+    weights = [1 / (rank + 1) ** 1.07 for rank in range(30000)]
+    cum = [0.0]
+    for w in weights:
+        cum.append(cum[-1] + w)
+    cum = cum[1:]
+
+    def text(lang: str, k: int) -> str:
+        return " ".join(rng.choices(vocab[lang], cum_weights=cum, k=k))
+
+    docs = []
+    langs = [lang for lang, _ in LANG_SHARE]
+    shares = [share for _, share in LANG_SHARE]
+    for i in range(n):
+        lang = rng.choices(langs, shares)[0]
+        kind = rng.choice(TYPES)
+        docs.append(
+            {
+                "key": f"{kind}:{i + 1}",
+                "type": kind,
+                "slug": f"record-{i + 1}",
+                "name": {lang: text(lang, rng.randint(2, 6)).capitalize()},
+                "alt": [],
+                "places": [text(lang, 2)],
+                "summary": {lang: text(lang, rng.randint(15, 30))},
+                "body": {lang: [text(lang, rng.randint(80, 140))]},
+                "facets": {
+                    "country": rng.sample(COUNTRIES, rng.randint(1, 2)),
+                    "domain": [rng.choice(DOMAINS)] if kind == "elements" else [],
+                    "list": [rng.choice(LISTS)]
+                    if kind == "elements" and rng.random() < 0.7
+                    else [],
+                    "year": [rng.randint(2001, 2024)],
+                    "lang": [lang],
+                },
+            }
+        )
+    return docs, vocab
+
+
+def queries(docs: list[dict], vocab: dict, seed: int, per_kind: int) -> dict[str, list]:
+    """Queries per kind, each as (text, filters); words of middling frequency."""
+    rng = random.Random(seed + 1)
+    out: dict[str, list] = {k: [] for k in ("single", "two terms", "phrase", "prefix", "filtered")}
+    langs = [lang for lang, _ in LANG_SHARE]
+    shares = [share for _, share in LANG_SHARE]
+    for _ in range(per_kind):
+        lang = rng.choices(langs, shares)[0]
+
+        def mid(lang=lang):
+            return vocab[lang][rng.randint(30, 3000)]
+
+        out["single"].append((mid(), {}))
+        out["two terms"].append((f"{mid()} {mid()}", {}))
+        body = next(d for d in rng.sample(docs, 20) if lang in d["body"])["body"][lang][0].split()
+        at = rng.randint(0, len(body) - 3)
+        out["phrase"].append((f'"{body[at]} {body[at + 1]}"', {}))
+        word = next(w for w in iter(mid, None) if len(w) >= 5)
+        out["prefix"].append((word[:4] + "*", {}))
+        out["filtered"].append(
+            (mid(), {"type": rng.choice(TYPES), "country": rng.choice(COUNTRIES[:8])})
+        )
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def serve(root: str, qs: dict, changes: list[dict], out) -> None:
+    """A fresh process serving search: query latencies, commit-to-searchable, peak memory."""
+    from kb.search.engine import run
+    from kb.search.store import Holder
+    from kb.search.writing import apply
+
+    holder = Holder(root)
+    for text, filters in qs["single"][:30] + qs["filtered"][:10]:  # warm the searcher
+        run(holder, text, filters, per_page=10)
+    latencies = {}
+    for kind, items in qs.items():
+        times = []
+        for text, filters in items:
+            start = time.perf_counter()
+            run(holder, text, filters, per_page=10, lang="en")
+            times.append((time.perf_counter() - start) * 1000)
+        latencies[kind] = times
+    commits, visible, missing = [], [], 0
+    for doc in changes:
+        start = time.perf_counter()
+        apply(holder, [doc["key"]], lambda keys, doc=doc: {doc["key"]: doc})
+        committed = time.perf_counter()
+        found = run(holder, doc["name"]["en"], per_page=1).total
+        visible.append((time.perf_counter() - start) * 1000)
+        commits.append((committed - start) * 1000)
+        missing += not found
+    out.put(
+        {
+            "latencies": latencies,
+            "commits": commits,
+            "visible": visible,
+            "missing": missing,
+            "peak": peak_mib(),
+        }
+    )
+
+
+def whoosh_build(docs: list[dict], root: str, procs: int) -> float:
+    """Seconds to build the index from `docs` with kb.search's rebuild."""
+    from kb.search.store import Holder
+    from kb.search.writing import rebuild
+
+    start = time.perf_counter()
+    rebuild(Holder(root), iter(docs), finish=lambda catch_up, replayed: None, procs=procs)
+    return time.perf_counter() - start
+
+
+def _fts_match(text: str) -> str | None:
+    phrase = re.fullmatch(r'"(.+)"', text)
+    if phrase:
+        return '"' + phrase.group(1).replace('"', "") + '"'
+    if text.endswith("*"):
+        return '"' + text[:-1] + '"*'
+    words = text.split()
+    return " ".join(f'"{w}"' for w in words) if words else None
+
+
+def fts5(docs: list[dict], qs: dict, path: str) -> tuple[float, dict]:
+    """FTS5 (unicode61, diacritics removed): build time and the same queries' latencies.
+
+    Each query does the work the search page does: top 10 by bm25 with name > summary
+    > body weights and a snippet, the total, and counts per facet value.
+    """
+    con = sqlite3.connect(path)
+    con.executescript(
+        """
+        CREATE VIRTUAL TABLE docs USING fts5(name, summary, body,
+            tokenize='unicode61 remove_diacritics 2');
+        CREATE TABLE meta(rowid INTEGER PRIMARY KEY, type TEXT, list TEXT, year TEXT, lang TEXT);
+        CREATE TABLE multi(rowid INTEGER, facet TEXT, value TEXT);
+        CREATE TEMP TABLE m(rowid INTEGER PRIMARY KEY);
+        """
+    )
+    start = time.perf_counter()
+    with con:
+        for i, d in enumerate(docs, 1):
+            body = " ".join(t for texts in d["body"].values() for t in texts)
+            summary = " ".join(list(d["summary"].values()) + d["places"])
+            con.execute(
+                "INSERT INTO docs(rowid, name, summary, body) VALUES (?,?,?,?)",
+                (i, " ".join(d["name"].values()), summary, body),
+            )
+            f = d["facets"]
+            con.execute(
+                "INSERT INTO meta VALUES (?,?,?,?,?)",
+                (
+                    i,
+                    d["type"],
+                    ",".join(f["list"]),
+                    ",".join(map(str, f["year"])),
+                    ",".join(f["lang"]),
+                ),
+            )
+            con.executemany(
+                "INSERT INTO multi VALUES (?,?,?)",
+                [(i, k, v) for k in ("country", "domain") for v in f[k]],
+            )
+        con.execute("CREATE INDEX multi_rowid ON multi(rowid)")
+        con.execute("CREATE INDEX multi_value ON multi(facet, value, rowid)")
+        con.execute("CREATE INDEX meta_type ON meta(type)")
+    build = time.perf_counter() - start
+    latencies = {}
+    for kind, items in qs.items():
+        times = []
+        for text, filters in items:
+            match = _fts_match(text)
+            start = time.perf_counter()
+            where, params = "docs MATCH ?", [match]
+            if filters.get("type"):
+                where += " AND rowid IN (SELECT rowid FROM meta WHERE type = ?)"
+                params.append(filters["type"])
+            if filters.get("country"):
+                where += " AND rowid IN (SELECT rowid FROM multi WHERE facet='country' AND value=?)"
+                params.append(filters["country"])
+            con.execute("DELETE FROM m")
+            con.execute(f"INSERT INTO m SELECT rowid FROM docs WHERE {where}", params)
+            con.execute(
+                "SELECT rowid, bm25(docs, 6.0, 2.0, 1.0) AS s, "
+                "snippet(docs, 2, '<mark>', '</mark>', '…', 24) FROM docs "
+                f"WHERE {where} ORDER BY s LIMIT 10",
+                params,
+            ).fetchall()
+            con.execute("SELECT count(*) FROM m").fetchone()
+            for col in ("type", "list", "year", "lang"):
+                con.execute(
+                    f"SELECT {col}, count(*) FROM meta JOIN m USING(rowid) GROUP BY {col}"
+                ).fetchall()
+            con.execute(
+                "SELECT facet, value, count(*) FROM multi JOIN m USING(rowid) GROUP BY facet, value"
+            ).fetchall()
+            times.append((time.perf_counter() - start) * 1000)
+        latencies[kind] = times
+    con.close()
+    return build, latencies
+
+
+def report(n: int, w_build: float, f_build: float, served: dict, f_lat: dict, procs: int) -> None:
+    """Print the figures and the ratios against the issue's targets."""
+    rows = []
+    w_rate, f_rate = n / w_build, n / f_build
+    rows.append(
+        (
+            f"full build, docs/s (whoosh procs={procs})",
+            f"{w_rate:,.0f}",
+            f"{f_rate:,.0f}",
+            f"1/{f_rate / w_rate:.1f}",
+            ">= 1/6",
+            w_rate * 6 >= f_rate,
+        )
+    )
+    all_w, all_f = [], []
+    for kind, times in served["latencies"].items():
+        ftimes = f_lat[kind]
+        all_w += times
+        all_f += ftimes
+        rows.append(
+            (
+                f"query {kind}: p50 / p95 ms",
+                f"{pct(times, 50):.1f} / {pct(times, 95):.1f}",
+                f"{pct(ftimes, 50):.2f} / {pct(ftimes, 95):.2f}",
+                f"{pct(times, 95) / pct(ftimes, 95):.1f}x",
+                "",
+                None,
+            )
+        )
+    ratio = pct(all_w, 95) / pct(all_f, 95)
+    rows.append(
+        (
+            "query all kinds: p95 ms",
+            f"{pct(all_w, 95):.1f}",
+            f"{pct(all_f, 95):.2f}",
+            f"{ratio:.1f}x",
+            "<= 5x",
+            ratio <= 5,
+        )
+    )
+    c95, v95 = pct(served["commits"], 95), pct(served["visible"], 95)
+    rows.append(
+        (
+            "writer commit p50 / p95 ms",
+            f"{pct(served['commits'], 50):.1f} / {c95:.1f}",
+            "",
+            "",
+            "<= 50 ms",
+            c95 <= 50,
+        )
+    )
+    rows.append(
+        (
+            "commit to searchable p95 ms",
+            f"{v95:.1f}",
+            "",
+            "",
+            "<= 1000 ms",
+            v95 <= 1000 and not served["missing"],
+        )
+    )
+    rows.append(
+        (
+            "serving process peak MiB",
+            f"{served['peak']:.0f}",
+            "",
+            "",
+            "<= 300",
+            served["peak"] <= 300,
+        )
+    )
+    print(f"\n{n:,} records\n")
+    print(f"{'figure':<44} {'whoosh':>16} {'fts5':>16} {'ratio':>8} {'target':>10}  met")
+    for name, w, f, r, target, ok in rows:
+        met = "" if ok is None else ("yes" if ok else "NO")
+        print(f"{name:<44} {w:>16} {f:>16} {r:>8} {target:>10}  {met}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--queries", type=int, default=200, help="per kind")
+    parser.add_argument("--changes", type=int, default=100)
+    parser.add_argument("--procs", type=int, default=2, help="writer processes for the build")
+    args = parser.parse_args()
+    docs, vocab = corpus(args.records, args.seed)
+    qs = queries(docs, vocab, args.seed, args.queries)
+    rng = random.Random(args.seed + 2)
+    changes = []
+    for i in range(args.changes):  # half new records, half edits of existing ones
+        doc = json.loads(json.dumps(rng.choice(docs)))
+        if i % 2:
+            doc["key"] = f"events:{args.records + i + 1}"
+        doc["name"] = {"en": f"probe{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}zq"}
+        changes.append(doc)
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"building {args.records:,} records with whoosh…", flush=True)
+        w_build = whoosh_build(docs, f"{tmp}/index", args.procs)
+        print(f"  {w_build:.1f} s; building with fts5…", flush=True)
+        f_build, f_lat = fts5(docs, qs, f"{tmp}/fts.db")
+        print(f"  {f_build:.1f} s; serving queries in a fresh process…", flush=True)
+        ctx = mp.get_context("spawn")
+        out = ctx.Queue()
+        del docs
+        child = ctx.Process(target=serve, args=(f"{tmp}/index", qs, changes, out))
+        child.start()
+        served = out.get()
+        child.join()
+    report(args.records, w_build, f_build, served, f_lat, args.procs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""GET /api/v1/search: every public record, in any working language, with facets."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+
+from kb.api import bp
+from kb.api.openapi import describe
+from kb.i18n import current_language
+from kb.schemas.search import SearchArgs, SearchResultsSchema
+from kb.search import search
+
+
+def filters_of(args: dict) -> dict:
+    """The loaded arguments as the index's facet filters."""
+    return {field: args[name] for name, field in SearchArgs.FACET_FIELDS.items() if name in args}
+
+
+@bp.get("/search")
+def search_records():
+    """One page of records matching `q`, with facet counts and a suggestion."""
+    args = SearchArgs().load(request.args)
+    results = search(
+        args["q"],
+        filters_of(args),
+        page=args["page"],
+        per_page=args["per_page"],
+        lang=current_language(),
+    )
+    items = [
+        {
+            "type": hit.type,
+            "slug": hit.slug,
+            "name": hit.name,
+            "snippet": str(hit.snippet),
+            "snippet_lang": hit.snippet_lang,
+            "url": url_for("api.record", collection=hit.type, slug=hit.slug),
+        }
+        for hit in results.items
+    ]
+    facets = {
+        name: [{"value": value, "count": count} for value, count in values]
+        for name, values in results.facets.items()
+    }
+    return jsonify(
+        {
+            "items": items,
+            "total": results.total,
+            "page": results.page,
+            "per_page": results.per_page,
+            "facets": facets,
+            "suggestion": results.suggestion,
+        }
+    )
+
+
+describe(
+    "/api/v1/search",
+    "get",
+    {
+        "summary": "Search every public record in English, Russian and Korean at once",
+        "description": (
+            "Words are matched in every language (Russian cases and Korean particles "
+            'included); "quoted phrases" and prefix* work; a query is never refused. '
+            "When no record has every word, records with some of them are returned. "
+            "Facet counts cover all results; `suggestion` offers a corrected query."
+        ),
+        "tags": ["search"],
+        "parameters": [{"in": "query", "schema": SearchArgs}],
+        "responses": {
+            "200": {
+                "description": "One page of results",
+                "content": {"application/json": {"schema": "SearchResults"}},
+            },
+            "400": {
+                "description": "A filter is not valid",
+                "content": {"application/json": {"schema": "Error"}},
+            },
+        },
+    },
+    [SearchResultsSchema],
+)

@@ -1,0 +1,48 @@
+"""Full-text search over every public record, in English, Russian and Korean at once.
+
+The only package that imports Whoosh (the seam where another engine could take its
+place): `analysis` (the script-aware analyser), `schema`, `documents` (what a record
+puts in the index), `store` (generations on disk, the reused searcher), `writing`
+(locked updates, rebuild and swap), `sync` (the database's events), `queue` (the
+durable queue, reindex, status), `query` and `engine` (searching), `highlight`.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from kb.search.engine import Hit, Results, run
+from kb.search.queue import holder, process, reindex, retry_now, status
+from kb.search.schema import FACETS
+from kb.search.writing import IndexBusy
+
+
+def search(text: str, filters: dict | None = None, **kwargs) -> Results:
+    """Search the app's index; see `kb.search.engine.run` for the arguments."""
+    return run(holder(), text, filters, **kwargs)
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its index holder and keep the index in step with its database."""
+    from kb.search import sync
+    from kb.search.store import Holder
+
+    app.config.setdefault("SEARCH_LOCK_TIMEOUT", 1.0)
+    app.config.setdefault("SEARCH_RETRY_SECONDS", 10.0)
+    app.extensions["kb_search"] = Holder(app.config["INDEX_DIR"])
+    app.extensions["kb_search_retry"] = {"next": 0.0}
+    app.before_request(retry_now)
+    sync.install()
+
+
+__all__ = [
+    "FACETS",
+    "Hit",
+    "IndexBusy",
+    "Results",
+    "init_app",
+    "process",
+    "reindex",
+    "search",
+    "status",
+]

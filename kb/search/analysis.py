@@ -1,0 +1,204 @@
+"""Text analysis for every language at once: one script-aware tokenizer.
+
+Measured on the relevance set in tests/test_search_relevance.py (see README,
+"Search"): a stock analyser treats "실크로드의" as one word and cannot lemmatise
+«фестивали»; this one does per script:
+
+- Latin (and other alphabets): accents folded, lower case, English Snowball stem;
+- Cyrillic: ё→е, pymorphy3 lemma; for words the dictionary does not know (names such
+  as «Навруз») the Snowball stem as well, at the same position;
+- Hangul and Han: overlapping character bigrams (a lone syllable stays a unigram), so
+  particles and compounds do not hide a word (실크로드의 → 실크 크로 로드 드의).
+
+The analyser is pickled into the index: this module must keep its import path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import pymorphy3
+import Stemmer
+from whoosh.analysis import Token, Tokenizer
+
+HANGUL = "\uac00-\ud7a3"
+HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: A Hangul run, a Han/kana run, or a word of any other alphabet (digits included).
+WORD = re.compile(rf"[{HANGUL}]+|[{HAN}]+|[^\W_{HANGUL}{HAN}]+")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+BIGRAM_SCRIPT = re.compile(rf"[{HANGUL}{HAN}]")
+
+_STOP_EN = "a an and are as at be by for from in into is it its of on or that the this to was"
+_STOP_EN += " were with"
+_STOP_RU = "и в во не на с со по к о об от из за для а но что как это у до"
+STOP = frozenset(f"{_STOP_EN} {_STOP_RU}".split(" "))
+
+_english = Stemmer.Stemmer("english")
+_russian = Stemmer.Stemmer("russian")
+_morph = None
+
+
+def _morph_analyzer():
+    global _morph
+    if _morph is None:
+        _morph = pymorphy3.MorphAnalyzer(lang="ru")
+    return _morph
+
+
+def fold(word: str) -> str:
+    """Lower case without accents or modifier letters: "Navroʻz" → "navroz", "São" → "sao"."""
+    word = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in word if unicodedata.category(ch) not in ("Mn", "Lm"))
+
+
+#: Ways to treat Russian words (the default was chosen on the relevance set: README).
+RUSSIAN_MODES = ("lemma+stem", "lemma", "stem", "plain")
+
+
+@lru_cache(maxsize=200_000)
+def word_terms(word: str, russian: str = "lemma+stem", english: bool = True) -> tuple[str, ...]:
+    """The index terms of one non-bigram word (already matched by WORD), stop words → ().
+
+    `russian`: "lemma+stem" (lemma; and the Snowball stem too when the dictionary does
+    not know the word), "lemma", "stem" or "plain"; `english`: Snowball-stem ASCII words.
+    """
+    lower = word.lower()
+    if CYRILLIC.search(lower):
+        lower = lower.replace("ё", "е")
+        if lower in STOP or len(lower) < 2 or russian == "plain":
+            return () if lower in STOP or len(lower) < 2 else (lower,)
+        if russian == "stem":
+            return (_russian.stemWord(lower),)
+        morph = _morph_analyzer()
+        lemma = morph.parse(lower)[0].normal_form.replace("ё", "е")
+        if russian == "lemma" or morph.word_is_known(lower):
+            return (lemma,)
+        stem = _russian.stemWord(lower)
+        return (lemma,) if stem == lemma else (lemma, stem)
+    folded = fold(lower)
+    if folded in STOP or (len(folded) < 2 and not folded.isdigit()):
+        return ()
+    if english and folded.isascii():
+        return (_english.stemWord(folded),)
+    return (folded,)
+
+
+def spell_words(text: str) -> list[str]:
+    """Words as written (folded, unstemmed) for "did you mean": alphabetic, 3+ letters."""
+    out = []
+    for match in WORD.finditer(text):
+        word = match.group()
+        if BIGRAM_SCRIPT.match(word) or len(word) < 3 or not word.isalpha():
+            continue
+        out.append(fold(word).replace("ё", "е"))
+    return out
+
+
+class Sections(str):
+    """Text made of weighted sections: `Sections([(boost, text), …])`.
+
+    A str (Whoosh takes a list as tokens already made), carrying its sections.
+    """
+
+    sections: list[tuple[float, str]]
+
+    def __new__(cls, sections: list[tuple[float, str]]):
+        obj = super().__new__(cls, "\n".join(text for _, text in sections))
+        obj.sections = sections
+        return obj
+
+    def __reduce__(self):  # writer processes receive documents pickled
+        return (Sections, (self.sections,))
+
+
+class ScriptTokenizer(Tokenizer):
+    """The whole analyser in one pass (Whoosh's filter chains cost a generator per stage).
+
+    Index values may be `Sections`: each token carries its
+    section's boost into the posting weight (so a name outweighs a body in one field),
+    and sections are kept apart by a gap of positions so a phrase never spans two.
+    """
+
+    SECTION_GAP = 8
+
+    def __init__(self, russian: str = "lemma+stem", korean: str = "bigram", english: bool = True):
+        self.russian, self.korean, self.english = russian, korean, english
+
+    def options(self) -> tuple:
+        """What distinguishes one configuration from another."""
+        return (self.russian, self.korean, self.english)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.options() == self.options()
+
+    def __hash__(self):
+        return hash(self.options())
+
+    def __setstate__(self, state):  # indexes pickled before the options existed
+        self.__dict__.update({"russian": "lemma+stem", "korean": "bigram", "english": True})
+        self.__dict__.update(state)
+
+    def terms(self, word: str) -> tuple[str, ...]:
+        """The index terms of one word that is not Hangul or Han."""
+        return word_terms(word, self.russian, self.english)
+
+    def grams(self, word: str) -> list[str]:
+        """A Hangul or Han run as index terms: overlapping bigrams, or the whole run."""
+        if self.korean != "bigram" or len(word) == 1:
+            return [word]
+        return [word[i : i + 2] for i in range(len(word) - 1)]
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        sections = getattr(value, "sections", None) or [(1.0, value)]
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for boost, text in sections:
+            token.boost = boost
+            for match in WORD.finditer(text):
+                word = match.group()
+                start = match.start()
+                if BIGRAM_SCRIPT.match(word):
+                    grams = self.grams(word)
+                    for i, gram in enumerate(grams):
+                        token.text = gram
+                        token.stopped = False
+                        if positions:
+                            token.pos = pos
+                        if chars:
+                            token.startchar = start_char + start + i
+                            token.endchar = token.startchar + len(gram)
+                        if keeporiginal:
+                            token.original = gram
+                        pos += 1
+                        yield token
+                    continue
+                terms = self.terms(word)
+                if not terms:
+                    continue
+                for term in terms:
+                    token.text = term
+                    token.stopped = False
+                    if positions:
+                        token.pos = pos
+                    if chars:
+                        token.startchar = start_char + start
+                        token.endchar = start_char + match.end()
+                    if keeporiginal:
+                        token.original = word
+                    yield token
+                pos += 1
+            pos += self.SECTION_GAP

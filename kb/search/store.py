@@ -1,0 +1,177 @@
+"""The index on disk, in generations, and each process's long-lived searcher.
+
+`INDEX_DIR` holds generation directories (`gen-…`) and a symlink `current` naming the
+one that serves. A rebuild fills a new generation and replaces the symlink with one
+atomic rename, so a rebuild killed half-way leaves the old generation serving (Whoosh's
+multi-file format is not crash-safe in place). Files are read without mmap: a searcher
+then costs tens of MiB instead of the whole index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
+
+from kb.search.schema import make_schema
+
+CURRENT = "current"
+#: While a rebuild runs this file names its generation (see `kb.search.writing`).
+REBUILDING = "rebuilding"
+
+
+class IndexDir:
+    """The generations under one index directory."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    def current_name(self) -> str | None:
+        """The generation that serves, or None before the first one exists."""
+        try:
+            return os.readlink(self.root / CURRENT)
+        except (FileNotFoundError, OSError):
+            return None
+
+    def open(self, name: str):
+        """Open generation `name` (FileIndex), reading files without mmap."""
+        return FileStorage(str(self.root / name), supports_mmap=False).open_index()
+
+    def new_generation(self):
+        """Create an empty generation beside the others; returns (name, index)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        path = self.root / name
+        path.mkdir()
+        storage = FileStorage(str(path), supports_mmap=False)
+        return name, storage.create_index(make_schema())
+
+    def swap(self, name: str) -> None:
+        """Make generation `name` the one that serves, atomically."""
+        tmp = self.root / f"{CURRENT}.{os.getpid()}.tmp"
+        if tmp.is_symlink():
+            tmp.unlink()
+        os.symlink(name, tmp)
+        os.replace(tmp, self.root / CURRENT)
+
+    @contextmanager
+    def exclusive(self, name: str, blocking: bool = True):
+        """An inter-process lock on a file under the root (released if the process dies)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / name, "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    def ensure(self) -> str:
+        """The serving generation, creating an empty one if there is none yet."""
+        name = self.current_name()
+        if name:
+            return name
+        with self.exclusive(".create.lock"):
+            name = self.current_name()
+            if not name:
+                name, _ = self.new_generation()
+                self.swap(name)
+        return name
+
+    def prune(self, keep: set[str]) -> None:
+        """Delete generations other than `keep`, the current one and the one before it."""
+        current = self.current_name()
+        gens = sorted(
+            (p for p in self.root.glob("gen-*") if p.is_dir()),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        previous = next((p.name for p in gens if p.name != current and p.name not in keep), None)
+        for path in gens:
+            if path.name not in keep | {current, previous}:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+class Holder:
+    """One process's searcher over the serving generation: reused, refreshed when stale.
+
+    Whoosh searchers are not safe to share between threads without mmap, so use is
+    serialised by a lock; a process serves one request at a time per searcher anyway.
+    """
+
+    def __init__(self, root: str | os.PathLike):
+        self.dir = IndexDir(root)
+        self.lock = threading.RLock()
+        self.name: str | None = None
+        self.ix = None
+        self._searcher = None
+        #: Per-segment caches (facet postings), dropped when a segment goes away.
+        self.segment_cache: dict[str, dict] = {}
+
+    def _fresh(self):
+        name = self.dir.ensure()
+        if name != self.name or self._searcher is None:
+            self.close()
+            self.ix = self.dir.open(name)
+            self.name = name
+            self._searcher = self.ix.searcher()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._reopen(self._searcher)
+        return self._searcher
+
+    def _reopen(self, old):
+        """A searcher at the latest generation that reuses the old one's segment readers.
+
+        Whoosh's own `refresh()` reuses a segment's reader even when documents of that
+        segment were deleted since (they would still be found), so this rebinds each
+        reused reader to the segment's new state, whose deletions are the current ones.
+        """
+        toc = self.ix._read_toc()
+        reusable = {}
+        if not isinstance(old.reader(), EmptyReader):
+            reusable = {r.segment().segment_id(): r for r, _ in old.reader().leaf_readers()}
+        readers = []
+        for segment in toc.segments:
+            reader = reusable.pop(segment.segment_id(), None)
+            if reader is None:
+                reader = SegmentReader(self.ix.storage, toc.schema, segment, toc.generation)
+            else:
+                reader._segment = reader._perdoc._segment = segment
+                reader.__dict__.pop("deleted_docs_set", None)  # a cached_property
+                reader._gen = toc.generation
+            readers.append(reader)
+        for reader in reusable.values():  # segments merged away
+            reader.close()
+        if not readers:
+            reader = EmptyReader(toc.schema)
+        elif len(readers) == 1:
+            reader = readers[0]
+        else:
+            reader = MultiReader(readers, generation=toc.generation)
+        return Searcher(reader, fromindex=self.ix)
+
+    @contextmanager
+    def searcher(self):
+        """The up-to-date searcher, for the duration of the block."""
+        with self.lock:
+            yield self._fresh()
+
+    def close(self) -> None:
+        """Close the searcher (a later use reopens it)."""
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self.segment_cache = {}
+
+    def __del__(self):
+        # Close files explicitly: an app (a test's, say) may be dropped with its holder.
+        with contextlib.suppress(Exception):  # at interpreter shutdown
+            self.close()

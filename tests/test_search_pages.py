@@ -1,0 +1,107 @@
+"""The search page and GET /api/v1/search: shape, filters, facets, pages, hostile input."""
+
+import pytest
+
+from kb.i18n import LANGUAGES
+
+HOSTILE = [
+    '"unbalanced quote',
+    "name:pansori OR (title:x AND",
+    "x" * 2000,
+    "юрты\x00\x01\x1f\x7f\u200b",
+    "*",
+    '""',
+    "AND OR NOT",
+    "a*",
+    "<script>alert(1)</script>",
+    "%s %(x)s {0}",
+    "\\",
+    "판소리" * 400,
+]
+
+
+def test_the_api_answers_items_total_page_facets_and_suggestion(seeded_client):
+    body = seeded_client.get("/api/v1/search?q=Navruz").get_json()
+    assert set(body) == {"items", "total", "page", "per_page", "facets", "suggestion"}
+    first = body["items"][0]
+    assert {"type", "slug", "name", "snippet", "url"} <= set(first)
+    assert all(first["name"].get(lang) for lang in LANGUAGES)
+    assert seeded_client.get(first["url"]).status_code == 200
+    assert set(body["facets"]) == {"type", "country", "domain", "list", "year", "lang"}
+    counts = {f["value"]: f["count"] for f in body["facets"]["type"]}
+    assert sum(counts.values()) == body["total"]
+
+
+def test_filters_narrow_and_facets_count_what_is_left(seeded_client):
+    body = seeded_client.get("/api/v1/search?q=festival&type=elements&per_page=100").get_json()
+    assert body["total"] and {i["type"] for i in body["items"]} == {"elements"}
+    kg = seeded_client.get("/api/v1/search?q=epic&country=kg").get_json()
+    everywhere = seeded_client.get("/api/v1/search?q=epic").get_json()
+    assert 0 < kg["total"] < everywhere["total"]
+    assert {"value": "KG", "count": kg["total"]} in everywhere["facets"]["country"]
+    usl = seeded_client.get("/api/v1/search?list=urgent-safeguarding&per_page=100").get_json()
+    assert usl["total"] and "mongolian-calligraphy" in [i["slug"] for i in usl["items"]]
+    year = seeded_client.get("/api/v1/search?q=pansori&year=2008&type=elements")
+    assert [i["slug"] for i in year.get_json()["items"]] == ["pansori-epic-chant"]
+    crafts = seeded_client.get("/api/v1/search?q=yurt&domain=craftsmanship").get_json()
+    assert "kyrgyz-kazakh-yurts" in [i["slug"] for i in crafts["items"]]
+    ru = seeded_client.get("/api/v1/search?language=fa&per_page=100").get_json()
+    assert "nowruz" in [i["slug"] for i in ru["items"]]
+
+
+def test_pages_of_results_do_not_overlap(seeded_client):
+    one = seeded_client.get("/api/v1/search?q=silk&per_page=3&page=1").get_json()
+    two = seeded_client.get("/api/v1/search?q=silk&per_page=3&page=2").get_json()
+    assert one["total"] == two["total"] > 6 and len(two["items"]) == 3
+    assert not {i["slug"] for i in one["items"]} & {i["slug"] for i in two["items"]}
+
+
+def test_a_typo_gets_a_suggestion_in_the_api(seeded_client):
+    body = seeded_client.get("/api/v1/search?q=falcnory").get_json()
+    assert body["total"] == 0 and body["suggestion"] == "falconry"
+
+
+def test_invalid_filters_are_refused_with_the_field_named(seeded_client):
+    response = seeded_client.get("/api/v1/search?q=x&type=people&per_page=0")
+    assert response.status_code == 400
+    assert set(response.get_json()["error"]["fields"]) == {"type", "per_page"}
+    assert seeded_client.get("/en/search?q=x&year=abc").status_code == 400
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_raise(seeded_client, query):
+    response = seeded_client.get("/api/v1/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert "<script>" not in response.get_data(as_text=True)
+    page = seeded_client.get("/ru/search", query_string={"q": query})
+    assert page.status_code == 200 and "<script>alert" not in page.text
+
+
+def test_the_page_shows_marked_snippets_facets_and_links(seeded_client):
+    html = seeded_client.get("/ru/search?q=юрты").text
+    assert 'href="/ru/elements/kyrgyz-kazakh-yurts"' in html
+    assert "<mark>юрт" in html
+    assert 'class="filters facets"' in html and "?q=" in html
+
+
+def test_the_page_suggests_and_helps_when_nothing_is_found(seeded_client):
+    html = seeded_client.get("/en/search?q=falcnory").text
+    assert 'href="/en/search?q=falconry"' in html
+    assert 'class="empty"' in html
+    start = seeded_client.get("/ko/search").text
+    assert 'id="search-q"' in start and "/ko/search?q=" in start  # examples to try
+
+
+@pytest.mark.parametrize("url", ["/en/", "/ru/elements/", "/ko/festivals/naadam", "/en/nowhere"])
+def test_every_page_has_the_search_box(seeded_client, url):
+    html = seeded_client.get(url).text
+    assert 'role="search"' in html and 'name="q"' in html
+
+
+def test_the_openapi_document_describes_search(seeded_client):
+    spec = seeded_client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/search"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"q", "type", "country", "domain", "list", "year", "page", "per_page"} <= names
+    answer = spec["components"]["schemas"]["SearchResults"]["properties"]
+    assert {"items", "total", "page", "per_page", "facets", "suggestion"} <= set(answer)

@@ -1,0 +1,157 @@
+"""The index follows the database: after commit, never before; nothing lost when locked."""
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from kb.extensions import db
+from kb.models import Element, SearchQueue
+from kb.search import holder, reindex, search, status
+from kb.search.store import CURRENT, REBUILDING
+from tests.factories import create_country, create_element, create_event
+
+
+def slugs(query: str, **filters) -> list[str]:
+    return [hit.slug for hit in search(query, filters, per_page=50).items]
+
+
+def queued() -> int:
+    return db.session.scalar(sa.select(sa.func.count(SearchQueue.id)))
+
+
+def test_a_committed_record_is_searchable_at_once_and_the_queue_is_empty(app):
+    create_element(slug="zarafshan-lullaby", name={"en": "Zarafshan lullaby", "ru": "Колыбельная"})
+    assert slugs("lullaby") == ["zarafshan-lullaby"]
+    assert slugs("колыбельные") == ["zarafshan-lullaby"]
+    assert queued() == 0
+
+
+def test_flushed_changes_are_indexed_only_when_committed(app):
+    element = create_element(slug="flushed", name={"en": "Flushed lullaby"}, commit=False)
+    element.name = {"en": "Flushed cradle song"}
+    db.session.flush()
+    assert slugs("cradle") == [] and queued() == 1  # the queue row is in the transaction
+    db.session.commit()
+    assert slugs("cradle") == ["flushed"] and slugs("lullaby") == []
+    assert queued() == 0
+
+
+def test_a_rollback_leaves_the_index_and_the_queue_untouched(app):
+    create_element(slug="rolled-back", name={"en": "Rolled back lullaby"}, commit=False)
+    db.session.rollback()
+    db.session.commit()
+    assert slugs("lullaby") == [] and queued() == 0
+
+
+def test_deleted_and_unpublished_records_leave_the_index(app):
+    kept = create_element(slug="kept", name={"en": "Kept lullaby"})
+    gone = create_element(slug="gone", name={"en": "Gone lullaby"})
+    db.session.delete(gone)
+    kept.status = "withdrawn"
+    db.session.commit()
+    assert slugs("lullaby") == []
+    kept.status = "published"
+    db.session.commit()
+    assert slugs("lullaby") == ["kept"]
+
+
+def test_renaming_a_country_reindexes_the_records_that_name_it(app):
+    country = create_country("UZ")
+    create_element(slug="in-uz", name={"en": "Some song"}, countries=["UZ"])
+    assert slugs("Uzbekistan") == ["uz", "in-uz"] or set(slugs("Uzbekistan")) == {"uz", "in-uz"}
+    country.name = {**country.name, "en": "O'zbekiston"}
+    db.session.commit()
+    assert set(slugs("O'zbekiston")) == {"uz", "in-uz"}
+
+
+def test_private_joining_links_are_never_indexed(app):
+    create_event(slug="webinar", join_url="https://meet.example.org/j/secretroom4242")
+    assert slugs("secretroom4242") == [] and slugs("meet") == []
+
+
+def _lock(app):
+    """Take the index's write lock, as a writer in another process would."""
+    h = holder()
+    return h.dir.open(h.dir.ensure()).writer()
+
+
+def test_a_locked_index_keeps_the_change_in_the_queue_until_sync(app, runner):
+    app.config["SEARCH_LOCK_TIMEOUT"] = 0.05
+    lock = _lock(app)
+    create_element(slug="waits", name={"en": "Waiting lullaby"})
+    assert db.session.scalar(sa.select(Element.slug)) == "waits"  # the data is safe
+    assert slugs("lullaby") == [] and queued() == 1
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code != 0 and "busy" in result.output
+    lock.cancel()
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code == 0 and "1 applied, 0 waiting" in result.output
+    assert slugs("lullaby") == ["waits"] and queued() == 0
+
+
+def test_a_later_request_retries_the_queue(app, client):
+    app.config.update(SEARCH_LOCK_TIMEOUT=0.05, SEARCH_RETRY_SECONDS=0)
+    lock = _lock(app)
+    create_element(slug="retried", name={"en": "Retried lullaby"})
+    lock.cancel()
+    assert queued() == 1
+    assert client.get("/en/").status_code == 200
+    assert queued() == 0 and slugs("lullaby") == ["retried"]
+
+
+def test_status_compares_the_index_with_the_database(app, runner):
+    create_element(slug="counted", name={"en": "Counted"})
+    info = status()
+    assert info["index"]["elements"] == info["database"]["elements"] == 1
+    assert info["queue"] == 0
+    result = runner.invoke(args=["search", "status"])
+    assert result.exit_code == 0 and "elements" in result.output and "queue: 0" in result.output
+
+
+def test_reindex_builds_a_new_generation_and_swaps_it_in(app, runner):
+    create_element(slug="rebuilt", name={"en": "Rebuilt lullaby"})
+    before = os.readlink(holder().dir.root / CURRENT)
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    after = os.readlink(holder().dir.root / CURRENT)
+    assert after != before and slugs("lullaby") == ["rebuilt"]
+    assert not (holder().dir.root / REBUILDING).exists()
+
+
+class Killed(BaseException):
+    """Stands for the process being killed half-way through a rebuild."""
+
+
+def test_a_rebuild_killed_half_way_leaves_the_old_index_serving(app):
+    for n in range(3):
+        create_element(slug=f"song-{n}", name={"en": f"Old lullaby {n}"})
+    serving = os.readlink(holder().dir.root / CURRENT)
+
+    class Progress:
+        def update(self, n):
+            raise Killed
+
+    with pytest.raises(Killed):
+        reindex(progress=Progress())
+    assert os.readlink(holder().dir.root / CURRENT) == serving
+    assert len(slugs("lullaby")) == 3
+    create_element(slug="after-crash", name={"en": "New lullaby"})  # writes still work
+    assert "after-crash" in slugs("lullaby")
+    reindex()
+    assert len(slugs("lullaby")) == 4 and not (holder().dir.root / REBUILDING).exists()
+
+
+def test_changes_committed_during_a_rebuild_reach_the_new_index(app):
+    create_element(slug="before", name={"en": "Before lullaby"})
+
+    class Progress:
+        done = False
+
+        def update(self, n):
+            if not self.done:
+                self.done = True
+                create_element(slug="during", name={"en": "During lullaby"})
+
+    reindex(progress=Progress())
+    assert set(slugs("lullaby")) == {"before", "during"}
