@@ -44,7 +44,10 @@ def test_nobody_else_sees_registrants(app):
         "/en/organize/events/webinar/registrations",
         "/en/organize/events/webinar/registrations.csv",
     ):
-        assert client_of(app).get(url).status_code == 401
+        anonymous = client_of(app).get(url)  # sent to the log-in page, seeing nothing
+        assert (
+            anonymous.status_code == 302 and "/account/login?next=" in anonymous.headers["Location"]
+        )
         for other in (account(f"x{len(url)}@iicas.org"), account(f"m{len(url)}@x.org", "member")):
             browser = client_of(app)
             login(browser, other)

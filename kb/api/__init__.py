@@ -46,7 +46,7 @@ def page_json(page, items: list) -> dict:
 
 def init_app(app: Flask) -> None:
     """Register the API; it authenticates by token, not by form, so CSRF does not apply."""
-    from kb.api import events, openapi, read, search  # noqa: F401  (their routes)
+    from kb.api import events, openapi, read, search, submissions  # noqa: F401  (their routes)
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

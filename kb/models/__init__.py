@@ -31,6 +31,12 @@ from kb.models.history import Revision
 from kb.models.mail import OutboxMessage
 from kb.models.registrations import REGISTRATION_STATES, Registration
 from kb.models.search import SearchQueue
+from kb.models.submissions import (
+    SUBMISSION_STATES,
+    SUBMISSION_TYPES,
+    Submission,
+    SubmissionStep,
+)
 
 __all__ = [
     "DOMAINS",
@@ -43,6 +49,8 @@ __all__ = [
     "REGISTRATION_STATES",
     "ROLES",
     "STATUSES",
+    "SUBMISSION_STATES",
+    "SUBMISSION_TYPES",
     "UNESCO_LISTS",
     "Account",
     "AccountRole",
@@ -63,5 +71,7 @@ __all__ = [
     "Revision",
     "SearchQueue",
     "Speaker",
+    "Submission",
+    "SubmissionStep",
     "db",
 ]

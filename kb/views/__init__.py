@@ -42,7 +42,17 @@ def _root():
 
 def init_app(app: Flask) -> None:
     """Register the pages, the root redirect and the template helpers."""
-    from kb.views import events, organize, pages, registrants, search  # noqa: F401  (their routes)
+    from kb.views import (  # noqa: F401  (their routes)
+        accounts,
+        events,
+        helpers,
+        moderation,
+        organize,
+        pages,
+        registrants,
+        search,
+        submissions,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(events.calendars)

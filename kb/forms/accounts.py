@@ -1,0 +1,132 @@
+"""Account forms: sign-up (with the organisation acted for), log-in, passwords, preferences."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from kb.forms.fields import options
+from kb.i18n import LANGUAGES, NATIVE_NAMES
+from kb.labels import ORGANIZATION_KINDS
+
+REQUIRED = _l("This field is required.")
+#: The organisation choice that opens the proposal fields.
+NEW = "new"
+
+
+class OrganizationChoiceForm(FlaskForm):
+    """The organisation an account acts for: one of the directory, or a new one proposed."""
+
+    organization = SelectField(_l("Organization you act for"), choices=[], validate_choice=False)
+    new_name = StringField(_l("Name of the organization"), [Length(max=500)])
+    new_kind = SelectField(_l("Kind"), choices=[], validate_choice=False)
+    new_country = SelectField(_l("Country"), choices=[], validate_choice=False)
+    new_city = StringField(_l("City"), [Length(max=200)])
+    new_website = StringField(_l("Website"), [Length(max=500)], render_kw={"type": "url"})
+
+    FIELDS = {"name": "new_name", "kind": "new_kind", "country": "new_country"}
+    FIELDS |= {"city": "new_city", "website": "new_website"}
+
+    def set_choices(self, organizations: list, countries: list, none_label: str) -> None:
+        """The directory's organisations and countries, and the kinds."""
+        self.organization.choices = options(
+            [
+                ("", none_label),
+                *organizations,
+                (NEW, _l("It is not listed: propose it to the directory")),
+            ]
+        )
+        self.new_kind.choices = options([("", "—"), *ORGANIZATION_KINDS.items()])
+        self.new_country.choices = options([("", "—"), *countries])
+
+    def proposal(self, lang: str) -> dict | None:
+        """The proposed organisation as a payload, when "not listed" was chosen."""
+        if self.organization.data != NEW:
+            return None
+        city = (self.new_city.data or "").strip()
+        name = (self.new_name.data or "").strip()
+        proposal = {
+            "name": {lang: name} if name else {},
+            "country": self.new_country.data or None,
+            "city": {lang: city} if city else None,
+            "website": (self.new_website.data or "").strip() or None,
+        }
+        if self.new_kind.data:  # left out when not chosen, so the schema says it is required
+            proposal["kind"] = self.new_kind.data
+        return proposal
+
+    def chosen(self) -> str | None:
+        """The slug of the directory organisation chosen, if one was."""
+        value = self.organization.data
+        return value if value and value != NEW else None
+
+    def show_errors(self, errors: dict[str, list[str]]) -> list[str]:
+        """Put a proposal's errors (by field path) on the fields; returns the rest."""
+        rest = []
+        for path, messages in errors.items():
+            name = self.FIELDS.get(path.split(".")[0])
+            if name:
+                field = self[name]
+                field.errors = [*field.errors, *messages]
+            else:
+                rest.extend(messages)
+        return rest
+
+
+class SignupForm(OrganizationChoiceForm):
+    """A new institution account."""
+
+    email = EmailField(_l("E-mail address"), [DataRequired(REQUIRED), Length(max=320)])
+    name = StringField(_l("Your name"), [Length(max=200)])
+    password = PasswordField(
+        _l("Password (at least 10 characters)"), [DataRequired(REQUIRED), Length(max=200)]
+    )
+    password_again = PasswordField(
+        _l("Password again"),
+        [DataRequired(REQUIRED), EqualTo("password", _l("The two passwords differ."))],
+    )
+    locale = SelectField(
+        _l("Language of our e-mails to you"),
+        choices=options((code, NATIVE_NAMES[code]) for code in LANGUAGES),
+    )
+
+
+class LoginForm(FlaskForm):
+    """E-mail address and password."""
+
+    email = EmailField(_l("E-mail address"), [DataRequired(REQUIRED)])
+    password = PasswordField(_l("Password"), [DataRequired(REQUIRED)])
+
+
+class EmailForm(FlaskForm):
+    """An e-mail address to send a link to (password reset, confirmation again)."""
+
+    email = EmailField(_l("E-mail address"), [DataRequired(REQUIRED), Length(max=320)])
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, twice."""
+
+    password = PasswordField(
+        _l("New password (at least 10 characters)"), [DataRequired(REQUIRED), Length(max=200)]
+    )
+    password_again = PasswordField(
+        _l("New password again"),
+        [DataRequired(REQUIRED), EqualTo("password", _l("The two passwords differ."))],
+    )
+
+
+class PreferencesForm(FlaskForm):
+    """The account holder's name and the language of e-mails."""
+
+    name = StringField(_l("Your name"), [Length(max=200)])
+    locale = SelectField(
+        _l("Language of our e-mails to you"),
+        choices=options((code, NATIVE_NAMES[code]) for code in LANGUAGES),
+    )
+
+
+class PlainForm(FlaskForm):
+    """A form with nothing but its CSRF token (log-out)."""

@@ -1,0 +1,155 @@
+"""What a submission adds or changes: field by field against the published record.
+
+Values are given in the API's answer shape (links as `{slug, name}`, countries as
+`{code, name}`), the same shape the history keeps, so one template shows both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from kb.extensions import db
+from kb.models import Country, Element, Organization, Submission
+from kb.services.payloads import SCHEMAS, Invalid, jsonable, load_payload
+from kb.services.records import _same, canonical
+from kb.services.submissions import latest_revision_id, target
+
+#: Translated names of the fields of festivals and organisations (and of editions).
+FIELD_LABELS = {
+    "slug": _l("Address (slug)"),
+    "name": _l("Name"),
+    "alt_names": _l("Other names"),
+    "countries": _l("Countries"),
+    "country": _l("Country"),
+    "city": _l("City"),
+    "place": _l("Venue"),
+    "latitude": _l("Latitude"),
+    "longitude": _l("Longitude"),
+    "periodicity": _l("How often"),
+    "usual_months": _l("Usually held in"),
+    "first_year": _l("First held"),
+    "organizers": _l("Organizers"),
+    "organizer_note": _l("About the organizers"),
+    "elements": _l("ICH elements it presents"),
+    "editions": _l("Editions"),
+    "sustainable_development": _l("Contribution to sustainable development"),
+    "website": _l("Website"),
+    "contact": _l("Contact"),
+    "summary": _l("Summary"),
+    "description": _l("Description"),
+    "notes": _l("Notes"),
+    "sources": _l("Sources"),
+    "acronym": _l("Acronym"),
+    "kind": _l("Kind"),
+    "address": _l("Address"),
+    "founding_year": _l("Founded"),
+    "network_role": _l("Role in the network"),
+    "year": _l("Year"),
+    "number": _l("Edition number"),
+    "start_date": _l("Starts"),
+    "end_date": _l("Ends"),
+    "note": _l("Note"),
+    "text": _l("Name"),
+    "lang": _l("Language"),
+}
+
+
+def field_label(key: str) -> str:
+    """The translated name of a field, or the key itself."""
+    return str(FIELD_LABELS.get(key, key))
+
+
+@dataclass
+class Row:
+    """One field: the published value, the proposed one, and whether they differ."""
+
+    key: str
+    current: object
+    proposed: object
+    changed: bool
+
+
+@dataclass
+class Comparison:
+    """A submission against the published record."""
+
+    rows: list[Row]
+    errors: dict = field(default_factory=dict)
+    stale: bool = False
+
+    @property
+    def changed(self) -> list[Row]:
+        """Only the rows that differ."""
+        return [row for row in self.rows if row.changed]
+
+
+def _names(model, column, values: set[str]) -> dict:
+    if not values:
+        return {}
+    return {
+        key: name
+        for key, name in db.session.execute(sa.select(column, model.name).where(column.in_(values)))
+    }
+
+
+def _display(record_type: str, data: dict) -> dict:
+    """Loaded (or raw) payload values in the answer shape: links become `{slug, name}`."""
+    data = jsonable(data)
+    codes = set(data.get("countries") or []) | {data.get("country")} - {None}
+    codes |= {e.get("country") for e in data.get("editions") or [] if isinstance(e, dict)}
+    slugs = set(data.get("elements") or []) | set(data.get("organizers") or [])
+    country_names = _names(Country, Country.code, {c for c in codes if isinstance(c, str)})
+    names = _names(Element, Element.slug, {s for s in slugs if isinstance(s, str)})
+    names |= _names(Organization, Organization.slug, {s for s in slugs if isinstance(s, str)})
+
+    def country(code):
+        return {"code": code, "name": country_names.get(code)} if code else None
+
+    out = dict(data)
+    if "countries" in out:
+        out["countries"] = [country(c) for c in out["countries"] or []]
+    if record_type == "organization" and "country" in out:
+        out["country"] = country(out["country"])
+    for key in ("elements", "organizers"):
+        if key in out:
+            out[key] = [{"slug": s, "name": names.get(s)} for s in out[key] or []]
+    if isinstance(out.get("editions"), list):
+        out["editions"] = [
+            {**e, "country": country(e.get("country"))} if isinstance(e, dict) else e
+            for e in out["editions"]
+        ]
+    return out
+
+
+def compare(submission: Submission) -> Comparison:
+    """The submission field by field against the record as published now."""
+    schema = SCHEMAS[submission.record_type]()
+    record = target(submission)
+    errors = {}
+    try:
+        proposed = load_payload(submission.record_type, submission.payload)
+    except Invalid as exc:
+        proposed, errors = dict(submission.payload), exc.fields
+    current = canonical(schema, record) if record is not None else {}
+    shown_now = _display(submission.record_type, current)
+    shown_new = _display(submission.record_type, proposed)
+    rows = []
+    keys = [k for k in schema.load_fields if k not in ("slug", "sources")] + ["sources"]
+    for key in keys:
+        if key not in proposed and key not in current:
+            continue
+        old, new = current.get(key), proposed.get(key, current.get(key))
+        if record is None:
+            changed = new not in (None, [], {})
+        else:
+            changed = not _same(schema.load_fields[key], old, new)
+        rows.append(Row(key, shown_now.get(key), shown_new.get(key), changed))
+    stale = (
+        record is not None
+        and submission.state == "pending"
+        and latest_revision_id(submission.record_type, record.id) != submission.base_revision_id
+    )
+    return Comparison(rows=rows, errors=errors, stale=stale)

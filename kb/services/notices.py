@@ -1,0 +1,107 @@
+"""E-mails to account holders, in their own language: their submissions, sign-up, passwords.
+
+Every message goes through the outbox (`queue_mail`), so it is stored in the same
+transaction as the change it tells of, and delivered after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask import g, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from kb.i18n import DEFAULT_LANGUAGE, LANGUAGES, pick
+from kb.mail import queue_mail
+from kb.models import Account, Submission, SubmissionStep
+
+RECORD_COLLECTIONS = {"festival": "festivals", "organization": "organizations"}
+
+
+@contextmanager
+def in_language(lang: str | None) -> Iterator[str]:
+    """Render (messages, dates, text per language) in `lang` for the duration."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    saved = g.get("lang")
+    g.lang = lang
+    try:
+        with force_locale(lang):
+            yield lang
+    finally:
+        g.lang = saved
+
+
+def _queue(
+    account: Account, template: str, subject: Callable[[], str], key: str | None, **context
+) -> None:
+    with in_language(account.locale) as lang:
+        context.update(account=account, lang=lang)
+        text = render_template(f"mail/{template}.txt", **context)
+        html = render_template(f"mail/{template}.html", **context)
+        queue_mail(account.email, subject(), text, html=html, key=key)
+
+
+def submission_name(submission: Submission) -> str:
+    """The proposed record's name in the current language (or another one)."""
+    name = submission.payload.get("name")
+    text = pick(name) if isinstance(name, dict) else None
+    return str(text) if text else _("Submission %(id)s", id=submission.id)
+
+
+SUBJECTS = {
+    "submitted": lambda name: _("Received: %(name)s", name=name),
+    "resubmitted": lambda name: _("Received again: %(name)s", name=name),
+    "returned": lambda name: _("Changes needed: %(name)s", name=name),
+    "rejected": lambda name: _("Not accepted: %(name)s", name=name),
+    "approved": lambda name: _("Published: %(name)s", name=name),
+}
+
+
+def notify_submitter(submission: Submission, step: SubmissionStep) -> None:
+    """Tell the submitter what just happened to their submission (once per step)."""
+    account = submission.account
+    if account is None:
+        return
+    with in_language(account.locale) as lang:
+        name = submission_name(submission)
+        status_url = url_for(
+            "pages.submission", lang=lang, submission_id=submission.id, _external=True
+        )
+        record_url = url_for(
+            "pages.record",
+            lang=lang,
+            collection=RECORD_COLLECTIONS[submission.record_type],
+            slug=submission.payload.get("slug", ""),
+            _external=True,
+        )
+        _queue(
+            account,
+            f"submission_{step.action}",
+            lambda: SUBJECTS[step.action](name),
+            f"submission-step:{step.id}",
+            submission=submission,
+            step=step,
+            name=name,
+            status_url=status_url,
+            record_url=record_url,
+        )
+
+
+def send_confirmation(account: Account, token: str) -> None:
+    """The link that confirms a new account's e-mail address."""
+    url = url_for("pages.confirm", lang=account.locale, token=token, _external=True)
+    _queue(account, "confirm", lambda: _("Confirm your e-mail address"), None, url=url)
+
+
+def send_already_registered(account: Account) -> None:
+    """Someone signed up with an address that has an account: tell its owner, not them."""
+    url = url_for("pages.reset_request", lang=account.locale, _external=True)
+    _queue(account, "already_registered", lambda: _("You already have an account"), None, url=url)
+
+
+def send_reset(account: Account, token: str) -> None:
+    """The link that lets the account holder choose a new password."""
+    url = url_for("pages.reset", lang=account.locale, token=token, _external=True)
+    _queue(account, "reset", lambda: _("Choose a new password"), None, url=url)

@@ -1,0 +1,249 @@
+"""Account pages: sign up, confirm, log in and out, reset a password, one's own account."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from kb.auth import login_manager
+from kb.extensions import db, limiter
+from kb.forms.accounts import (
+    EmailForm,
+    LoginForm,
+    NewPasswordForm,
+    OrganizationChoiceForm,
+    PlainForm,
+    PreferencesForm,
+    SignupForm,
+)
+from kb.models import Organization
+from kb.services import choices, signup, submissions
+from kb.services.accounts import find_account
+from kb.services.common import ServiceError
+from kb.services.notices import send_confirmation
+from kb.services.payloads import Invalid
+from kb.views import bp
+
+#: Per client address; a shared store (KB_RATELIMIT_STORAGE_URL) counts across workers.
+LOGIN_LIMIT = "10 per minute; 60 per hour"
+SIGNUP_LIMIT = "5 per minute; 30 per hour"
+MAIL_LIMIT = "5 per minute; 30 per hour"
+
+
+def safe_next(default: str) -> str:
+    """The `next` address if it stays on this site, else `default`."""
+    target = request.values.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def field_error(form, exc: ServiceError) -> list[str]:
+    """Put a service's error on the form field it names; returns it if no field matches."""
+    if exc.field and exc.field in form._fields:
+        form[exc.field].errors = [*form[exc.field].errors, exc.message]
+        return []
+    return [exc.message]
+
+
+@login_manager.unauthorized_handler
+def _please_log_in():
+    flash(_("Please log in to see this page."))
+    return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+
+
+def _organization_choices(form: OrganizationChoiceForm) -> None:
+    form.set_choices(choices.published(Organization), choices.countries(), _("None for now"))
+
+
+@bp.route("/account/signup", methods=["GET", "POST"])
+@limiter.limit(SIGNUP_LIMIT, methods=["POST"])
+def signup_page():
+    """Open an institution account."""
+    form = SignupForm()
+    if request.method == "GET":
+        form.locale.data = g.lang
+    _organization_choices(form)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            signup.sign_up(
+                form.email.data,
+                form.password.data,
+                name=(form.name.data or "").strip() or None,
+                locale=form.locale.data,
+                organization=form.chosen(),
+                proposal=form.proposal(g.lang),
+            )
+        except Invalid as exc:
+            db.session.rollback()
+            errors = form.show_errors(exc.fields)
+        except ServiceError as exc:
+            db.session.rollback()
+            errors = field_error(form, exc)
+        else:
+            db.session.commit()
+            return render_template("account/check_mail.html", reason="signup")
+    status = 422 if request.method == "POST" else 200
+    return render_template("account/signup.html", form=form, errors=errors), status
+
+
+@bp.get("/account/confirm/<token>")
+def confirm(token: str):
+    """Confirm an e-mail address from the link we sent."""
+    try:
+        signup.confirm(token)
+    except ServiceError as exc:
+        db.session.rollback()
+        return render_template("account/message.html", error=exc.message), 400
+    db.session.commit()
+    flash(_("Your e-mail address is confirmed. You can log in now."))
+    return redirect(url_for("pages.login"))
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@limiter.limit(MAIL_LIMIT, methods=["POST"])
+def resend_confirmation():
+    """Send the confirmation link again."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        try:
+            account = find_account(form.email.data)
+        except ServiceError:
+            account = None
+        if account is not None and account.confirmed_at is None:
+            send_confirmation(account, signup.confirm_token(account))
+            db.session.commit()
+        return render_template("account/check_mail.html", reason="confirm")
+    return render_template("account/email_form.html", form=form, purpose="confirm")
+
+
+@bp.route("/account/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def login():
+    """Log in with e-mail address and password."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("pages.account"))
+    form = LoginForm()
+    error, code = None, None
+    if form.validate_on_submit():
+        try:
+            account = signup.authenticate(form.email.data, form.password.data)
+        except ServiceError as exc:
+            error, code = exc.message, exc.code
+        else:
+            login_user(account)
+            return redirect(safe_next(url_for("pages.account")))
+    status = 422 if request.method == "POST" else 200
+    return render_template("account/login.html", form=form, error=error, code=code), status
+
+
+@bp.post("/account/logout")
+def logout():
+    """Log out (a POST with the CSRF token, so no other site can log anyone out)."""
+    if PlainForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/account/reset", methods=["GET", "POST"])
+@limiter.limit(MAIL_LIMIT, methods=["POST"])
+def reset_request():
+    """Ask for a link to choose a new password."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        signup.request_reset(form.email.data)
+        db.session.commit()
+        return render_template("account/check_mail.html", reason="reset")
+    return render_template("account/email_form.html", form=form, purpose="reset")
+
+
+@bp.route("/account/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(MAIL_LIMIT, methods=["POST"])
+def reset(token: str):
+    """Choose a new password with the link we sent."""
+    try:
+        signup.account_for_reset(token)
+    except ServiceError as exc:
+        return render_template("account/message.html", error=exc.message), 400
+    form = NewPasswordForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            signup.reset_password(token, form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            errors = field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Your new password is set. You can log in now."))
+            return redirect(url_for("pages.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("account/reset.html", form=form, errors=errors), status
+
+
+def _account_page(prefs=None, org_form=None, errors=(), status=200):
+    account = current_user._get_current_object()
+    prefs = prefs or PreferencesForm(prefix="prefs", obj=account, formdata=None)
+    if org_form is None:
+        org_form = OrganizationChoiceForm(prefix="org", formdata=None)
+        org_form.organization.data = account.organization.slug if account.organization else ""
+    _organization_choices(org_form)
+    mine = submissions.mine(account)
+    proposals = [s for s in mine if s.record_type == "organization"]
+    return render_template(
+        "account/account.html",
+        account=account,
+        prefs=prefs,
+        org_form=org_form,
+        submissions=[s for s in mine if s.record_type != "organization"],
+        proposal=proposals[0] if proposals else None,
+        errors=list(errors),
+    ), status
+
+
+@bp.get("/account/")
+@login_required
+def account():
+    """One's account: organisation, submissions and their states, preferences."""
+    return _account_page()
+
+
+@bp.post("/account/preferences")
+@login_required
+def preferences():
+    """Change one's name and the language of e-mails."""
+    form = PreferencesForm(prefix="prefs")
+    if not form.validate_on_submit():
+        return _account_page(prefs=form, status=422)
+    current_user.name = (form.name.data or "").strip() or None
+    current_user.locale = form.locale.data
+    db.session.commit()
+    flash(_("Your preferences are saved."))
+    return redirect(url_for("pages.account"))
+
+
+@bp.post("/account/organization")
+@login_required
+def organization():
+    """Act for another directory organisation, or propose a new one."""
+    form = OrganizationChoiceForm(prefix="org")
+    _organization_choices(form)
+    if not form.validate_on_submit():
+        return _account_page(org_form=form, status=422)
+    try:
+        proposal = signup.choose_organization(current_user, form.chosen(), form.proposal(g.lang))
+    except Invalid as exc:
+        db.session.rollback()
+        return _account_page(org_form=form, errors=form.show_errors(exc.fields), status=422)
+    except ServiceError as exc:
+        db.session.rollback()
+        return _account_page(org_form=form, errors=field_error(form, exc), status=422)
+    db.session.commit()
+    flash(
+        _("Your proposal was sent to the moderators.")
+        if proposal
+        else _("Your organization is saved.")
+    )
+    return redirect(url_for("pages.account"))
