@@ -44,6 +44,14 @@ EVENT_ROLES = {
     "collaborator": _l("Collaborator"),
     "host": _l("Host"),
 }
+#: Headings over the organisations of an event that share a role, in display order.
+EVENT_ROLE_GROUPS = {
+    "organizer": _l("Organizers"),
+    "co-organizer": _l("Co-organizers"),
+    "host": _l("Hosts"),
+    "supporter": _l("Supported by"),
+    "collaborator": _l("In collaboration with"),
+}
 EVENT_KINDS = {
     "webinar": _l("Webinar"),
     "meeting": _l("Meeting"),
@@ -101,6 +109,7 @@ ALL = {
     "organization_kind": ORGANIZATION_KINDS,
     "network_role": NETWORK_ROLES,
     "event_role": EVENT_ROLES,
+    "event_role_group": EVENT_ROLE_GROUPS,
     "event_kind": EVENT_KINDS,
     "region": REGIONS,
     "periodicity": PERIODICITIES,
