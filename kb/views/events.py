@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from kb.calendars import calendar
 from kb.extensions import db, limiter
@@ -23,14 +22,12 @@ from kb.forms.fields import options
 from kb.forms.registrations import ConfirmForm, RegistrationForm
 from kb.i18n import current_language, pick
 from kb.models import Event
-from kb.schemas import messages
 from kb.schemas.registrations import RegistrationSchema, country_codes
 from kb.services import registrations as regs
-from kb.services.common import ServiceError
 from kb.services.events import event_state, get_event, list_events
 from kb.services.organizing import can_manage
 from kb.views import bp
-from kb.views.forms import attach_errors
+from kb.views.forms import save_or_refuse
 from kb.views.programme import programme, zones_differ
 from kb.views.zones import ZONE_COOKIE, reader_zone, valid_zone, zone_choices
 
@@ -109,17 +106,11 @@ def register(slug: str):
         form.timezone.data = reader_zone()[0]
     state = regs.registration_state(item)
     if state == regs.OPEN and form.validate_on_submit():
-        try:
-            regs.register(item, RegistrationSchema().load(form.to_data()))
-        except ValidationError as exc:
-            attach_errors(form, messages.translate(exc.messages))
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_errors(form, exc.as_fields())
-            state = regs.registration_state(item)
-        else:
-            db.session.commit()
+        if save_or_refuse(
+            form, lambda: regs.register(item, RegistrationSchema().load(form.to_data()))
+        ):
             return redirect(url_for("pages.registered", slug=item.slug))
+        state = regs.registration_state(item)  # it may have closed or filled meanwhile
     status = 200 if request.method == "GET" else 422 if state == regs.OPEN else 409
     return render_template(
         "events/register.html", item=item, form=form, state=state, places_left=_places_left(item)

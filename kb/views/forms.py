@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from marshmallow import ValidationError
+
+from kb.extensions import db
+from kb.schemas import messages as schema_messages
 from kb.seed import flatten
+from kb.services.common import ServiceError
 
 
 def attach_errors(form, messages, fields: dict[str, str] | None = None) -> None:
@@ -17,3 +24,24 @@ def attach_errors(form, messages, fields: dict[str, str] | None = None) -> None:
             form[name].errors = [*form[name].errors, message]
         else:
             form.form_errors.append(message)
+
+
+def save_or_refuse(form, save: Callable[[], object], fields: dict[str, str] | None = None) -> bool:
+    """Run `save` (load the form's data, call a service) as the request's one transaction.
+
+    On success it commits and returns True. If the schema or a business rule refuses,
+    nothing is kept: it rolls back, puts each message on the field it concerns, and
+    returns False.
+    """
+    try:
+        save()
+    except ValidationError as exc:
+        db.session.rollback()
+        attach_errors(form, schema_messages.translate(exc.messages), fields)
+        return False
+    except ServiceError as exc:
+        db.session.rollback()
+        attach_errors(form, exc.as_fields(), fields)
+        return False
+    db.session.commit()
+    return True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from kb.extensions import db
 from kb.forms.events import EventForm, SessionForm, parse_speakers, speakers_text
@@ -12,14 +11,12 @@ from kb.forms.fields import fill_lang, options, wall_clock
 from kb.forms.registrations import ConfirmForm
 from kb.i18n import current_language, pick
 from kb.models import Event, Organization
-from kb.schemas import messages
 from kb.schemas.records import EventSchema, SessionSchema
 from kb.services import organizing
-from kb.services.common import ServiceError
 from kb.services.events import get_event
 from kb.services.records import canonical
 from kb.views import bp
-from kb.views.forms import attach_errors
+from kb.views.forms import save_or_refuse
 from kb.views.zones import zone_choices
 
 #: Where the API's event fields show in the event form.
@@ -116,16 +113,13 @@ def new_event():
         form.languages.data = ["en", "ru", "ko"]
         form.timezone.data = "Asia/Seoul"
     if form.validate_on_submit():
-        try:
-            event = organizing.create_event(EventSchema().load(form.to_data()), account)
-        except ValidationError as exc:
-            attach_errors(form, messages.translate(exc.messages), EVENT_FIELDS)
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_errors(form, exc.as_fields(), EVENT_FIELDS)
-        else:
-            db.session.commit()
-            return redirect(url_for("pages.manage_event", slug=event.slug))
+        created = []
+
+        def save():
+            created.append(organizing.create_event(EventSchema().load(form.to_data()), account))
+
+        if save_or_refuse(form, save, EVENT_FIELDS):
+            return redirect(url_for("pages.manage_event", slug=created[0].slug))
     status = 422 if request.method == "POST" else 200
     return render_template("organize/event.html", form=form, item=None), status
 
@@ -139,17 +133,12 @@ def manage_event(slug: str):
     if form.validate_on_submit():
         data = form.to_data()
         data["organizations"] += _kept_links(event)
-        try:
-            # Partial: what the form does not edit (sessions, topics, sources) stays.
-            patch = EventSchema().load(data, partial=True)
-            organizing.update_event(event, patch, account)
-        except ValidationError as exc:
-            attach_errors(form, messages.translate(exc.messages), EVENT_FIELDS)
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_errors(form, exc.as_fields(), EVENT_FIELDS)
-        else:
-            db.session.commit()
+
+        # Partial: what the form does not edit (sessions, topics, sources) stays.
+        def save():
+            organizing.update_event(event, EventSchema().load(data, partial=True), account)
+
+        if save_or_refuse(form, save, EVENT_FIELDS):
             return redirect(url_for("pages.manage_event", slug=event.slug, saved=1))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -183,16 +172,12 @@ def manage_session(slug: str, position: int | None = None):
         speakers = parse_speakers(
             form.speakers.data, current_language(), current.get("speakers", [])
         )
-        try:
+
+        def save():
             session = SessionSchema().load(form.to_data(event.timezone, speakers))
             organizing.set_session(event, position, session, current_user._get_current_object())
-        except ValidationError as exc:
-            attach_errors(form, messages.translate(exc.messages), SESSION_FIELDS)
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_errors(form, exc.as_fields(), SESSION_FIELDS)
-        else:
-            db.session.commit()
+
+        if save_or_refuse(form, save, SESSION_FIELDS):
             return redirect(url_for("pages.manage_event", slug=event.slug, _anchor="sessions"))
     status = 422 if request.method == "POST" else 200
     return render_template(
