@@ -34,7 +34,7 @@ def test_the_receipt_goes_through_a_real_smtp_server_in_the_submitters_language(
     assert response.status_code == 202
     (message,) = inbox.messages  # delivered after the request, once it was committed
     assert message["To"] == "org@example.org"
-    assert message["Subject"] == "Received: 보이순 바호리"
+    assert message["Subject"] == "접수 완료: 보이순 바호리"
     plain = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "김지수" in plain and "/ko/submissions/" in plain
@@ -80,10 +80,10 @@ def test_every_decision_is_written_to_the_file_outbox(app, client):
 
     messages = delivered_files()
     assert [m["Subject"] for m in messages] == [
-        "Received: Бойсун бахори",
-        "Not accepted: Бойсун бахори",
-        "Received: Бойсун бахори",
-        "Changes needed: Бойсун бахори",
+        "Заявка получена: Бойсун бахори",
+        "Заявка отклонена: Бойсун бахори",
+        "Заявка получена: Бойсун бахори",
+        "Требуется доработка: Бойсун бахори",
     ]
     for message in messages:
         assert message["To"] == "org@example.org"

@@ -154,10 +154,10 @@ def test_the_whole_journey_through_the_pages(app, client):
     assert [e.year for e in record.editions] == [2019, 2023] and record.usual_months == [4, 5]
     # In the submitter's language (Russian), whichever language the moderator reads.
     assert [m.subject for m in outbox()] == [
-        "Received: Бойсун бахори",
-        "Changes needed: Бойсун бахори",
-        "Received again: Бойсун бахори",
-        "Published: Бойсун бахори",
+        "Заявка получена: Бойсун бахори",
+        "Требуется доработка: Бойсун бахори",
+        "Исправленная заявка получена: Бойсун бахори",
+        "Опубликовано: Бойсун бахори",
     ]
     assert all('<html lang="ru">' in m.html and "/ru/" in m.text for m in outbox())
 

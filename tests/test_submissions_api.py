@@ -214,8 +214,8 @@ def test_return_and_reject_need_a_reason_and_tell_the_submitter(app, client):
 
     mails = [m for m in outbox() if m.to == "org@example.org"]
     assert [m.subject for m in mails] == [
-        "Received: 보이순 바호리",
-        "Changes needed: 보이순 바호리",
+        "접수 완료: 보이순 바호리",
+        "보완 요청: 보이순 바호리",
     ]
     assert "Add the 2023 edition." in mails[-1].text and 'lang="ko"' in mails[-1].html
 
