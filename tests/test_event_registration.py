@@ -179,3 +179,17 @@ def test_the_confirmation_is_translated_into_the_registrants_language(app, tmp_p
     assert mail.get_body(("plain",)).get_content().startswith("Aigerim Nurlanovna 님께,")
     assert "님께," in mail.get_body(("html",)).get_content()
     assert "년" in mail.get_body(("plain",)).get_content()  # Korean dates
+
+
+def test_the_confirmation_says_utc_when_the_registrant_gave_no_zone(app):
+    api = _published(app, slug="zones")
+    known = person("known@example.org", language="en", timezone="America/New_York")
+    unknown = person("unknown@example.org", language="en")
+    unknown.pop("timezone", None)
+    for body in (known, unknown):
+        assert api.post(URL.format("zones"), json=body).status_code == 201
+    mails = {m["To"]: m.get_body(("plain",)).get_content() for m in outbox()}
+    assert "In your time zone:" in mails["known@example.org"]
+    assert "America/New_York" in mails["known@example.org"]
+    assert "In your time zone:" not in mails["unknown@example.org"]
+    assert "In UTC:" in mails["unknown@example.org"]

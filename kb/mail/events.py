@@ -25,6 +25,8 @@ def _context(registration: Registration) -> dict:
         "event": event,
         "title": pick(event.title).text,
         "reader_zone": reader,
+        # Without the registrant's own zone, the second column is plain UTC, said so.
+        "zone_known": bool(registration.timezone),
         "differ": zones_differ(event, reader),
         "days": programme(event, reader),
         "event_url": absolute_url("pages.event", lang=registration.language, slug=event.slug),
