@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PORT ?= 5000
 
-.PHONY: install translations db run test test-sqlite test-postgres lint messages clean
+.PHONY: install translations db run test browser test-sqlite test-postgres lint messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,16 @@ run: db
 
 # The suite on SQLite, then on PostgreSQL when one answers (KB_TEST_DATABASE_URL, or the
 # local default). Set KB_TEST_DATABASE_URL to force PostgreSQL.
-test: install translations test-sqlite test-postgres
+test: install translations browser test-sqlite test-postgres
+
+# Browser tests drive the system Chromium; install Debian's package when it is missing
+# and we may (root with apt-get). Otherwise those tests are skipped, and say why.
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "installing Debian's chromium for the browser tests" && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
+	echo "no Chromium: the browser tests will be skipped"
 
 test-sqlite: install translations
 	env -u KB_TEST_DATABASE_URL $(BIN)/pytest
