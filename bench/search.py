@@ -324,12 +324,17 @@ def fts5(docs: list[dict], qs: dict, path: str) -> tuple[float, dict]:
         for text, filters in items:
             match = _fts_match(text)
             start = time.perf_counter()
+            # Filters as `+rowid IN (…)`: the match runs first and its rows are filtered.
+            # A plain `rowid IN` is handed to FTS5 as a rowid constraint, and FTS5 then
+            # evaluates the match once per rowid of the filter (≈ 20x slower here).
             where, params = "docs MATCH ?", [match]
             if filters.get("type"):
-                where += " AND rowid IN (SELECT rowid FROM meta WHERE type = ?)"
+                where += " AND +rowid IN (SELECT rowid FROM meta WHERE type = ?)"
                 params.append(filters["type"])
             if filters.get("country"):
-                where += " AND rowid IN (SELECT rowid FROM multi WHERE facet='country' AND value=?)"
+                where += (
+                    " AND +rowid IN (SELECT rowid FROM multi WHERE facet='country' AND value=?)"
+                )
                 params.append(filters["country"])
             con.execute("DELETE FROM m")
             con.execute(f"INSERT INTO m SELECT rowid FROM docs WHERE {where}", params)
@@ -372,14 +377,15 @@ def report(n: int, w_build: float, f_build: float, served: dict, f_lat: dict, pr
         ftimes = f_lat[kind]
         all_w += times
         all_f += ftimes
+        kind_ratio = pct(times, 95) / pct(ftimes, 95)
         rows.append(
             (
                 f"query {kind}: p50 / p95 ms",
                 f"{pct(times, 50):.1f} / {pct(times, 95):.1f}",
                 f"{pct(ftimes, 50):.2f} / {pct(ftimes, 95):.2f}",
-                f"{pct(times, 95) / pct(ftimes, 95):.1f}x",
-                "",
-                None,
+                f"{kind_ratio:.1f}x",
+                "<= 5x",
+                kind_ratio <= 5,
             )
         )
     ratio = pct(all_w, 95) / pct(all_f, 95)
