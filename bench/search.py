@@ -402,8 +402,8 @@ def report(n: int, w_build: float, f_build: float, served: dict, f_lat: dict, pr
     c95, v95 = pct(served["commits"], 95), pct(served["visible"], 95)
     rows.append(
         (
-            "writer commit p50 / p95 ms",
-            f"{pct(served['commits'], 50):.1f} / {c95:.1f}",
+            "writer commit p50 / p95 / max ms",
+            f"{pct(served['commits'], 50):.1f} / {c95:.1f} / {max(served['commits']):.0f}",
             "",
             "",
             "<= 50 ms",
