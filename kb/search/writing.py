@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 
 from whoosh.index import LockError
 
+from kb.search.bulk import build
 from kb.search.schema import index_fields
 from kb.search.store import REBUILDING, Holder
 
@@ -167,7 +168,7 @@ def rebuild(
     *,
     finish: Callable[[Callable[[list[str], Loader], None], list[str]], None],
     procs: int = 1,
-    limitmb: int = 256,
+    limitmb: int = 1024,
 ) -> str:
     """Build a new generation from `docs`, catch up, and swap it in; returns its name.
 
@@ -183,15 +184,7 @@ def rebuild(
         marker = root.root / f"{REBUILDING}.{os.getpid()}.tmp"
         marker.write_text(name)
         os.replace(marker, root.root / REBUILDING)
-        kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        writer = ix.writer(limitmb=limitmb, **kwargs)
-        try:
-            for doc in docs:
-                writer.add_document(**index_fields(doc))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        build(ix, docs, procs=procs, limitmb=limitmb)
         old_name = root.ensure()
         old = root.open(old_name)
         old_writer = old.writer(timeout=60.0, delay=0.05)  # holds writers off the old index
