@@ -214,6 +214,19 @@ def pct(values: list[float], p: float) -> float:
 
 
 def peak_mib() -> float:
+    """This process's own peak resident memory.
+
+    Linux's VmHWM, not getrusage's ru_maxrss: a spawned process (fork, then exec)
+    inherits ru_maxrss from the parent it was forked from, so a serving process
+    started from the parent holding the corpus reported the parent's ~300 MiB.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
