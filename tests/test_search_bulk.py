@@ -104,6 +104,7 @@ def test_one_process_writes_the_same_index_as_whoosh(tmp_path):
 
 def test_several_processes_and_a_small_budget_give_the_same_documents(tmp_path, monkeypatch):
     monkeypatch.setattr(bulk, "BATCH", 7)
+    monkeypatch.setattr(bulk, "POSTING_BYTES", 2**20 // 100)  # 1 MiB holds 100 postings
     items = docs(90)
     _, ix = IndexDir(tmp_path / "bulk").new_generation()
     assert bulk.build(ix, iter(items), procs=2, limitmb=1) == 90

@@ -15,6 +15,7 @@ pass the memory budget, and the segments are committed together.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing as mp
 import traceback
 from array import array
@@ -204,6 +205,7 @@ def pw_compression(pw) -> int:
 
 def _worker(ix, jobs, results, limitmb: int) -> None:
     """A writer process: index the batches it is sent, answer with its segments."""
+    gc.disable()  # millions of small lists and tuples, no cycles: collections only cost
     try:
         budget = limitmb * 1024 * 1024 // POSTING_BYTES
         segments = []
@@ -236,6 +238,8 @@ def build(ix, docs: Iterable[dict], procs: int = 1, limitmb: int = 256) -> int:
     sharing `limitmb` MiB of postings; returns how many documents were added."""
     parent = ix.writer()
     count = 0
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small lists and tuples, no cycles: collections only cost
     try:
         if procs <= 1:
             budget = limitmb * 1024 * 1024 // POSTING_BYTES
@@ -261,6 +265,9 @@ def build(ix, docs: Iterable[dict], procs: int = 1, limitmb: int = 256) -> int:
     except BaseException:
         parent.cancel()
         raise
+    finally:
+        if collecting:
+            gc.enable()
     parent._close_segment()
     parent._commit_toc(list(parent.segments) + segments)
     parent._finish()
