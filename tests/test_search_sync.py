@@ -155,3 +155,39 @@ def test_changes_committed_during_a_rebuild_reach_the_new_index(app):
 
     reindex(progress=Progress())
     assert set(slugs("lullaby")) == {"before", "during"}
+
+
+def segment_sizes() -> list[int]:
+    h = holder()
+    return [s.doc_count_all() for s in h.dir.open(h.dir.ensure())._segments()]
+
+
+def test_commits_never_merge_and_sync_merges_the_small_segments(app, runner, monkeypatch):
+    from kb.search import writing
+
+    monkeypatch.setattr(writing, "MERGE_AT", 10**6)
+    elements = [create_element(slug=f"tune-{n}", name={"en": f"Tune {n}"}) for n in range(5)]
+    before = len(segment_sizes())
+    db.session.delete(elements[0])
+    elements[1].name = {"en": "Renamed melody"}
+    db.session.commit()
+    assert len(segment_sizes()) == before + 1  # one more segment per commit, none merged
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code == 0 and "small segments merged" in result.output
+    assert len(segment_sizes()) == 1
+    assert sorted(slugs("tune")) == ["tune-2", "tune-3", "tune-4"]
+    assert slugs("melody") == ["tune-1"]
+
+
+def test_a_commit_that_leaves_many_segments_merges_them_in_the_background(app, monkeypatch):
+    from kb.search import writing
+
+    monkeypatch.setattr(writing, "MERGE_AT", 4)
+    for n in range(6):
+        create_element(slug=f"air-{n}", name={"en": f"Air {n}"})
+        thread = holder().merging
+        if thread is not None:
+            thread.join()
+    assert len(segment_sizes()) < 4
+    create_element(slug="air-late", name={"en": "Air late"})
+    assert len(slugs("air")) == 7

@@ -88,12 +88,25 @@ def word_terms(word: str, russian: str = "lemma+stem", english: bool = True) -> 
 def spell_words(text: str) -> list[str]:
     """Words as written (folded, unstemmed) for "did you mean": alphabetic, 3+ letters."""
     out = []
-    for match in WORD.finditer(text):
-        word = match.group()
-        if BIGRAM_SCRIPT.match(word) or len(word) < 3 or not word.isalpha():
-            continue
-        out.append(fold(word).replace("ё", "е"))
+    cache = _SPELL
+    for word in WORD.findall(text):
+        folded = cache.get(word)
+        if folded is None:
+            if len(cache) >= _UNITS_MAX:
+                cache.clear()
+            keep = not BIGRAM_SCRIPT.match(word) and len(word) >= 3 and word.isalpha()
+            folded = cache[word] = fold(word).replace("ё", "е") if keep else ""
+        if folded:
+            out.append(folded)
     return out
+
+
+#: Per analyser configuration, words already analysed (see `ScriptTokenizer.units`):
+#: words follow Zipf's law, so most lookups hit. Emptied when it reaches `_UNITS_MAX`.
+_UNITS: dict[tuple, dict[str, tuple]] = {}
+_UNITS_MAX = 200_000
+#: Words already folded for the spelling vocabulary ("" for words it leaves out).
+_SPELL: dict[str, str] = {}
 
 
 class Sections(str):
@@ -149,6 +162,50 @@ class ScriptTokenizer(Tokenizer):
         if self.korean != "bigram" or len(word) == 1:
             return [word]
         return [word[i : i + 2] for i in range(len(word) - 1)]
+
+    def units(self, word: str) -> tuple[tuple[str, ...], ...]:
+        """The terms of a word (matched by WORD) at each position it takes: () for a stop
+        word, one position for most words, one per bigram for Hangul and Han."""
+        cache = _UNITS.setdefault(self.options(), {})
+        found = cache.get(word)
+        if found is None:
+            if len(cache) >= _UNITS_MAX:
+                cache.clear()
+            if BIGRAM_SCRIPT.match(word):
+                found = tuple((gram,) for gram in self.grams(word))
+            else:
+                terms = self.terms(word)
+                found = (terms,) if terms else ()
+            cache[word] = found
+        return found
+
+    def postings(self, value) -> tuple[dict[str, list[int]], dict[str, float]]:
+        """Each term's positions and summed weight in `value`, as `__call__`'s tokens
+        give them (Whoosh's Positions format) but in one pass, with no Token objects:
+        the indexing path (see `kb.search.schema.WeightedText`)."""
+        sections = getattr(value, "sections", None) or [(1.0, value)]
+        positions: dict[str, list[int]] = {}
+        weights: dict[str, float] = {}
+        cache = _UNITS.setdefault(self.options(), {})
+        units = self.units
+        pos = 0
+        for boost, text in sections:
+            for word in WORD.findall(text):
+                groups = cache.get(word)
+                if groups is None:
+                    groups = units(word)
+                for group in groups:
+                    for term in group:
+                        found = positions.get(term)
+                        if found is None:
+                            positions[term] = [pos]
+                            weights[term] = boost
+                        else:
+                            found.append(pos)
+                            weights[term] += boost
+                    pos += 1
+            pos += self.SECTION_GAP
+        return positions, weights
 
     def __call__(
         self,

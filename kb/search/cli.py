@@ -43,8 +43,11 @@ def reindex_command(procs):
 
 @search_group.command("sync")
 def sync_command():
-    """Apply waiting changes to the index (schedule it, like `kb mail deliver`)."""
-    from kb.search import IndexBusy, process
+    """Apply waiting changes, then merge small segments (schedule it, like `kb mail deliver`)."""
+    from flask import current_app
+
+    from kb.search import IndexBusy, holder, process
+    from kb.search.writing import merge_small
 
     applied = waiting = 0
     try:
@@ -53,6 +56,7 @@ def sync_command():
             applied += done
             if not done or not waiting:
                 break
+        merged = merge_small(holder(), timeout=current_app.config["SEARCH_LOCK_TIMEOUT"])
     except IndexBusy as exc:
         raise click.ClickException(f"the index is busy ({exc}); {waiting} waiting") from exc
-    click.echo(f"{applied} applied, {waiting} waiting")
+    click.echo(f"{applied} applied, {waiting} waiting; {merged} small segments merged")

@@ -9,9 +9,9 @@ from whoosh import query as wq
 
 from kb.i18n import fallback_order
 from kb.search.analysis import BIGRAM_SCRIPT, fold
+from kb.search.evaluate import Context, evaluate, facet_counts, restrict, top, total
 from kb.search.highlight import plain, snippet
 from kb.search.query import Part, build, filter_query, highlight_terms, parse
-from kb.search.schema import FACETS
 from kb.search.store import Holder
 
 
@@ -51,52 +51,6 @@ class Results:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
-
-
-def _facet_sets(holder: Holder, sub) -> dict[str, dict[str, frozenset]]:
-    """Each facet value's documents in one segment (segments never change: cached)."""
-    reader = sub.reader()
-    seg_id = reader._segment.segment_id()
-    sets = holder.segment_cache.get(seg_id)
-    if sets is None:
-        sets = {
-            name: {
-                term: frozenset(reader.postings(name, term).all_ids())
-                for term in reader.field_terms(name)
-            }
-            for name in FACETS
-        }
-        holder.segment_cache[seg_id] = sets
-    return sets
-
-
-def _match(holder: Holder, searcher, q: wq.Query) -> tuple[int, dict]:
-    """How many documents match `q`, and the facet counts among them."""
-    total, counts = 0, {name: {} for name in FACETS}
-    leaves = searcher.leaf_searchers()
-    live = set()
-    for sub, _offset in leaves:
-        if getattr(sub.reader(), "_segment", None) is None:
-            continue  # an empty index
-        matched = set(q.docs(sub))
-        total += len(matched)
-        sets = _facet_sets(holder, sub)
-        live.add(sub.reader()._segment.segment_id())
-        if not matched:
-            continue
-        for name, by_term in sets.items():
-            tally = counts[name]
-            for term, docs in by_term.items():
-                n = len(matched & docs) if len(docs) < len(matched) else len(docs & matched)
-                if n:
-                    tally[term] = tally.get(term, 0) + n
-    for stale in set(holder.segment_cache) - live:
-        del holder.segment_cache[stale]
-    facets = {
-        name: sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
-        for name, tally in counts.items()
-    }
-    return total, facets
 
 
 def _closest(searcher, word: str) -> str | None:
@@ -163,23 +117,31 @@ def run(
         q = build(parts, ana)
         if q is None and fq is None:
             return Results([], 0, page, per_page)
+        ctx = Context(searcher, holder.segment_cache)
+        allowed = evaluate(ctx, fq) if fq is not None else None
         base = q if q is not None else wq.Every()
-        total, facets = _match(holder, searcher, wq.And([base, fq]) if fq else base)
+        found = _narrow(evaluate(ctx, base), allowed)
         relaxed = False
-        if total == 0 and q is not None and len(parts) > 1:
+        if not total(found) and q is not None and len(parts) > 1:
             relaxed_q = build(parts, ana, relax=True)
-            total, facets = _match(holder, searcher, wq.And([relaxed_q, fq]) if fq else relaxed_q)
-            if total:
-                base, relaxed = relaxed_q, True
+            again = _narrow(evaluate(ctx, relaxed_q), allowed)
+            if total(again):
+                base, found, relaxed = relaxed_q, again, True
+        count = total(found)
+        facets = facet_counts(ctx, found)
         hits = []
-        if total and (page - 1) * per_page < total:
-            found = searcher.search(base, filter=fq, limit=page * per_page)
+        if count and (page - 1) * per_page < count:
             terms, prefixes = highlight_terms(base) if q is not None else (frozenset(), ())
-            for hit in found[(page - 1) * per_page :]:
-                data = hit["data"]
+            for docnum, score in top(ctx, found, page * per_page)[(page - 1) * per_page :]:
+                stored = searcher.stored_fields(docnum)
+                data = stored["data"]
                 marked, snippet_lang = _snippet(data, terms, prefixes, lang, ana)
                 hits.append(
-                    Hit(hit["type"], data["slug"], data["name"], marked, snippet_lang, hit.score)
+                    Hit(stored["type"], data["slug"], data["name"], marked, snippet_lang, score)
                 )
         suggestion = suggest(searcher, parts) if parts else None
-    return Results(hits, total, page, per_page, facets, suggestion, relaxed)
+    return Results(hits, count, page, per_page, facets, suggestion, relaxed)
+
+
+def _narrow(found, allowed):
+    return found if allowed is None else restrict(found, allowed)

@@ -3,21 +3,30 @@
 Updates delete a record's old document by its number in the holder's searcher (which
 is at the writer's generation once the lock is ours) instead of `update_document`,
 which opens a new searcher over the whole index for every commit. They commit without
-merging, for latency, and let Whoosh merge once small segments pile up.
+ever merging: merging even a few one-document segments costs Whoosh 50-150 ms, which
+made one commit in five slow. Small segments are merged by `merge_small` instead, off
+the request path: by `kb search sync` (scheduled), and by a background thread of the
+process whose commit left `MERGE_AT` segments or more.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from collections.abc import Callable, Iterable
 
 from whoosh.index import LockError
 
+from kb.search.bulk import build
 from kb.search.schema import index_fields
 from kb.search.store import REBUILDING, Holder
 
-#: Commit with a merge of small segments once there are this many.
-MAX_SEGMENTS = 12
+log = logging.getLogger(__name__)
+#: A commit that leaves this many segments starts a background merge of the small ones.
+MERGE_AT = 48
+#: Segments with fewer documents than this are small: merged together by `merge_small`.
+SMALL_DOCS = 2000
 
 Loader = Callable[[list[str]], dict[str, dict | None]]
 
@@ -77,12 +86,80 @@ def apply(holder: Holder, keys: list[str], load: Loader, timeout: float = 1.0) -
             if replay is not None:
                 with open(replay, "a", encoding="utf-8") as f:
                     f.write("".join(f"{key}\n" for key in keys))
-            writer.commit(merge=len(writer.segments) >= MAX_SEGMENTS)
+            segments = len(writer.segments) + 1
+            writer.commit(merge=False)
         except BaseException:
             writer.cancel()
             raise
+        if segments >= MERGE_AT:
+            merge_in_background(holder)
         return
     raise IndexBusy("the index kept changing generation")
+
+
+def _small_segments(writer, segments):
+    """Whoosh merge policy: merge every small segment into the one being written."""
+    from whoosh.reading import SegmentReader
+
+    small = [seg for seg in segments if seg.doc_count_all() < SMALL_DOCS]
+    if len(small) < 2:
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [seg for seg in segments if seg not in small]
+
+
+def merge_small(holder: Holder, timeout: float = 1.0) -> int:
+    """Merge the serving index's small segments into one; returns how many it merged.
+
+    Takes the index's lock like any writer (IndexBusy if not had within `timeout`), so
+    writers in the meantime wait for it or leave their change in the queue.
+    """
+    name = holder.dir.current_name()
+    if name is None:
+        return 0
+    ix = holder.dir.open(name)
+    try:
+        writer = ix.writer(timeout=timeout, delay=0.02)
+    except (LockError, OSError) as exc:
+        raise IndexBusy(str(exc) or "the index is locked") from exc
+    try:
+        small = sum(1 for seg in writer.segments if seg.doc_count_all() < SMALL_DOCS)
+        if holder.dir.current_name() != name or small < 2:
+            writer.cancel()
+            return 0
+        writer.commit(mergetype=_small_segments)
+    except BaseException:
+        writer.cancel()
+        raise
+    return small
+
+
+def merge_in_background(holder: Holder) -> threading.Thread | None:
+    """Merge small segments in a thread of this process, unless one already does.
+
+    The thread only tries the lock: if another writer has it, the merge waits for
+    the next commit that passes `MERGE_AT`, or for `kb search sync`.
+    """
+    with holder.lock:
+        running = getattr(holder, "merging", None)
+        if running is not None and running.is_alive():
+            return None
+
+        def merge():
+            try:
+                merge_small(holder, timeout=0)
+            except IndexBusy:
+                pass
+            except Exception:  # a failed merge loses nothing: the segments stay
+                log.exception("search: merging small segments failed")
+
+        thread = threading.Thread(target=merge, name="kb-search-merge", daemon=True)
+        holder.merging = thread
+        thread.start()
+        return thread
 
 
 def rebuild(
@@ -91,7 +168,7 @@ def rebuild(
     *,
     finish: Callable[[Callable[[list[str], Loader], None], list[str]], None],
     procs: int = 1,
-    limitmb: int = 256,
+    limitmb: int = 1024,
 ) -> str:
     """Build a new generation from `docs`, catch up, and swap it in; returns its name.
 
@@ -107,15 +184,7 @@ def rebuild(
         marker = root.root / f"{REBUILDING}.{os.getpid()}.tmp"
         marker.write_text(name)
         os.replace(marker, root.root / REBUILDING)
-        kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        writer = ix.writer(limitmb=limitmb, **kwargs)
-        try:
-            for doc in docs:
-                writer.add_document(**index_fields(doc))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        build(ix, docs, procs=procs, limitmb=limitmb)
         old_name = root.ensure()
         old = root.open(old_name)
         old_writer = old.writer(timeout=60.0, delay=0.05)  # holds writers off the old index

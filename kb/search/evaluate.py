@@ -1,0 +1,410 @@
+"""Evaluating a query over the index's segments with arrays instead of Whoosh's matchers.
+
+Whoosh's matchers walk postings one document at a time in Python and, for the top
+ten, re-walk them with block-quality bookkeeping that grows with every term of a
+prefix's expansion (a four-letter prefix took seconds). Here each term's posting list
+is read whole, a block at a time (Whoosh's own block format, decoded in C by zlib and
+pickle), into numpy arrays; AND and OR are array intersections and unions, scores are
+Whoosh's BM25F (same formula, parameters and statistics) computed on whole arrays,
+phrases check positions only for documents that have every word, and facet counts are
+`bincount`s over per-segment arrays cached while the segment lives.
+
+The index format stays Whoosh's; only reading it is done here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import accumulate
+from math import log
+from pickle import loads
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from kb.search.schema import FACETS
+
+FIELD = "text"
+#: Whoosh's BM25F defaults (`whoosh.scoring.BM25F`), so rankings stay what they were.
+K1, B = 1.2, 0.75
+_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
+_NONE = np.zeros(0, dtype=np.int64)
+_NO_SCORES = np.zeros(0, dtype=np.float64)
+
+
+@dataclass
+class Postings:
+    """One term's postings in one segment: document numbers, weights, raw values."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    values: list | None = None
+
+
+EMPTY = Postings(_NONE, _NO_SCORES, [])
+
+
+class SegmentArrays:
+    """What a query needs of one segment beyond its postings, computed once per segment.
+
+    `lengths`: each document's text length (as Whoosh stores it, one byte);
+    `facets`: per facet field, its values and two parallel arrays (document, value
+    index) with one entry per document and value.
+    """
+
+    def __init__(self, reader):
+        self.size = reader.doc_count_all()
+        self.lengths = _lengths(reader, self.size)
+        self.facets = {}
+        for name in FACETS:
+            values, docs, codes = [], [], []
+            for code, term in enumerate(reader.field_terms(name)):
+                ids = read_postings(reader, name, term).ids
+                values.append(term)
+                docs.append(ids)
+                codes.append(np.full(len(ids), code, dtype=np.int32))
+            self.facets[name] = (
+                values,
+                np.concatenate(docs) if docs else _NONE,
+                np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32),
+            )
+        self._deleted = -1
+        self._live = None
+
+    def live(self, reader) -> np.ndarray | None:
+        """A mask of the documents not deleted, or None when none is."""
+        deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+        if len(deleted) != self._deleted:  # a segment's deletions only ever grow
+            self._deleted = len(deleted)
+            self._live = None
+            if deleted:
+                live = np.ones(self.size, dtype=bool)
+                live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
+                self._live = live
+        return self._live
+
+
+def _lengths(reader, size: int) -> np.ndarray:
+    """Each document's length of the text field, as BM25F sees it."""
+    perdoc = getattr(reader, "_perdoc", None)
+    column = perdoc._cached_reader(_lenfield(FIELD), LENGTHS_COLUMN) if perdoc else None
+    if column is None:
+        codes = np.zeros(size, dtype=np.uint8)
+    elif hasattr(column, "_dbfile") and getattr(column, "_fixedlen", None) == 1:
+        raw = column._dbfile.get(column._basepos, column._count) if column._count else b""
+        codes = np.zeros(size, dtype=np.uint8)
+        codes[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+    else:  # another column layout: one call per document
+        codes = np.array([column[i] for i in range(size)], dtype=np.uint8)
+    return _LENGTH[codes]
+
+
+def read_postings(reader, field: str, text: str, values: bool = False) -> Postings:
+    """All postings of `text` in `field` of one segment reader (deleted ones included)."""
+    fieldobj = reader.schema[field]
+    btext = fieldobj.to_bytes(text)
+    try:
+        m = reader._terms.matcher(field, btext, fieldobj.format)
+    except (KeyError, TermNotFound):
+        return EMPTY
+    ids: list[int] = []
+    weights: list[float] = []
+    vals: list[bytes] | None = [] if values else None
+    if type(m) is W3LeafMatcher:
+        # Whoosh's block: (id deltas from 0, weights or one weight or None, values).
+        last = 0
+        while m.is_active():
+            m._read_data()
+            block_ids, block_weights, block_values = m._data
+            n = m._blocklength
+            start = len(ids)
+            ids.extend(block_ids)
+            ids[start] -= last  # make the block's first id a delta from the last block
+            last = m._maxid
+            if block_weights is None:
+                weights.extend([1.0] * n)
+            elif isinstance(block_weights, float):
+                weights.extend([block_weights] * n)
+            else:
+                weights.extend(block_weights)
+            if values:
+                vals.extend(block_values)
+            m._next_block()
+        id_array = np.cumsum(np.array(ids, dtype=np.int64))
+    else:  # any other matcher: one posting at a time
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            if values:
+                vals.append(m.value())
+            m.next()
+        id_array = np.array(ids, dtype=np.int64)
+    return Postings(id_array, np.array(weights, dtype=np.float64), vals)
+
+
+class Context:
+    """One query over one searcher: its leaf readers, their arrays and global statistics."""
+
+    def __init__(self, searcher, cache: dict):
+        self.searcher = searcher
+        self.leaves = []  # (reader, offset, SegmentArrays, live mask or None)
+        live_ids = set()
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            segment = getattr(reader, "_segment", None)
+            if segment is None:
+                continue  # an empty index
+            seg_id = segment.segment_id()
+            arrays = cache.get(seg_id)
+            if arrays is None:
+                arrays = cache[seg_id] = SegmentArrays(reader)
+            live_ids.add(seg_id)
+            self.leaves.append((reader, offset, arrays, arrays.live(reader)))
+        for stale in set(cache) - live_ids:
+            del cache[stale]
+        self.avgfl = searcher.avg_field_length(FIELD) or 1
+        self.doc_count = searcher.doc_count_all()
+
+    def idf(self, df: int) -> float:
+        """Whoosh's idf (`WeightingModel.idf`) for a term in `df` documents."""
+        return log(self.doc_count / (df + 1)) + 1 if self.doc_count else 1.0
+
+    def postings(self, i: int, field: str, text: str, values: bool = False) -> Postings:
+        """The live postings of `text` in leaf `i`."""
+        reader, _, _, live = self.leaves[i]
+        p = read_postings(reader, field, text, values)
+        if live is not None and len(p.ids):
+            keep = live[p.ids]
+            if not keep.all():
+                vals = None
+                if p.values is not None:
+                    vals = [v for v, k in zip(p.values, keep.tolist(), strict=True) if k]
+                p = Postings(p.ids[keep], p.weights[keep], vals)
+        return p
+
+    def bm25(self, i: int, idf: float, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F score of each posting."""
+        lengths = self.leaves[i][2].lengths[ids]
+        norm = K1 * ((1 - B) + B * lengths / self.avgfl)
+        return idf * (weights * (K1 + 1)) / (weights + norm)
+
+
+Result = list[tuple[np.ndarray, np.ndarray]]  # per leaf: (sorted doc numbers, scores)
+
+
+def _and(results: list[Result]) -> Result:
+    out = []
+    for per_leaf in zip(*results, strict=True):
+        ordered = sorted(per_leaf, key=lambda r: len(r[0]))
+        ids, scores = ordered[0]
+        for other_ids, other_scores in ordered[1:]:
+            if not len(ids):
+                break
+            ids, a, b = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
+            scores = scores[a] + other_scores[b]
+        out.append((ids, scores))
+    return out
+
+
+def _union(parts: list[tuple[np.ndarray, np.ndarray]], reduce: str = "sum"):
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return _NONE, _NO_SCORES
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.concatenate([p[0] for p in parts])
+    scores = np.concatenate([p[1] for p in parts])
+    unique, inverse = np.unique(ids, return_inverse=True)
+    if reduce == "sum":
+        return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
+    out = np.zeros(len(unique), dtype=np.float64)
+    np.maximum.at(out, inverse, scores)
+    return unique, out
+
+
+def _or(results: list[Result]) -> Result:
+    return [_union(list(per_leaf)) for per_leaf in zip(*results, strict=True)]
+
+
+def _term(ctx: Context, text: str, boost: float = 1.0) -> Result:
+    idf = ctx.idf(ctx.searcher.doc_frequency(FIELD, text))
+    out = []
+    for i in range(len(ctx.leaves)):
+        p = ctx.postings(i, FIELD, text)
+        scores = ctx.bm25(i, idf, p.ids, p.weights)
+        out.append((p.ids, scores * boost if boost != 1 else scores))
+    return out
+
+
+def _prefix(ctx: Context, prefix: str, boost: float = 1.0) -> Result:
+    """Documents with any word of the prefix, scored as if the prefix were one word.
+
+    Its document frequency is the number of documents with any of its words, and a
+    document's weight is its best word's (a record named "Shashmaqom" outranks one
+    that mentions "shashmaqom" twice in its body).
+    """
+    unions = []
+    for i, (reader, _, _, _) in enumerate(ctx.leaves):
+        parts = []
+        for btext in reader.expand_prefix(FIELD, prefix):
+            p = ctx.postings(i, FIELD, btext.decode("utf-8"))
+            parts.append((p.ids, p.weights))
+        unions.append(_union(parts, reduce="max"))
+    idf = ctx.idf(sum(len(ids) for ids, _ in unions))
+    return [
+        (ids, ctx.bm25(i, idf, ids, weights) * boost) for i, (ids, weights) in enumerate(unions)
+    ]
+
+
+def _positions(value: bytes) -> list[int]:
+    """A posting's positions (Whoosh's Positions format: a count, then pickled deltas)."""
+    data = value[4:]
+    return list(accumulate(loads(data if data.endswith(b".") else data + b".")))
+
+
+def _phrase(ctx: Context, words: list[str], boost: float = 1.0) -> Result:
+    """Documents with the words at consecutive positions, scored like their AND."""
+    idfs = [ctx.idf(ctx.searcher.doc_frequency(FIELD, w)) for w in words]
+    out = []
+    for i in range(len(ctx.leaves)):
+        postings = []
+        for w in dict.fromkeys(words):
+            p = ctx.postings(i, FIELD, w, values=True)
+            if not len(p.ids):
+                break
+            postings.append((w, p))
+        else:
+            by_word = dict(postings)
+            ids = None
+            for _, p in sorted(postings, key=lambda wp: len(wp[1].ids)):
+                ids = p.ids if ids is None else np.intersect1d(ids, p.ids, assume_unique=True)
+                if not len(ids):
+                    break
+            if len(ids):
+                at = {w: np.searchsorted(p.ids, ids).tolist() for w, p in by_word.items()}
+                keep = []
+                for j in range(len(ids)):
+                    spots = {w: _positions(by_word[w].values[at[w][j]]) for w in by_word}
+                    later = [set(spots[w]) for w in words[1:]]
+                    keep.append(
+                        any(
+                            all(start + k + 1 in s for k, s in enumerate(later))
+                            for start in spots[words[0]]
+                        )
+                    )
+                ids = ids[np.array(keep, dtype=bool)]
+                scores = np.zeros(len(ids), dtype=np.float64)
+                for w, idf in zip(words, idfs, strict=True):
+                    p = by_word[w]
+                    at_ids = np.searchsorted(p.ids, ids)
+                    scores += ctx.bm25(i, idf, ids, p.weights[at_ids])
+                out.append((ids, scores * boost))
+                continue
+        out.append((_NONE, _NO_SCORES))
+    return out
+
+
+def _every(ctx: Context) -> Result:
+    out = []
+    for _, _, arrays, live in ctx.leaves:
+        ids = np.arange(arrays.size, dtype=np.int64)
+        if live is not None:
+            ids = ids[live]
+        out.append((ids, np.ones(len(ids), dtype=np.float64)))
+    return out
+
+
+def _whoosh(ctx: Context, q: wq.Query) -> Result:
+    """Any other query: Whoosh's own matcher, per leaf."""
+    out = []
+    for sub, _ in ctx.searcher.leaf_searchers():
+        if getattr(sub.reader(), "_segment", None) is None:
+            continue
+        m = q.matcher(sub, sub.context())
+        ids, scores = [], []
+        while m.is_active():
+            ids.append(m.id())
+            scores.append(m.score())
+            m.next()
+        out.append((np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)))
+    return out
+
+
+def evaluate(ctx: Context, q: wq.Query) -> Result:
+    """Matching documents and their scores, per leaf."""
+    if isinstance(q, wq.Term):
+        if q.fieldname == FIELD:
+            return _term(ctx, q.text, q.boost)
+        return [
+            (p.ids, np.zeros(len(p.ids)))
+            for p in (ctx.postings(i, q.fieldname, q.text) for i in range(len(ctx.leaves)))
+        ]
+    if isinstance(q, wq.And):
+        return _and([evaluate(ctx, sub) for sub in q.subqueries])
+    if isinstance(q, wq.Or):
+        return _or([evaluate(ctx, sub) for sub in q.subqueries])
+    if isinstance(q, wq.Prefix) and q.fieldname == FIELD:
+        return _prefix(ctx, q.text, q.boost)
+    if isinstance(q, wq.Phrase) and q.fieldname == FIELD and len(q.words) > 1:
+        return _phrase(ctx, list(q.words), q.boost)
+    if isinstance(q, wq.Every):
+        return _every(ctx)
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        return [(_NONE, _NO_SCORES) for _ in ctx.leaves]
+    return _whoosh(ctx, q)
+
+
+def restrict(result: Result, allowed: Result) -> Result:
+    """`result` limited to documents in `allowed` (a filter: its scores are ignored)."""
+    out = []
+    for (ids, scores), (keep, _) in zip(result, allowed, strict=True):
+        mask = np.isin(ids, keep, assume_unique=True)
+        out.append((ids[mask], scores[mask]))
+    return out
+
+
+def total(result: Result) -> int:
+    """How many documents matched."""
+    return sum(len(ids) for ids, _ in result)
+
+
+def facet_counts(ctx: Context, result: Result) -> dict[str, list[tuple[str, int]]]:
+    """Per facet field, (value, documents among `result`), most frequent first."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for (ids, _), (_, _, arrays, _) in zip(result, ctx.leaves, strict=True):
+        if not len(ids):
+            continue
+        mask = np.zeros(arrays.size, dtype=bool)
+        mask[ids] = True
+        for name, (values, docs, codes) in arrays.facets.items():
+            if not len(docs):
+                continue
+            found = np.bincount(codes[mask[docs]], minlength=len(values))
+            tally = counts[name]
+            for code in np.flatnonzero(found).tolist():
+                tally[values[code]] = tally.get(values[code], 0) + int(found[code])
+    return {
+        name: sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
+        for name, tally in counts.items()
+    }
+
+
+def top(ctx: Context, result: Result, k: int) -> list[tuple[int, float]]:
+    """The best `k` (global document number, score): highest score, then lowest number."""
+    if not result or k <= 0:
+        return []
+    docs = np.concatenate([ids + ctx.leaves[i][1] for i, (ids, _) in enumerate(result)])
+    scores = np.concatenate([scores for _, scores in result])
+    if not len(docs):
+        return []
+    neg = -scores
+    if len(docs) > k:
+        kth = np.partition(neg, k - 1)[k - 1]
+        chosen = np.flatnonzero(neg <= kth)  # every tie at the cut, ordered below
+    else:
+        chosen = np.arange(len(docs))
+    order = chosen[np.lexsort((docs[chosen], neg[chosen]))][:k]
+    return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))

@@ -1,0 +1,112 @@
+"""The bulk index builder writes what Whoosh's own writer writes, in one or more processes."""
+
+from kb.search import bulk
+from kb.search.schema import index_fields
+from kb.search.store import IndexDir
+
+WORDS = {
+    "en": [
+        "silk",
+        "road",
+        "weaving",
+        "festival",
+        "songs",
+        "of",
+        "the",
+        "steppe",
+        "carpet",
+        "felt",
+        "yurt",
+        "falconry",
+    ],
+    "ru": [
+        "шёлковый",
+        "путь",
+        "фестиваль",
+        "песни",
+        "степи",
+        "ковры",
+        "войлок",
+        "юрта",
+        "соколиная",
+        "охота",
+    ],
+    "ko": [
+        "실크로드의",
+        "판소리",
+        "축제",
+        "직조",
+        "노래",
+        "초원",
+        "카펫",
+        "펠트",
+        "유르트",
+        "매사냥",
+    ],
+}
+
+
+def docs(n: int) -> list[dict]:
+    out = []
+    for i in range(n):
+        lang = list(WORDS)[i % 3]
+        words = WORDS[lang]
+        text = " ".join(words[(i * k) % len(words)] for k in range(1, 40))
+        out.append(
+            {
+                "key": f"elements:{i}",
+                "type": "elements",
+                "slug": f"e-{i}",
+                "name": {lang: " ".join(words[i % 5 : i % 5 + 2])},
+                "alt": [f"alt{i}"],
+                "places": ["Samarkand"],
+                "summary": {lang: text[:80]},
+                "body": {lang: [text, text[::-1]]},
+                "facets": {"country": ["UZ", "KZ"][: 1 + i % 2], "year": [2000 + i % 7]},
+            }
+        )
+    return out
+
+
+def contents(ix) -> tuple:
+    reader = ix.reader()
+    postings = {}
+    for (field, text), _ in reader:
+        m = reader.postings(field, text)
+        found = []
+        while m.is_active():
+            found.append((reader.stored_fields(m.id())["key"], m.weight(), m.value()))
+            m.next()
+        postings[(field, text)] = sorted(found)
+    stored = sorted(
+        (f["key"], repr(f), reader.doc_field_length(n, "text"))
+        for n, f in enumerate(reader.all_stored_fields())
+    )
+    result = postings, stored, reader.field_length("text")
+    reader.close()
+    return result
+
+
+def whoosh_built(tmp_path, items):
+    _, ix = IndexDir(tmp_path / "whoosh").new_generation()
+    with ix.writer() as writer:
+        for doc in items:
+            writer.add_document(**index_fields(doc))
+    return ix
+
+
+def test_one_process_writes_the_same_index_as_whoosh(tmp_path):
+    items = docs(120)
+    _, ix = IndexDir(tmp_path / "bulk").new_generation()
+    assert bulk.build(ix, iter(items)) == 120
+    assert contents(ix) == contents(whoosh_built(tmp_path, items))
+
+
+def test_several_processes_and_a_small_budget_give_the_same_documents(tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "BATCH", 7)
+    monkeypatch.setattr(bulk, "POSTING_BYTES", 2**20 // 100)  # 1 MiB holds 100 postings
+    items = docs(90)
+    _, ix = IndexDir(tmp_path / "bulk").new_generation()
+    assert bulk.build(ix, iter(items), procs=2, limitmb=1) == 90
+    assert len(ix._segments()) > 2  # each process finished segments as its budget filled
+    assert contents(ix) == contents(whoosh_built(tmp_path, items))
