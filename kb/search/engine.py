@@ -13,6 +13,7 @@ from kb.search.evaluate import Context, evaluate, facet_counts, restrict, top, t
 from kb.search.highlight import plain, snippet
 from kb.search.query import Part, build, filter_query, highlight_terms, parse
 from kb.search.store import Holder
+from kb.services.common import Page
 
 
 @dataclass
@@ -28,29 +29,12 @@ class Hit:
 
 
 @dataclass
-class Results:
-    """One page of results, with facet counts over all of them."""
+class Results(Page):
+    """One page of results (pagination as every list has), with facet counts over all."""
 
-    items: list[Hit]
-    total: int
-    page: int
-    per_page: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
     relaxed: bool = False  # no record had every word: these have some
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are in all."""
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def _closest(searcher, word: str) -> str | None:
