@@ -121,7 +121,6 @@ RECORD_TYPES = [
     ),
 ]
 CATALOG = {rt.name: rt for rt in RECORD_TYPES}
-BY_SINGULAR = {rt.singular: rt for rt in RECORD_TYPES}
 
 
 def list_records(record_type: RecordType, filters: dict, lang: str):

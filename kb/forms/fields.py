@@ -22,11 +22,6 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def lang_fields(form, prefix: str) -> list:
-    """The per-language fields `<prefix>_en`, `<prefix>_ru`, … of `form`, in order."""
-    return [form[f"{prefix}_{code}"] for code in LANGUAGES]
-
-
 def lang_value(form, prefix: str) -> dict | None:
     """The per-language fields as a text object (None when all are empty)."""
     out = {code: (form[f"{prefix}_{code}"].data or "").strip() for code in LANGUAGES}

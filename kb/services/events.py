@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from kb.extensions import db
 from kb.models import Event, EventOrganization, EventSession, Organization, Speaker
 from kb.models.base import utcnow
 from kb.schemas.records import EventSchema
@@ -120,8 +119,3 @@ def save_event(data: dict, actor: Actor, *, record: Event | None = None) -> tupl
         record, complete_days(data), EventSchema(), EVENT_SETTERS, actor, record_type="event"
     )
     return record, changes
-
-
-def published_events_count() -> int:
-    """How many events are public."""
-    return db.session.scalar(sa.select(sa.func.count()).where(Event.status == "published")) or 0
