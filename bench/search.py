@@ -25,6 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# The record codes the knowledge base itself uses, so the corpus's facets are real ones.
+from kb.models.heritage import DOMAINS  # noqa: E402
+from kb.models.heritage import UNESCO_LISTS as LISTS  # noqa: E402
+
 LANG_SHARE = (("en", 0.60), ("ru", 0.25), ("ko", 0.15))
 TYPES = ("organizations", "elements", "festivals", "case-studies", "events")
 COUNTRIES = [
@@ -49,14 +53,6 @@ COUNTRIES = [
     "JP",
     "RU",
 ]
-DOMAINS = (
-    "oral-traditions",
-    "performing-arts",
-    "social-practices",
-    "knowledge-nature",
-    "craftsmanship",
-)
-LISTS = ("representative", "urgent-safeguarding", "good-practices")
 WORD = re.compile(r"[^\W\d_]{2,}")
 
 

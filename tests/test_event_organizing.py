@@ -213,3 +213,27 @@ def test_the_api_writes_drafts_keeps_links_write_only_and_publishes(app):
     listed = client_of(app).get("/api/v1/events?when=upcoming&kind=webinar&language=ko")
     assert [e["slug"] for e in listed.get_json()["items"]] == ["api-event"]
     assert client_of(app).get("/api/v1/events?when=past").get_json()["total"] == 0
+
+
+def test_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing(app):
+    organizer = account("malformed@ichcap.org")
+    api, headers = client_of(app), bearer(organizer)
+    assert api.post("/api/v1/events", json=event_body("forum"), headers=headers).status_code == 201
+    revisions = db.session.scalar(sa.select(sa.func.count()).select_from(Revision))
+    for method, url, data in [
+        ("patch", "/api/v1/events/forum", '{"title": {"en": "broken'),
+        ("patch", "/api/v1/events/forum", '["title"]'),
+        ("post", "/api/v1/events", '"an event"'),
+        ("post", "/api/v1/festivals", '{"name": '),
+    ]:
+        response = getattr(api, method)(
+            url, data=data, headers={**headers, "Content-Type": "application/json"}
+        )
+        assert response.status_code == 422, (method, url, data)
+        error = response.get_json()["error"]
+        assert error["code"] == "invalid" and error["fields"] == {
+            "_schema": ["Send a JSON object."]
+        }
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Event.title).where(Event.slug == "forum"))["en"] != "broken"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Revision)) == revisions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from kb.errors import error_json
@@ -39,6 +40,20 @@ def _public_reads(response):
     return response
 
 
+def json_body() -> dict:
+    """The request's JSON object; `{}` for an empty body.
+
+    Anything else (malformed JSON, a list, a string) is refused as invalid input, so a
+    broken body can never pass for "change nothing".
+    """
+    body = request.get_json(silent=True)
+    if body is None and not request.get_data():
+        return {}
+    if not isinstance(body, dict):
+        raise ValidationError({"_schema": [_("Send a JSON object.")]})
+    return body
+
+
 def page_json(page, items: list) -> dict:
     """A collection answer."""
     return {"items": items, "total": page.total, "page": page.page, "per_page": page.per_page}
@@ -52,4 +67,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-__all__ = ["bp", "jsonify", "page_json"]
+__all__ = ["bp", "json_body", "jsonify", "page_json"]

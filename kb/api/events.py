@@ -6,10 +6,10 @@ A registration's answer never carries the e-mail address either.
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 from flask_babel import gettext as _
 
-from kb.api import bp
+from kb.api import bp, json_body
 from kb.api.docs import describe_events
 from kb.auth import api_account, require_api
 from kb.errors import error_json
@@ -31,11 +31,6 @@ def _managed(slug: str):
     return event, None
 
 
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
-
-
 @bp.get("/events/<slug>")
 def event_detail(slug: str):
     """One event with its sessions and registration state (a draft only for its managers)."""
@@ -49,7 +44,7 @@ def event_detail(slug: str):
 @require_api("organizer")
 def create_event():
     """Create a draft event from a body in the shape of an answer (sessions included)."""
-    event = organizing.create_event(EventSchema().load(_body()), api_account())
+    event = organizing.create_event(EventSchema().load(json_body()), api_account())
     db.session.commit()
     response = jsonify(EventDetailSchema().dump(event))
     response.status_code = 201
@@ -64,7 +59,7 @@ def update_event(slug: str):
     event, refused = _managed(slug)
     if refused:
         return refused
-    organizing.update_event(event, EventSchema().load(_body(), partial=True), api_account())
+    organizing.update_event(event, EventSchema().load(json_body(), partial=True), api_account())
     db.session.commit()
     return jsonify(EventDetailSchema().dump(event))
 
@@ -86,7 +81,7 @@ def publish_event(slug: str):
 def create_registration(slug: str):
     """Register for a published event; a confirmation e-mail follows."""
     event = get_event(slug)
-    data = RegistrationSchema().load(_body())
+    data = RegistrationSchema().load(json_body())
     registration = register(event, data)
     db.session.commit()
     response = jsonify(RegistrationSchema().dump(registration))

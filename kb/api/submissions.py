@@ -8,9 +8,8 @@ after the commit, through the outbox.
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
-from flask_babel import gettext as _
 
-from kb.api import bp, page_json
+from kb.api import bp, json_body, page_json
 from kb.api.submissions_doc import document
 from kb.auth import api_account, require_api
 from kb.errors import error_json
@@ -29,21 +28,12 @@ def _forbidden(exc: Forbidden):
     return error_json(403, "forbidden", exc.message)
 
 
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if body is None and not request.data:
-        return {}
-    if not isinstance(body, dict):
-        raise Invalid({"_schema": [_("Send a JSON object.")]})
-    return body
-
-
 @bp.post("/festivals")
 @require_api()
 def submit_festival():
     """Propose a festival (or, with a published festival's slug, a change to it)."""
     account = api_account()
-    body = _body()
+    body = json_body()
     slug = body.get("slug") if isinstance(body.get("slug"), str) else None
     record = by_slug(Festival, slug.strip().lower()) if slug else None
     try:
@@ -81,7 +71,7 @@ DECIDE = {
 
 def _decide(submission_id: int, decision: str):
     account = api_account()
-    reason = DecisionSchema().load(_body())["reason"]
+    reason = DecisionSchema().load(json_body())["reason"]
     item = submissions.visible(submission_id, account)
     DECIDE[decision](item, account, reason)
     db.session.commit()
