@@ -8,15 +8,39 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PORT ?= 5000
 
-.PHONY: install translations db run test browser test-sqlite test-postgres lint messages clean
+.PHONY: install lock upgrade-check translations db run test browser test-sqlite test-postgres lint messages clean
 
-$(STAMP): pyproject.toml
+# Every machine installs the same versions: requirements/dev.txt is the lock (hashes
+# included) of pyproject.toml's ranges plus the dev tools; the project itself goes in
+# editable, without resolving anything again. `make lock` rewrites the lock files.
+LOCK := requirements/dev.txt
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolve the locks after changing a range in pyproject.toml (versions already locked
+# are kept where they still fit; UPGRADE=1 takes the newest allowed). runtime.txt is
+# what production installs; dev.txt adds the test and lint tools on the same versions.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes $(if $(UPGRADE),--upgrade)
+lock: install
+	$(UV_COMPILE) pyproject.toml requirements/build.in -o requirements/runtime.txt
+	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev -c requirements/runtime.txt -o requirements/dev.txt
+
+# An upgrade is a decision: install the newest versions pyproject.toml allows into a
+# throwaway venv and run the suite there (run it weekly); then `make lock UPGRADE=1`.
+UPGRADE_VENV ?= /tmp/kb-upgrade-check
+upgrade-check:
+	rm -rf $(UPGRADE_VENV)
+	$(PYTHON) -m venv $(UPGRADE_VENV)
+	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade -e '.[dev]'
+	$(UPGRADE_VENV)/bin/python -m pip freeze --exclude-editable | diff requirements/dev.txt - | grep '^>' || true
+	$(UPGRADE_VENV)/bin/pybabel compile -d translations -D messages >/dev/null
+	env -u KB_TEST_DATABASE_URL KB_UPGRADE_CHECK=1 $(UPGRADE_VENV)/bin/pytest -p no:cacheprovider
 
 # Compiled catalogues (.mo) are build products, not committed.
 translations: install
