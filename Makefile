@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PORT ?= 5000
 
-.PHONY: install lock upgrade-check translations db run test browser test-sqlite test-postgres lint messages clean
+.PHONY: install vendor lock upgrade-check translations db run test browser test-sqlite test-postgres lint messages clean
 
 # Every machine installs the same versions: requirements/dev.txt is the lock (hashes
 # included) of pyproject.toml's ranges plus the dev tools; the project itself goes in
@@ -20,7 +20,20 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end libraries (Leaflet, its clustering plugin, topojson-client, Natural Earth's
+# borders from world-atlas) and axe-core for the browser tests, from the npm registry at
+# the versions and SHA-512s in tools/vendor.py. The copies are committed, so a fresh clone
+# needs no npm: install/run/test fetch them only when one is missing; `make vendor`
+# fetches them all again (after changing a version there).
+VENDORED := static/vendor/leaflet/leaflet.js static/vendor/leaflet.markercluster/leaflet.markercluster.js \
+	static/vendor/topojson-client/topojson-client.min.js static/vendor/world-atlas/countries-50m.json \
+	tests/vendor/axe-core/axe.min.js
+install: $(STAMP) $(VENDORED)
+
+$(VENDORED):
+	$(PYTHON) tools/vendor.py
+vendor:
+	$(PYTHON) tools/vendor.py
 
 # Re-resolve the locks after changing a range in pyproject.toml (versions already locked
 # are kept where they still fit; UPGRADE=1 takes the newest allowed). runtime.txt is
@@ -78,13 +91,13 @@ test-postgres: install translations
 	else echo "== PostgreSQL does not answer at $$url: skipped"; fi
 
 lint: install
-	$(BIN)/ruff check kb tests bench
-	$(BIN)/ruff format --check kb tests bench
+	$(BIN)/ruff check kb tests bench tools
+	$(BIN)/ruff format --check kb tests bench tools
 
 # Refresh the catalogues after changing user-facing strings: then translate what is new.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project kb .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --width 100 --project kb .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

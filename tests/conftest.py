@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 from kb import create_app
 from kb.config import ROOT
 from kb.extensions import db
+from tests.browserkit import browser, live_url  # noqa: F401  (fixtures of the browser tests)
 
 PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
 

@@ -5,48 +5,17 @@ and shows the programme in it; the keyboard reaches the skip link first. `make t
 installs Debian's Chromium when it is missing; without it these tests are skipped.
 """
 
-import shutil
-import threading
 from datetime import UTC, datetime
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import cldr
+from tests.browserkit import CHROMIUM
 
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
 
 WEBINAR = "/en/events/2020-silk-roads-ich-webinar"
-
-
-@pytest.fixture(scope="module")
-def live_url(seeded_app):
-    """The seeded app served over HTTP on a free local port."""
-    server = make_server("127.0.0.1", 0, seeded_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium, started without network chatter."""
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def test_a_reader_in_new_york_sees_the_programme_in_their_own_zone(live_url, browser):

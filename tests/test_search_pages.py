@@ -81,7 +81,33 @@ def test_the_page_shows_marked_snippets_facets_and_links(seeded_client):
     html = seeded_client.get("/ru/search?q=юрты").text
     assert 'href="/ru/elements/kyrgyz-kazakh-yurts"' in html
     assert "<mark>юрт" in html
-    assert 'class="filters facets"' in html and "?q=" in html
+    assert '<details class="facets"' in html and "?q=" in html
+
+
+def _facet(html: str, heading: str) -> list[str]:
+    """The option labels of one facet box of the search page, in order."""
+    import re
+
+    box = html.split(f'<h3 class="facet-heading">{heading}</h3>')[1].split("</ul>")[0]
+    return re.findall(r"<li><a href=\"[^\"]*\"[^>]*><span>([^<]*)</span>", box)
+
+
+def test_the_year_facet_lists_years_in_year_order_newest_first(seeded_client):
+    years = _facet(seeded_client.get("/en/search?q=festival").text, "Year")
+    assert len(years) > 3 and years == sorted(years, reverse=True)
+
+
+def test_the_language_facet_offers_only_community_languages(seeded_client):
+    html = seeded_client.get("/en/search?q=festival").text
+    names = _facet(html, "Name in a community language")
+    assert "Uzbek" in names
+    assert not {"English", "Russian", "Korean"} & set(names)  # every record has those
+
+
+def test_the_search_page_has_one_search_box(seeded_client):
+    html = seeded_client.get("/en/search?q=festival").text
+    assert html.count('role="search"') == 1 and html.count('name="q"') == 1
+    assert 'id="search-q"' in html
 
 
 def test_the_page_suggests_and_helps_when_nothing_is_found(seeded_client):
@@ -93,7 +119,7 @@ def test_the_page_suggests_and_helps_when_nothing_is_found(seeded_client):
 
 
 @pytest.mark.parametrize("url", ["/en/", "/ru/elements/", "/ko/festivals/naadam", "/en/nowhere"])
-def test_every_page_has_the_search_box(seeded_client, url):
+def test_every_other_page_has_the_search_box(seeded_client, url):
     html = seeded_client.get(url).text
     assert 'role="search"' in html and 'name="q"' in html
 

@@ -11,7 +11,7 @@ from kb import labels
 from kb.api.search import filters_of
 from kb.catalog import CATALOG
 from kb.extensions import db
-from kb.i18n import current_language, language_name, pick
+from kb.i18n import LANGUAGES, current_language, language_name, pick
 from kb.models import Country
 from kb.schemas import messages
 from kb.schemas.search import SearchArgs
@@ -25,8 +25,23 @@ FACETS = [
     ("domain", "domain", lambda: _("Domain")),
     ("list", "list", lambda: _("UNESCO list")),
     ("year", "year", lambda: _("Year")),
-    ("lang", "language", lambda: _("Language")),
+    ("lang", "language", lambda: _("Name in a community language")),
 ]
+#: How many values a facet shows (by count); years are all shown, in year order.
+SHOWN = 12
+
+
+def _values(field: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The values a facet box offers, in the order a reader scans them.
+
+    Every record has its texts in the working languages, so those values of the language
+    facet tell nothing; what is left are the languages of communities (Persian, Uzbek…).
+    """
+    if field == "year":
+        return sorted(values, key=lambda pair: int(pair[0]) if pair[0].isdigit() else 0)[::-1]
+    if field == "lang":
+        values = [(v, n) for v, n in values if v not in LANGUAGES]
+    return values[:SHOWN]
 
 
 def _labeller(field: str, values: list[str]):
@@ -50,12 +65,12 @@ def facet_boxes(results, chosen: dict) -> list[dict]:
     """The sidebar: per facet, its values with counts and the link that toggles each."""
     boxes = []
     for field, arg, heading in FACETS:
-        values = results.facets.get(field) or []
+        values = _values(field, results.facets.get(field) or [])
         if not values or (len(values) == 1 and arg not in chosen and field != "type"):
             continue
         label = _labeller(field, [v for v, _ in values])
         options = []
-        for value, count in values[:12]:
+        for value, count in values:
             selected = str(chosen.get(arg, "")).upper() == value.upper()
             args = {k: v for k, v in request.args.items() if k not in ("page", arg)}
             if not selected:
@@ -64,7 +79,7 @@ def facet_boxes(results, chosen: dict) -> list[dict]:
             options.append(
                 {"label": label(value), "count": count, "url": url, "selected": selected}
             )
-        boxes.append({"heading": heading(), "options": options})
+        boxes.append({"heading": heading(), "options": options, "arg": arg})
     return boxes
 
 
