@@ -87,9 +87,11 @@ lint: install
 	$(BIN)/ruff format --check kb tests bench
 
 # Refresh the catalogues after changing user-facing strings: then translate what is new.
+# The .po files are wrapped at 100 columns (as they were first written), so a refresh
+# changes only the entries that changed.
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project kb .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
