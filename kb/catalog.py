@@ -11,6 +11,7 @@ from marshmallow import Schema
 from kb.models import CaseStudy, Country, Element, Event, Festival, Organization
 from kb.schemas import args
 from kb.schemas.details import (
+    CaseStudyDetailSchema,
     CountryDetailSchema,
     ElementDetailSchema,
     FestivalDetailSchema,
@@ -87,7 +88,7 @@ RECORD_TYPES = [
         "case_study",
         CaseStudy,
         CaseStudySchema,
-        CaseStudySchema,
+        CaseStudyDetailSchema,
         args.CaseStudyArgs,
         heritage.list_case_studies,
         heritage.get_case_study,

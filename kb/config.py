@@ -77,10 +77,19 @@ def load_config(overrides: dict | None = None) -> dict:
         # (several workers: KB_RATELIMIT_STORAGE_URL=redis://127.0.0.1:6379).
         "RATELIMIT_STORAGE_URI": env.get("KB_RATELIMIT_STORAGE_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # The map draws Natural Earth's borders from the app itself; a site with a tile
+        # provider names its URL template ({z}/{x}/{y}) and the attribution it requires.
+        "MAP_TILES_URL": env.get("KB_MAP_TILES_URL") or None,
+        "MAP_TILES_ATTRIBUTION": env.get("KB_MAP_TILES_ATTRIBUTION") or None,
+        # Images of records: their files (every size) live here; uploads up to this size.
+        "IMAGES_DIR": str(Path(env.get("KB_IMAGES_DIR") or instance / "images").resolve()),
+        "IMAGE_MAX_BYTES": int(env.get("KB_IMAGE_MAX_BYTES") or 10 * 1024 * 1024),
     }
     if env.get("KB_SECRET_KEY"):
         config["SECRET_KEY"] = env["KB_SECRET_KEY"]
     config.update(overrides)
+    # A request larger than an image upload (plus its form) is refused with 413 unread.
+    config.setdefault("MAX_CONTENT_LENGTH", config["IMAGE_MAX_BYTES"] + 1024 * 1024)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance)
     return config

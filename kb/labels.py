@@ -103,6 +103,20 @@ SDGS = {
     17: _l("Partnerships for the goals"),
 }
 
+#: The licences an image may carry (kb.models.images.LICENCES), with their deeds.
+LICENCES = {
+    "cc-by": _l("CC BY"),
+    "cc-by-sa": _l("CC BY-SA"),
+    "cc0": _l("CC0"),
+    "public-domain": _l("Public domain"),
+    "permission": _l("All rights reserved, used with permission"),
+}
+LICENCE_URLS = {
+    "cc-by": "https://creativecommons.org/licenses/by/4.0/",
+    "cc-by-sa": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "cc0": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
 ALL = {
     "domain": DOMAINS,
     "unesco_list": UNESCO_LISTS,
@@ -115,6 +129,7 @@ ALL = {
     "periodicity": PERIODICITIES,
     "event_state": EVENT_STATES,
     "sdg": SDGS,
+    "licence": LICENCES,
 }
 
 

@@ -281,3 +281,18 @@ def test_the_review_warns_when_the_record_changed_since_the_proposal(app, client
     review = moderator.get(f"/en/submissions/{first.id}").text
     assert "has changed since this proposal" in review
     assert "https://b.example" in review  # approving as proposed would undo it: shown
+
+
+def test_a_festival_form_with_one_coordinate_is_refused_on_the_missing_one(app):
+    directory()
+    member = _logged_in(app, "member@example.org", lang="ko", organization="ichcap")
+    half = {**GOOD, "longitude": "", "action": "submit"}
+    response = _post(member, "/ko/submissions/new", half)
+    assert response.status_code == 422
+    assert (
+        _field_error(response.text, "longitude")
+        == "위도와 경도를 모두 입력하거나 둘 다 비워 두십시오."
+    )
+    nan = {**GOOD, "latitude": "nan", "action": "submit"}
+    response = _post(member, "/ko/submissions/new", nan)
+    assert response.status_code == 422 and _field_error(response.text, "latitude")

@@ -28,6 +28,7 @@ from kb.models.heritage import (
     FestivalEdition,
 )
 from kb.models.history import Revision
+from kb.models.images import IMAGE_RECORD_TYPES, LICENCES, Image
 from kb.models.mail import OutboxMessage
 from kb.models.registrations import REGISTRATION_STATES, Registration
 from kb.models.search import SearchQueue
@@ -43,6 +44,8 @@ __all__ = [
     "DOMAINS",
     "EVENT_KINDS",
     "EVENT_ROLES",
+    "IMAGE_RECORD_TYPES",
+    "LICENCES",
     "NETWORK_ROLES",
     "ORGANIZATION_KINDS",
     "PERIODICITIES",
@@ -66,6 +69,7 @@ __all__ = [
     "EventSession",
     "Festival",
     "FestivalEdition",
+    "Image",
     "Organization",
     "OutboxMessage",
     "Registration",

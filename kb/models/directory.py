@@ -80,6 +80,9 @@ class Organization(RecordMixin, db.Model):
     )
     city: Mapped[dict | None] = mapped_column(LangText)
     address: Mapped[str | None] = mapped_column(sa.Text)
+    #: Where it is on the map (WGS 84 degrees), both or neither.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     website: Mapped[str | None] = mapped_column(sa.String(500))
     contact: Mapped[str | None] = mapped_column(sa.String(300))
     founding_year: Mapped[int | None]

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.models.base import JSONType, LangText, RecordMixin, UTCDateTime, db
-from kb.models.directory import Organization
+from kb.models.directory import Country, Organization
 
 EVENT_KINDS = ("webinar", "meeting", "conference", "ceremony", "festival-edition", "other")
 EVENT_ROLES = ("organizer", "co-organizer", "supporter", "collaborator", "host")
@@ -38,6 +38,12 @@ class Event(RecordMixin, db.Model):
     #: None when the sources do not say whether it was online.
     online: Mapped[bool | None]
     venue: Mapped[dict | None] = mapped_column(LangText)
+    #: Where the venue is: its country, and its place on the map (both or neither).
+    country_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("country.id", ondelete="SET NULL"), index=True
+    )
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     languages: Mapped[list] = mapped_column(JSONType, default=list)
     recording_url: Mapped[str | None] = mapped_column(sa.String(500))
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -50,6 +56,7 @@ class Event(RecordMixin, db.Model):
         sa.ForeignKey("account.id", ondelete="SET NULL"), index=True
     )
 
+    country: Mapped[Country | None] = relationship()
     organization_links: Mapped[list[EventOrganization]] = relationship(
         back_populates="event",
         cascade="all, delete-orphan",

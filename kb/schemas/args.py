@@ -83,3 +83,18 @@ class EventArgs(PageArgs):
     year = fields.Integer(validate=year())
     when = fields.String(validate=one_of(("upcoming", "past")))
     language = fields.String(validate=one_of(LANGUAGES))
+
+
+class MapArgs(Schema):
+    """Filters of the map (and of the calendar, which shares them but for `organization`)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    type = fields.String(validate=one_of(("festivals", "organizations", "events")))
+    country = CountryRef()
+    element = Ref()
+    month = fields.Integer(
+        validate=validate.Range(1, 12, error=_l("A month is a number from 1 to 12."))
+    )
+    organization = Ref()

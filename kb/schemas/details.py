@@ -5,14 +5,26 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from kb.schemas.fields import Ref, ref_json
+from kb.schemas.images import ImageOutSchema
 from kb.schemas.records import (
+    CaseStudySchema,
     CountrySchema,
     ElementSchema,
     FestivalSchema,
     OrganizationSchema,
     Published,
 )
-from kb.services import directory, facets, heritage
+from kb.services import directory, facets, heritage, images
+
+
+class WithImages(Schema):
+    """A record's images (published with it), for the API, JSON-LD and Open Graph."""
+
+    images = fields.Method("_images", dump_only=True)
+
+    def _images(self, record):
+        kind = images.record_type_of(record)
+        return ImageOutSchema(many=True).dump(images.images_of(kind, record.id)) if kind else []
 
 
 class EventRoleSchema(Schema):
@@ -22,7 +34,7 @@ class EventRoleSchema(Schema):
     role = fields.String()
 
 
-class OrganizationDetailSchema(OrganizationSchema):
+class OrganizationDetailSchema(WithImages, OrganizationSchema):
     """An organisation with the festivals it organises, its events and case studies."""
 
     festivals = fields.Method("_festivals", dump_only=True)
@@ -39,17 +51,21 @@ class OrganizationDetailSchema(OrganizationSchema):
         return [ref_json(c) for c in heritage.case_studies_about(org)]
 
 
-class ElementDetailSchema(ElementSchema):
+class ElementDetailSchema(WithImages, ElementSchema):
     """An element with the festivals that present it and the case studies about it."""
 
     festivals = Published(Ref(), dump_only=True)
     case_studies = Published(Ref(), dump_only=True)
 
 
-class FestivalDetailSchema(FestivalSchema):
+class FestivalDetailSchema(WithImages, FestivalSchema):
     """A festival with the case studies about it."""
 
     case_studies = Published(Ref(), dump_only=True)
+
+
+class CaseStudyDetailSchema(WithImages, CaseStudySchema):
+    """A case study with its images."""
 
 
 class CountryDetailSchema(CountrySchema):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from kb.schemas.details import WithImages
 from kb.schemas.fields import ref_json
 from kb.schemas.records import EventSchema
 from kb.urls import absolute_url
 
 
-class EventDetailSchema(EventSchema):
+class EventDetailSchema(WithImages, EventSchema):
     """An event with its organisations grouped by role, its state and registration state.
 
     `registration_state` is `open`, `not_open_yet`, `closed` or `full`; `places_left`

@@ -145,3 +145,15 @@ def slug_field(**kwargs) -> fields.String:
         ],
         **kwargs,
     )
+
+
+def latitude_field(**kwargs) -> fields.Float:
+    """Degrees north (WGS 84): -90 to 90; not NaN or infinity."""
+    error = _l("A latitude lies between -90 and 90.")
+    return fields.Float(validate=validate.Range(-90, 90, error=error), allow_none=True, **kwargs)
+
+
+def longitude_field(**kwargs) -> fields.Float:
+    """Degrees east (WGS 84): -180 to 180; not NaN or infinity."""
+    error = _l("A longitude lies between -180 and 180.")
+    return fields.Float(validate=validate.Range(-180, 180, error=error), allow_none=True, **kwargs)

@@ -24,6 +24,8 @@ from kb.schemas.fields import (
     Ref,
     TimeZone,
     ZonedDateTime,
+    latitude_field,
+    longitude_field,
     one_of,
     slug_field,
     url_field,
@@ -67,6 +69,13 @@ class AltNameSchema(Schema):
     )
 
 
+def check_coordinates(data: dict) -> None:
+    """Refuse a place on the map with one coordinate: both or neither."""
+    if (data.get("latitude") is None) != (data.get("longitude") is None):
+        missing = "longitude" if data.get("longitude") is None else "latitude"
+        raise ValidationError(_l("Give both latitude and longitude, or neither."), missing)
+
+
 class RecordSchema(Schema):
     """Fields every record type has."""
 
@@ -99,12 +108,18 @@ class OrganizationSchema(RecordSchema):
     country = CountryRef(allow_none=True)
     city = LangText(max_length=200, allow_none=True)
     address = fields.String(validate=validate.Length(max=1000), allow_none=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
     website = url_field(allow_none=True)
     contact = fields.String(validate=validate.Length(max=300), allow_none=True)
     founding_year = fields.Integer(validate=year(), allow_none=True)
     network_role = fields.String(validate=one_of(NETWORK_ROLES), allow_none=True)
     summary = LangText(max_length=2000, allow_none=True)
     description = LangText(allow_none=True)
+
+    @validates_schema
+    def _coordinates(self, data, **kwargs):
+        check_coordinates(data)
 
 
 class ElementSchema(RecordSchema):
@@ -154,14 +169,8 @@ class FestivalSchema(RecordSchema):
     countries = country_refs()
     city = LangText(max_length=200, allow_none=True)
     place = LangText(max_length=300, allow_none=True)
-    latitude = fields.Float(
-        validate=validate.Range(-90, 90, error=_l("A latitude lies between -90 and 90.")),
-        allow_none=True,
-    )
-    longitude = fields.Float(
-        validate=validate.Range(-180, 180, error=_l("A longitude lies between -180 and 180.")),
-        allow_none=True,
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     periodicity = fields.String(validate=one_of(PERIODICITIES), allow_none=True)
     usual_months = fields.List(
         fields.Integer(
@@ -183,8 +192,7 @@ class FestivalSchema(RecordSchema):
 
     @validates_schema
     def _coordinates(self, data, **kwargs):
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            raise ValidationError(_l("Give both latitude and longitude, or neither."), "latitude")
+        check_coordinates(data)
 
 
 class CaseStudySchema(RecordSchema):
@@ -270,6 +278,10 @@ class EventSchema(RecordSchema):
     ends_at = ZonedDateTime(allow_none=True)
     online = fields.Boolean(allow_none=True)
     venue = LangText(max_length=500, allow_none=True)
+    #: The venue's country and place on the map.
+    country = CountryRef(allow_none=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
     languages = fields.List(fields.String(validate=one_of(LANGUAGES)), load_default=list)
     recording_url = url_field(allow_none=True)
     organizations = fields.List(
@@ -283,6 +295,7 @@ class EventSchema(RecordSchema):
     def _times(self, data, partial=None, **kwargs):
         if not partial:  # a partial body (PATCH) is checked once merged with the event
             check_event_times(data)
+            check_coordinates(data)
 
 
 def check_event_times(data: dict) -> None:

@@ -10,7 +10,14 @@ import sqlalchemy as sa
 from kb.models import Event, EventOrganization, EventSession, Organization, Speaker
 from kb.models.base import utcnow
 from kb.schemas.records import EventSchema
-from kb.services.common import Page, by_slug, get_visible, paginate, resolve_slugs
+from kb.services.common import (
+    Page,
+    by_slug,
+    get_visible,
+    paginate,
+    resolve_countries,
+    resolve_slugs,
+)
 from kb.services.records import Actor, save_record
 
 
@@ -95,7 +102,12 @@ def _set_registration(event: Event, settings: dict | None) -> None:
     event.registration_capacity = settings.get("capacity")
 
 
+def _set_country(event: Event, code: str | None) -> None:
+    event.country = resolve_countries([code], "country")[0] if code else None
+
+
 EVENT_SETTERS = {
+    "country": _set_country,
     "organization_links": _set_organizations,
     "sessions": _set_sessions,
     "registration": _set_registration,

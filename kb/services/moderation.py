@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from kb.models import Account, Festival, Organization, Submission, SubmissionStep
 from kb.models.base import utcnow
+from kb.services import images
 from kb.services.common import ServiceError, by_slug
 from kb.services.directory import save_organization
 from kb.services.heritage import save_festival
@@ -77,6 +78,8 @@ def approve(submission: Submission, moderator: Account, note: str | None = None)
     note = _reason(note, required=False)
     data = check_payload(submission.record_type, submission.payload)
     record, changes = _publish(submission, data, Actor.of(moderator), note)
+    if submission.record_type == "festival":  # pictures proposed with it become the record's
+        images.attach_submission_images(submission, record)
     if changes:
         submission.revision_id = latest_revision_id(submission.record_type, record.id)
     submission.payload = {**submission.payload, "slug": record.slug}

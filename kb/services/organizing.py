@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from kb.extensions import db
 from kb.models import Account, Event, EventOrganization, Revision
-from kb.schemas.records import EventSchema, check_event_times
+from kb.schemas.records import EventSchema, check_coordinates, check_event_times
 from kb.services.common import ServiceError, by_slug
 from kb.services.events import save_event
 from kb.services.records import Actor, canonical
@@ -84,6 +84,7 @@ def merged_with(event: Event, patch: dict) -> dict:
     data.update(patch)
     try:
         check_event_times(data)
+        check_coordinates(data)
     except ValidationError as exc:  # name the field, as a schema load would
         raise ValidationError({exc.field_name: exc.messages}) from exc
     return data

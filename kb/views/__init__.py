@@ -46,6 +46,8 @@ def init_app(app: Flask) -> None:
         accounts,
         events,
         helpers,
+        images,
+        maps,
         moderation,
         organize,
         pages,
@@ -56,6 +58,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(events.calendars)
+    app.register_blueprint(images.media)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_url_rule("/", "root", _root)
     app.jinja_env.globals.update(

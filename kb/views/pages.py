@@ -12,8 +12,8 @@ from kb.extensions import db
 from kb.i18n import current_language
 from kb.models import Festival
 from kb.schemas import messages
-from kb.services import directory, events, facets, heritage
-from kb.views import bp
+from kb.services import directory, events, facets, heritage, images
+from kb.views import bp, maps
 
 
 @bp.get("/")
@@ -33,6 +33,7 @@ def home():
     ).all()
     return render_template(
         "home.html",
+        festival_thumbs=images.first_images("festival", [f.id for f in featured]),
         counts=facets.counts(),
         upcoming=upcoming,
         recent=recent,
@@ -60,6 +61,7 @@ def collection(collection: str):
         "list.html",
         record_type=record_type,
         page=page,
+        thumbs=images.first_images(record_type.singular, [item.id for item in page.items]),
         filters={k: v for k, v in request.args.items() if k not in ("page",) and v},
         errors={},
         options=_options(record_type),
@@ -139,5 +141,6 @@ def record(collection: str, slug: str):
         }
     elif collection == "countries":
         extra = facets.country_records(item.code)
+    extra["place_map"] = maps.narrowed(collection, item)
     template = f"records/{record_type.singular}.html"
     return render_template(template, item=item, record_type=record_type, **extra)
