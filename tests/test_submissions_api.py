@@ -110,7 +110,7 @@ def test_done_when_a_festival_goes_from_token_to_published_with_history(app, cli
         ({"editions": [{"start_date": "2019-05-12"}]}, "editions.0.year"),
         ({"latitude": 123}, "latitude"),
         ({"longitude": -181}, "longitude"),
-        ({"latitude": 40, "longitude": None}, "latitude"),
+        ({"latitude": 40, "longitude": None}, "longitude"),  # the missing one is named
         ({"website": "www.example"}, "website"),
         ({"sources": ["ftp://example.org/x"]}, "sources.0"),
         ({"countries": ["ZZ"]}, "countries.0"),
