@@ -52,7 +52,12 @@ db: install translations
 	$(BIN)/kb seed
 	$(BIN)/kb search reindex
 
+# The development server with `kb worker` beside it (the worker delivers the e-mails and
+# keeps the search index in step; requests only queue work for it). Ctrl-C stops both:
+# the terminal's SIGINT reaches both, and the trap stops the worker however the server ends.
 run: db
+	@trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/kb worker & worker=$$!; \
 	$(BIN)/kb run --port $(PORT)
 
 # The suite on SQLite, then on PostgreSQL when one answers (KB_TEST_DATABASE_URL, or the
