@@ -8,6 +8,7 @@ from markupsafe import Markup
 from whoosh import query as wq
 
 from kb.i18n import fallback_order
+from kb.search import adapter
 from kb.search.analysis import BIGRAM_SCRIPT, fold
 from kb.search.evaluate import Context, evaluate, facet_counts, restrict, top, total
 from kb.search.highlight import plain, snippet
@@ -40,10 +41,7 @@ class Results(Page):
 def _closest(searcher, word: str) -> str | None:
     """The word of the index's vocabulary nearest to `word` (ties: the most frequent)."""
     for maxdist in (1, 2) if len(word) >= 5 else (1,):
-        found = set()
-        for sub, _ in searcher.leaf_searchers():
-            if getattr(sub.reader(), "_segment", None) is not None:
-                found.update(sub.reader().terms_within("spell", word, maxdist, prefix=1))
+        found = adapter.terms_within(searcher, "spell", word, maxdist, prefix=1)
         found.discard(word)
         if found:
             return max(sorted(found), key=lambda t: searcher.doc_frequency("spell", t))

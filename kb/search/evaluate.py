@@ -21,16 +21,13 @@ from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
+from kb.search import adapter
 from kb.search.schema import FACETS
 
 FIELD = "text"
 #: Whoosh's BM25F defaults (`whoosh.scoring.BM25F`), so rankings stay what they were.
 K1, B = 1.2, 0.75
-_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _NONE = np.zeros(0, dtype=np.int64)
 _NO_SCORES = np.zeros(0, dtype=np.float64)
 
@@ -57,7 +54,7 @@ class SegmentArrays:
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.lengths = _lengths(reader, self.size)
+        self.lengths = adapter.field_lengths(reader, FIELD, self.size)
         self.facets = {}
         for name in FACETS:
             values, docs, codes = [], [], []
@@ -87,62 +84,11 @@ class SegmentArrays:
         return self._live
 
 
-def _lengths(reader, size: int) -> np.ndarray:
-    """Each document's length of the text field, as BM25F sees it."""
-    perdoc = getattr(reader, "_perdoc", None)
-    column = perdoc._cached_reader(_lenfield(FIELD), LENGTHS_COLUMN) if perdoc else None
-    if column is None:
-        codes = np.zeros(size, dtype=np.uint8)
-    elif hasattr(column, "_dbfile") and getattr(column, "_fixedlen", None) == 1:
-        raw = column._dbfile.get(column._basepos, column._count) if column._count else b""
-        codes = np.zeros(size, dtype=np.uint8)
-        codes[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)
-    else:  # another column layout: one call per document
-        codes = np.array([column[i] for i in range(size)], dtype=np.uint8)
-    return _LENGTH[codes]
-
-
 def read_postings(reader, field: str, text: str, values: bool = False) -> Postings:
-    """All postings of `text` in `field` of one segment reader (deleted ones included)."""
-    fieldobj = reader.schema[field]
-    btext = fieldobj.to_bytes(text)
-    try:
-        m = reader._terms.matcher(field, btext, fieldobj.format)
-    except (KeyError, TermNotFound):
-        return EMPTY
-    ids: list[int] = []
-    weights: list[float] = []
-    vals: list[bytes] | None = [] if values else None
-    if type(m) is W3LeafMatcher:
-        # Whoosh's block: (id deltas from 0, weights or one weight or None, values).
-        last = 0
-        while m.is_active():
-            m._read_data()
-            block_ids, block_weights, block_values = m._data
-            n = m._blocklength
-            start = len(ids)
-            ids.extend(block_ids)
-            ids[start] -= last  # make the block's first id a delta from the last block
-            last = m._maxid
-            if block_weights is None:
-                weights.extend([1.0] * n)
-            elif isinstance(block_weights, float):
-                weights.extend([block_weights] * n)
-            else:
-                weights.extend(block_weights)
-            if values:
-                vals.extend(block_values)
-            m._next_block()
-        id_array = np.cumsum(np.array(ids, dtype=np.int64))
-    else:  # any other matcher: one posting at a time
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            if values:
-                vals.append(m.value())
-            m.next()
-        id_array = np.array(ids, dtype=np.int64)
-    return Postings(id_array, np.array(weights, dtype=np.float64), vals)
+    """All postings of `text` in `field` of one segment reader (deleted ones may be
+    included: `Context.postings` drops them)."""
+    ids, weights, vals = adapter.read_postings(reader, field, text, values)
+    return Postings(ids, weights, vals) if len(ids) else EMPTY
 
 
 class Context:
@@ -152,12 +98,8 @@ class Context:
         self.searcher = searcher
         self.leaves = []  # (reader, offset, SegmentArrays, live mask or None)
         live_ids = set()
-        for sub, offset in searcher.leaf_searchers():
-            reader = sub.reader()
-            segment = getattr(reader, "_segment", None)
-            if segment is None:
-                continue  # an empty index
-            seg_id = segment.segment_id()
+        for reader, offset in adapter.leaf_readers(searcher):
+            seg_id = adapter.segment_id(reader)
             arrays = cache.get(seg_id)
             if arrays is None:
                 arrays = cache[seg_id] = SegmentArrays(reader)
@@ -321,8 +263,8 @@ def _whoosh(ctx: Context, q: wq.Query) -> Result:
     """Any other query: Whoosh's own matcher, per leaf."""
     out = []
     for sub, _ in ctx.searcher.leaf_searchers():
-        if getattr(sub.reader(), "_segment", None) is None:
-            continue
+        if adapter.segment_id(sub.reader()) is None:
+            continue  # an empty index
         m = q.matcher(sub, sub.context())
         ids, scores = [], []
         while m.is_active():
