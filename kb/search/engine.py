@@ -8,11 +8,11 @@ from markupsafe import Markup
 from whoosh import query as wq
 
 from kb.i18n import fallback_order
-from kb.search import adapter
+from kb.search import adapter, variants
 from kb.search.analysis import BIGRAM_SCRIPT, fold
 from kb.search.evaluate import Context, evaluate, facet_counts, restrict, top, total
 from kb.search.highlight import plain, snippet
-from kb.search.query import Part, build, filter_query, highlight_terms, parse
+from kb.search.query import Part, build, filter_query, highlight_terms, parse, word_variants
 from kb.search.store import Holder
 from kb.services.common import Page
 
@@ -48,20 +48,35 @@ def _closest(searcher, word: str) -> str | None:
     return None
 
 
-def suggest(searcher, parts: list[Part]) -> str | None:
-    """The query with each word that matches nothing replaced by its nearest known word."""
+def suggest(ctx: Context, parts: list[Part]) -> str | None:
+    """The query with each word that matches nothing replaced by its nearest known word
+    (for Hangul, the nearest name, letter by letter)."""
+    searcher = ctx.searcher
+    ana = searcher.schema["text"].analyzer
     out, changed = [], False
     for part in parts:
-        if part.kind == "word" and len(part.text) >= 3 and not BIGRAM_SCRIPT.match(part.text):
-            terms = searcher.schema["text"].analyzer.terms(part.text)
+        better = None
+        if part.kind == "word" and BIGRAM_SCRIPT.match(part.text) and len(part.text) >= 2:
+            if not variants.literal_count(searcher, part.text, ana):
+                better = variants.suggestion(ctx, part.text)
+        elif part.kind == "word" and len(part.text) >= 3:
+            terms = ana.terms(part.text)
             if terms and not any(searcher.doc_frequency("text", t) for t in terms):
                 better = _closest(searcher, fold(part.text).replace("ё", "е"))
-                if better:
-                    out.append(better)
-                    changed = True
-                    continue
-        out.append(str(part))
+        out.append(better or str(part))
+        changed = changed or better is not None
     return " ".join(out) if changed else None
+
+
+def _alternatives(ctx: Context, ana):
+    """The other queries of a query word: names in other scripts and spellings."""
+
+    def extra(part: Part):
+        count = variants.literal_count(ctx.searcher, part.text, ana)
+        found = word_variants(part.text) if BIGRAM_SCRIPT.match(part.text) else [part.text]
+        return variants.alternatives(ctx, part.text, found, count)
+
+    return extra
 
 
 def _snippet(data: dict, terms, prefixes, lang: str, ana) -> tuple[Markup, str | None]:
@@ -96,16 +111,17 @@ def run(
     fq = filter_query(filters or {})
     with holder.searcher() as searcher:
         ana = searcher.schema["text"].analyzer
-        q = build(parts, ana)
+        ctx = Context(searcher, holder.segment_cache)
+        extra = _alternatives(ctx, ana)
+        q = build(parts, ana, extra=extra)
         if q is None and fq is None:
             return Results([], 0, page, per_page)
-        ctx = Context(searcher, holder.segment_cache)
         allowed = evaluate(ctx, fq) if fq is not None else None
         base = q if q is not None else wq.Every()
         found = _narrow(evaluate(ctx, base), allowed)
         relaxed = False
         if not total(found) and q is not None and len(parts) > 1:
-            relaxed_q = build(parts, ana, relax=True)
+            relaxed_q = build(parts, ana, relax=True, extra=extra)
             again = _narrow(evaluate(ctx, relaxed_q), allowed)
             if total(again):
                 base, found, relaxed = relaxed_q, again, True
@@ -121,7 +137,7 @@ def run(
                 hits.append(
                     Hit(stored["type"], data["slug"], data["name"], marked, snippet_lang, score)
                 )
-        suggestion = suggest(searcher, parts) if parts else None
+        suggestion = suggest(ctx, parts) if parts else None
     return Results(hits, count, page, per_page, facets, suggestion, relaxed)
 
 

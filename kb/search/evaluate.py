@@ -26,6 +26,8 @@ from kb.search import adapter
 from kb.search.schema import FACETS
 
 FIELD = "text"
+#: The fields whose terms are scored (BM25F); terms of the others only filter.
+SCORED = (FIELD, "names")
 #: Whoosh's BM25F defaults (`whoosh.scoring.BM25F`), so rankings stay what they were.
 K1, B = 1.2, 0.75
 _NONE = np.zeros(0, dtype=np.int64)
@@ -47,14 +49,18 @@ EMPTY = Postings(_NONE, _NO_SCORES, [])
 class SegmentArrays:
     """What a query needs of one segment beyond its postings, computed once per segment.
 
-    `lengths`: each document's text length (as Whoosh stores it, one byte);
+    `lengths`: per scored field, each document's length (as Whoosh stores it, a byte);
     `facets`: per facet field, its values and two parallel arrays (document, value
     index) with one entry per document and value.
     """
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.lengths = adapter.field_lengths(reader, FIELD, self.size)
+        self.lengths = {
+            name: adapter.field_lengths(reader, name, self.size)
+            for name in SCORED
+            if name in reader.schema
+        }
         self.facets = {}
         for name in FACETS:
             values, docs, codes = [], [], []
@@ -107,7 +113,7 @@ class Context:
             self.leaves.append((reader, offset, arrays, arrays.live(reader)))
         for stale in set(cache) - live_ids:
             del cache[stale]
-        self.avgfl = searcher.avg_field_length(FIELD) or 1
+        self.avgfl = {name: searcher.avg_field_length(name) or 1 for name in SCORED}
         self.doc_count = searcher.doc_count_all()
 
     def idf(self, df: int) -> float:
@@ -127,10 +133,12 @@ class Context:
                 p = Postings(p.ids[keep], p.weights[keep], vals)
         return p
 
-    def bm25(self, i: int, idf: float, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def bm25(
+        self, i: int, idf: float, ids: np.ndarray, weights: np.ndarray, field: str = FIELD
+    ) -> np.ndarray:
         """Whoosh's BM25F score of each posting."""
-        lengths = self.leaves[i][2].lengths[ids]
-        norm = K1 * ((1 - B) + B * lengths / self.avgfl)
+        lengths = self.leaves[i][2].lengths[field][ids]
+        norm = K1 * ((1 - B) + B * lengths / self.avgfl[field])
         return idf * (weights * (K1 + 1)) / (weights + norm)
 
 
@@ -171,12 +179,12 @@ def _or(results: list[Result]) -> Result:
     return [_union(list(per_leaf)) for per_leaf in zip(*results, strict=True)]
 
 
-def _term(ctx: Context, text: str, boost: float = 1.0) -> Result:
-    idf = ctx.idf(ctx.searcher.doc_frequency(FIELD, text))
+def _term(ctx: Context, text: str, boost: float = 1.0, field: str = FIELD) -> Result:
+    idf = ctx.idf(ctx.searcher.doc_frequency(field, text))
     out = []
     for i in range(len(ctx.leaves)):
-        p = ctx.postings(i, FIELD, text)
-        scores = ctx.bm25(i, idf, p.ids, p.weights)
+        p = ctx.postings(i, field, text)
+        scores = ctx.bm25(i, idf, p.ids, p.weights, field)
         out.append((p.ids, scores * boost if boost != 1 else scores))
     return out
 
@@ -278,8 +286,8 @@ def _whoosh(ctx: Context, q: wq.Query) -> Result:
 def evaluate(ctx: Context, q: wq.Query) -> Result:
     """Matching documents and their scores, per leaf."""
     if isinstance(q, wq.Term):
-        if q.fieldname == FIELD:
-            return _term(ctx, q.text, q.boost)
+        if q.fieldname in SCORED:
+            return _term(ctx, q.text, q.boost, q.fieldname)
         return [
             (p.ids, np.zeros(len(p.ids)))
             for p in (ctx.postings(i, q.fieldname, q.text) for i in range(len(ctx.leaves)))
