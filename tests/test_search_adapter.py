@@ -13,7 +13,9 @@ from whoosh.index import TOC
 from kb import create_app
 from kb.search import adapter
 from kb.search.adapter import WhooshMismatch
+from kb.search.engine import run
 from kb.search.evaluate import Context, evaluate, top
+from kb.search.schema import index_fields, make_schema
 from kb.search.store import Holder
 from tests.test_search_oracle import FILTERS, build_split_index, compare
 
@@ -115,3 +117,19 @@ def test_queries_the_arrays_do_not_handle_are_run_by_whooshs_matchers(split_inde
         assert ours and set(ours) == set(theirs)
         for doc, score in theirs.items():
             assert math.isclose(ours[doc], score, rel_tol=1e-6), doc
+
+
+def test_an_index_built_before_a_field_existed_gets_it_and_keeps_serving(tmp_path):
+    old = make_schema()
+    old.remove("names")
+    holder = Holder(tmp_path)
+    name, ix = holder.dir.new_generation()
+    ix.storage.create_index(old)  # the generation as an earlier release built it
+    holder.dir.swap(name)
+    reopened = holder.dir.open(name)
+    assert "names" in reopened.schema
+    doc = {"key": "elements:1", "type": "elements", "slug": "x", "name": {"en": "Kok boru"}}
+    writer = reopened.writer()
+    writer.add_document(**index_fields(doc))  # an update after the upgrade: no error
+    writer.commit(merge=False)
+    assert [h.slug for h in run(holder, "kokboru").items] == ["x"]

@@ -20,12 +20,13 @@ tests/test_search_oracle.py and tests/test_search_adapter.py, then change
 
 from __future__ import annotations
 
+import contextlib
 from array import array
 
 import numpy as np
 import whoosh
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3Segment, _lenfield
-from whoosh.index import IndexVersionError
+from whoosh.index import IndexVersionError, LockError
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader, TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
@@ -57,8 +58,10 @@ def check_library(version: tuple | None = None) -> None:
         )
 
 
-def open_index(storage, where: str = ""):
-    """Open the index in `storage`, refused (`WhooshMismatch`) unless `check_index` passes."""
+def open_index(storage, where: str = "", schema=None):
+    """Open the index in `storage`, refused (`WhooshMismatch`) unless `check_index` passes;
+    fields of `schema` the index lacks (it was built before they were) are added, so
+    updates go on and old documents are found as before until `kb search reindex`."""
     try:
         ix = storage.open_index()
     except IndexVersionError as exc:
@@ -68,6 +71,13 @@ def open_index(storage, where: str = ""):
             "`kb search reindex`"
         ) from exc
     check_index(ix, where)
+    missing = [name for name in (schema.names() if schema else []) if name not in ix.schema]
+    if missing:
+        with contextlib.suppress(LockError):  # a writer has it: the next open adds them
+            writer = ix.writer()
+            for name in missing:
+                writer.add_field(name, schema[name])
+            writer.commit(merge=False)
     return ix
 
 

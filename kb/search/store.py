@@ -43,8 +43,10 @@ class IndexDir:
 
     def open(self, name: str):
         """Open generation `name` (FileIndex), reading files without mmap; refused when
-        its format is not the one `kb.search.adapter` reads."""
-        return adapter.open_index(FileStorage(str(self.root / name), supports_mmap=False), name)
+        its format is not the one `kb.search.adapter` reads; fields added since it was
+        built are added to it."""
+        storage = FileStorage(str(self.root / name), supports_mmap=False)
+        return adapter.open_index(storage, name, make_schema())
 
     def new_generation(self):
         """Create an empty generation beside the others; returns (name, index)."""
