@@ -22,7 +22,15 @@ HOSTILE = [
 
 def test_the_api_answers_items_total_page_facets_and_suggestion(seeded_client):
     body = seeded_client.get("/api/v1/search?q=Navruz").get_json()
-    assert set(body) == {"items", "total", "page", "per_page", "facets", "suggestion"}
+    assert set(body) == {
+        "items",
+        "total",
+        "page",
+        "per_page",
+        "facets",
+        "suggestion",
+        "suggested_filters",
+    }
     first = body["items"][0]
     assert {"type", "slug", "name", "snippet", "url"} <= set(first)
     assert all(first["name"].get(lang) for lang in LANGUAGES)

@@ -8,9 +8,9 @@ from markupsafe import Markup
 from whoosh import query as wq
 
 from kb.i18n import fallback_order
-from kb.search import adapter, variants
+from kb.search import adapter, intent, synonyms, variants
 from kb.search.analysis import BIGRAM_SCRIPT, fold
-from kb.search.evaluate import Context, evaluate, facet_counts, restrict, top, total
+from kb.search.evaluate import Context, evaluate, facet_counts, lift, restrict, top, total
 from kb.search.highlight import plain, snippet
 from kb.search.query import Part, build, filter_query, highlight_terms, parse, word_variants
 from kb.search.store import Holder
@@ -36,6 +36,8 @@ class Results(Page):
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
     relaxed: bool = False  # no record had every word: these have some
+    #: Filters the query seems to ask for ("festivals of Uzbekistan"), not yet applied.
+    suggested_filters: dict[str, str] = field(default_factory=dict)
 
 
 def _closest(searcher, word: str) -> str | None:
@@ -112,8 +114,7 @@ def run(
     with holder.searcher() as searcher:
         ana = searcher.schema["text"].analyzer
         ctx = Context(searcher, holder.segment_cache)
-        extra = _alternatives(ctx, ana)
-        q = build(parts, ana, extra=extra)
+        q = compose(ctx, parts)
         if q is None and fq is None:
             return Results([], 0, page, per_page)
         allowed = evaluate(ctx, fq) if fq is not None else None
@@ -121,12 +122,20 @@ def run(
         found = _narrow(evaluate(ctx, base), allowed)
         relaxed = False
         if not total(found) and q is not None and len(parts) > 1:
-            relaxed_q = build(parts, ana, relax=True, extra=extra)
+            relaxed_q = compose(ctx, parts, relax=True)
             again = _narrow(evaluate(ctx, relaxed_q), allowed)
             if total(again):
                 base, found, relaxed = relaxed_q, again, True
+        wanted = {}
+        if q is not None:
+            found, wanted = _lift(ctx, parts, found, filters or {})
         count = total(found)
         facets = facet_counts(ctx, found)
+        offered = {
+            name: value
+            for name, value in wanted.items()
+            if 0 < dict(facets.get(name, ())).get(value, 0) < count
+        }
         hits = []
         if count and (page - 1) * per_page < count:
             terms, prefixes = highlight_terms(base) if q is not None else (frozenset(), ())
@@ -138,7 +147,26 @@ def run(
                     Hit(stored["type"], data["slug"], data["name"], marked, snippet_lang, score)
                 )
         suggestion = suggest(ctx, parts) if parts else None
-    return Results(hits, count, page, per_page, facets, suggestion, relaxed)
+    return Results(hits, count, page, per_page, facets, suggestion, relaxed, offered)
+
+
+def compose(ctx: Context, parts: list[Part], relax: bool = False):
+    """The query for `parts`: each word as typed, its synonyms, its other spellings."""
+    ana = ctx.searcher.schema["text"].analyzer
+    return build(parts, ana, relax, extra=_alternatives(ctx, ana), spans=synonyms.spans(parts, ana))
+
+
+def _lift(ctx: Context, parts: list[Part], found, filters: dict):
+    """Records named exactly as typed, then those of the country, type or year the query
+    names, lifted; returns (found, {facet: value} named and not filtered on)."""
+    ana = ctx.searcher.schema["text"].analyzer
+    exact = intent.exact_query(parts) if "names" in ctx.searcher.schema else None
+    if exact is not None:
+        found = lift(found, evaluate(ctx, exact), intent.EXACT)
+    wanted = {k: v for k, v in intent.detect(ctx.searcher, parts, ana).items() if k not in filters}
+    for name, value in wanted.items():
+        found = lift(found, evaluate(ctx, wq.Term(name, value)), intent.LIFT)
+    return found, wanted
 
 
 def _narrow(found, allowed):

@@ -294,6 +294,11 @@ def evaluate(ctx: Context, q: wq.Query) -> Result:
         ]
     if isinstance(q, wq.And):
         return _and([evaluate(ctx, sub) for sub in q.subqueries])
+    if isinstance(q, wq.DisjunctionMax):
+        # The best alternative's score (tiebreak 0). Whoosh's own DisjunctionMaxMatcher
+        # is not used: it scores max(both children) even where only one matches.
+        per_sub = [evaluate(ctx, sub) for sub in q.subqueries]
+        return [_union(list(per_leaf), reduce="max") for per_leaf in zip(*per_sub, strict=True)]
     if isinstance(q, wq.Or):
         return _or([evaluate(ctx, sub) for sub in q.subqueries])
     if isinstance(q, wq.Prefix) and q.fieldname == FIELD:
@@ -313,6 +318,16 @@ def restrict(result: Result, allowed: Result) -> Result:
     for (ids, scores), (keep, _) in zip(result, allowed, strict=True):
         mask = np.isin(ids, keep, assume_unique=True)
         out.append((ids[mask], scores[mask]))
+    return out
+
+
+def lift(result: Result, chosen: Result, factor: float) -> Result:
+    """`result` with the scores of documents also in `chosen` multiplied by `factor`."""
+    out = []
+    for (ids, scores), (keep, _) in zip(result, chosen, strict=True):
+        if len(ids) and len(keep):
+            scores = np.where(np.isin(ids, keep, assume_unique=True), scores * factor, scores)
+        out.append((ids, scores))
     return out
 
 

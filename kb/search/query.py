@@ -111,7 +111,8 @@ def word_query(word: str, ana: ScriptTokenizer = DEFAULT) -> wq.Query | None:
     """The query for one word: its index term(s), or bigrams for Korean and Chinese."""
     if BIGRAM_SCRIPT.match(word):
         queries = [_bigram_cover(v, ana) for v in word_variants(word)]
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
+        # The better of the word and its stem (a text that has 우즈베키스탄의 has both).
+        return queries[0] if len(queries) == 1 else wq.DisjunctionMax(queries)
     terms = ana.terms(word)
     if not terms:
         return None
@@ -140,11 +141,24 @@ def part_query(part: Part, ana: ScriptTokenizer = DEFAULT, extra=None) -> wq.Que
 
 
 def build(
-    parts: list[Part], ana: ScriptTokenizer = DEFAULT, relax: bool = False, extra=None
+    parts: list[Part],
+    ana: ScriptTokenizer = DEFAULT,
+    relax: bool = False,
+    extra=None,
+    spans: list[tuple[int, int, list[wq.Query]]] = (),
 ) -> wq.Query | None:
     """All parts ANDed (or ORed when `relax`), or None when nothing is searchable;
-    `extra`: see `part_query`."""
-    queries = [q for q in (part_query(p, ana, extra) for p in parts) if q is not None]
+    `extra`: see `part_query`; `spans`: (first, last part, other queries) for runs of
+    parts that may be matched by other words instead (synonyms), ORed with the run."""
+    by_start = {start: (end, others) for start, end, others in spans}
+    queries, i = [], 0
+    while i < len(parts):
+        end, others = by_start.get(i, (i, ()))
+        run = [q for q in (part_query(p, ana, extra) for p in parts[i : end + 1]) if q]
+        if run or others:
+            literal = [(run[0] if len(run) == 1 else wq.And(run))] if run else []
+            queries.append(wq.Or([*literal, *others]) if others else literal[0])
+        i = end + 1
     if not queries:
         return None
     if len(queries) == 1:

@@ -13,6 +13,8 @@ alternate name of a record (the `names` field, see `kb.search.schema`):
   "uigur"; «Шашмаком» and "Shashmaqom" "sasmakom";
 - the key of each part of a name run together ("Kok boru, traditional horse game"
   has the parts "Kok boru" and "traditional horse game"), so "kokboru" finds it;
+- each whole name and each part as an **exact** term ("=" and its key), so a record
+  named exactly what the reader typed can be put first (`kb.search.intent`);
 - for Hangul words, the word as **jamo** (`jamo`: syllables decomposed), so edit
   distances count letters, not syllables: 노브루즈 is two letters from 노루즈.
 
@@ -82,6 +84,13 @@ def jamo(word: str) -> str:
     return unicodedata.normalize("NFD", word)
 
 
+def exact_term(words: list[str]) -> str:
+    """The term that marks a whole name (or a whole part of one) made of `words`: "="
+    and their key run together; "" for none."""
+    joined = key("".join(words)) if words else ""
+    return "=" + joined if joined else ""
+
+
 def name_terms(names: list[str]) -> list[str]:
     """The `names` field's terms for a record's names: each word's key (and jamo, for
     Hangul), and the key of each part of several words run together. A term comes
@@ -90,12 +99,13 @@ def name_terms(names: list[str]) -> list[str]:
     """
     terms: list[str] = []
     for name in names:
-        found: dict[str, None] = {}
+        found: dict[str, None] = {exact_term(WORD.findall(name)): None}
         for part in _NAME_PARTS.split(name):
             words = WORD.findall(part)
             found.update(dict.fromkeys(map(key, words)))
             if len(words) > 1:
                 found[key("".join(words))] = None
+            found[exact_term(words)] = None
             found.update(dict.fromkeys(jamo(w) for w in words if HANGUL_RUN.fullmatch(w)))
         found.pop("", None)
         terms += found

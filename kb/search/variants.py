@@ -125,7 +125,9 @@ def alternatives(ctx, word: str, variants: list[str], literal_count: int) -> lis
                 if term not in seen:
                     seen.add(term)
                     out.append(wq.Term(NAMES, term, boost=FUZZY * (1 - edits / (most + 1))))
-    return out
+    # The best of them counts, not their sum: a record with many near names is not
+    # lifted above one with the word itself.
+    return [wq.DisjunctionMax(out)] if len(out) > 1 else out
 
 
 def suggestion(ctx, word: str) -> str | None:
