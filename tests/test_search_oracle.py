@@ -23,7 +23,7 @@ from kb.extensions import db
 from kb.search import adapter
 from kb.search.documents import TYPES, document
 from kb.search.engine import compose
-from kb.search.evaluate import Context, evaluate, facet_counts, restrict, top
+from kb.search.evaluate import SCORED, Context, evaluate, facet_counts, restrict, top
 from kb.search.query import filter_query, parse
 from kb.search.schema import FACETS, index_fields
 from kb.search.store import Holder
@@ -37,6 +37,7 @@ EXTRA = [
     "intangible cultural heritage of Uzbekistan",  # a synonym run: ich, НКН, 무형유산
     "우즈베키스탄의 축제",  # a particle: the better of the word and its stem
     "노브루즈 Uighur Данодже",  # other spellings and scripts, near names
+    "festivals of Uzbekistan 2019",  # a type, a country, a year: matched by records
     "fest*",
     "판소*",
     "фестивал*",
@@ -115,7 +116,8 @@ def _whoosh_facets(results) -> dict:
 def reference(searcher, q) -> dict[int, float]:
     """Each document's score for `q`: Whoosh's own for each leaf; And sums where all
     match, Or sums where any does, DisjunctionMax takes the best (Whoosh's matcher for
-    it scores max(both children) even where one does not match, so it is not used)."""
+    it scores max(both children) even where one does not match, so it is not used); a
+    term of a facet field (a record's type, country, year) only matches, at no score."""
     if isinstance(q, wq.And | wq.Or | wq.DisjunctionMax):
         subs = [reference(searcher, sub) for sub in q.subqueries]
         if isinstance(q, wq.And):
@@ -124,7 +126,8 @@ def reference(searcher, q) -> dict[int, float]:
             docs = set().union(*subs)
         combine = max if isinstance(q, wq.DisjunctionMax) else sum
         return {d: combine(sub[d] for sub in subs if d in sub) for d in docs}
-    return {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+    scored = isinstance(q, wq.Term) and q.fieldname in SCORED or not isinstance(q, wq.Term)
+    return {hit.docnum: hit.score if scored else 0.0 for hit in searcher.search(q, limit=None)}
 
 
 def compare(holder, text: str, filters: dict | None, facets: bool = True) -> None:

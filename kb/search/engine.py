@@ -73,10 +73,12 @@ def suggest(ctx: Context, parts: list[Part]) -> str | None:
 def _alternatives(ctx: Context, ana):
     """The other queries of a query word: names in other scripts and spellings."""
 
-    def extra(part: Part):
+    def extra(part: Part, words: list[str], i: int):
         count = variants.literal_count(ctx.searcher, part.text, ana)
         found = word_variants(part.text) if BIGRAM_SCRIPT.match(part.text) else [part.text]
-        return variants.alternatives(ctx, part.text, found, count)
+        more = variants.alternatives(ctx, part.text, found, count)
+        facet = intent.satisfied(ctx.searcher, words, i, ana)
+        return more + [facet] if facet is not None else more
 
     return extra
 

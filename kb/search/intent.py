@@ -79,34 +79,47 @@ def _form(word: str, ana) -> tuple[str, ...]:
     return tuple(ana.terms(word))
 
 
+def named(searcher, words: list[str], i: int, ana) -> tuple[str, str] | None:
+    """The facet (name, value) that word `i` of `words` names, if any."""
+    word = words[i]
+    if YEAR.fullmatch(word):
+        return "year", word
+    folded = fold(word).replace("ё", "е")
+    if len(folded) >= 2:
+        codes = {
+            code
+            for name, named_ in _countries_of(searcher).items()
+            if _names_country(folded, name)
+            for code in named_
+        }
+        if len(codes) == 1:
+            return "country", codes.pop()
+    types = _types(ana)
+    for length in (2, 1):
+        for key in _combinations([_form(w, ana) for w in words[i : i + length]]):
+            if len(key) == length and key in types:
+                return "type", types[key]
+    return None
+
+
 def detect(searcher, parts: list[Part], ana) -> dict[str, str]:
     """The facets a query names: {"country": "UZ", "type": "festivals", "year": "2020"}
     (one value each: the first named)."""
     words = [p.text for p in parts if p.kind == "word"]
     out: dict[str, str] = {}
-    countries = _countries_of(searcher)
-    types = _types(ana)
-    forms = [_form(w, ana) for w in words]
-    for i, word in enumerate(words):
-        if YEAR.fullmatch(word):
-            out.setdefault("year", word)
-            continue
-        folded = fold(word).replace("ё", "е")
-        if "country" not in out and len(folded) >= 2:
-            codes = {
-                c for name, cs in countries.items() if _names_country(folded, name) for c in cs
-            }
-            if len(codes) == 1:
-                out["country"] = codes.pop()
-        if "type" not in out:
-            for length in (2, 1):
-                for key in _combinations(forms[i : i + length]):
-                    if len(key) == length and key in types:
-                        out["type"] = types[key]
-                        break
-                if "type" in out:
-                    break
+    for i in range(len(words)):
+        found = named(searcher, words, i, ana)
+        if found:
+            out.setdefault(*found)
     return out
+
+
+def satisfied(searcher, words: list[str], i: int, ana) -> wq.Query | None:
+    """A word that names a facet is also matched by every record with that value (at
+    no score of its own: the lift ranks them): "festivals of Uzbekistan" finds an Uzbek
+    festival whose text says neither word in the query's language."""
+    found = named(searcher, words, i, ana)
+    return wq.Term(*found) if found else None
 
 
 def _combinations(forms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:

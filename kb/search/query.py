@@ -121,11 +121,14 @@ def word_query(word: str, ana: ScriptTokenizer = DEFAULT) -> wq.Query | None:
     return wq.Or([wq.Term("text", t) for t in terms])
 
 
-def part_query(part: Part, ana: ScriptTokenizer = DEFAULT, extra=None) -> wq.Query | None:
-    """The query for one part; `extra(part)` gives a word's other queries (ORed)."""
+def part_query(
+    part: Part, ana: ScriptTokenizer = DEFAULT, extra=None, words=(), i: int = 0
+) -> wq.Query | None:
+    """The query for one part; `extra(part, words, i)` gives a word's other queries
+    (ORed), where it is word `i` of the query's `words`."""
     if part.kind == "word":
         q = word_query(part.text, ana)
-        more = extra(part) if extra is not None and q is not None else []
+        more = extra(part, words, i) if extra is not None and q is not None else []
         return wq.Or([q, *more]) if more else q
     if part.kind == "prefix":
         stems = dict.fromkeys([fold(part.text).replace("ё", "е"), *ana.terms(part.text)])
@@ -151,10 +154,18 @@ def build(
     `extra`: see `part_query`; `spans`: (first, last part, other queries) for runs of
     parts that may be matched by other words instead (synonyms), ORed with the run."""
     by_start = {start: (end, others) for start, end, others in spans}
+    words = [p.text for p in parts if p.kind == "word"]
+    index = {j: n for n, j in enumerate(j for j, p in enumerate(parts) if p.kind == "word")}
     queries, i = [], 0
     while i < len(parts):
         end, others = by_start.get(i, (i, ()))
-        run = [q for q in (part_query(p, ana, extra) for p in parts[i : end + 1]) if q]
+        run = [
+            q
+            for q in (
+                part_query(parts[j], ana, extra, words, index.get(j, 0)) for j in range(i, end + 1)
+            )
+            if q
+        ]
         if run or others:
             literal = [(run[0] if len(run) == 1 else wq.And(run))] if run else []
             queries.append(wq.Or([*literal, *others]) if others else literal[0])

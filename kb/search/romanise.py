@@ -7,10 +7,11 @@ alternate name of a record (the `names` field, see `kb.search.schema`):
 - its **key** (`key`): the name romanised (Hangul by the Revised Romanization with
   korean-romanizer, Cyrillic and every other script by anyascii), then reduced so
   that the usual spellings of one sound in English, Russian (BGN) and Korean
-  romanisation meet: дж/dzh/zh/z/j → j, kh/gh/q → h/g/k, sh → s, ch/ts → c, w → v,
-  y → i, Korean's inserted ㅡ (eu) dropped, an h after a consonant dropped, doubled
-  letters single. «Данодже» and "Danoje" both give "danoje"; "Uighur" and "Uyghur"
-  "uigur"; «Шашмаком» and "Shashmaqom" "sasmakom";
+  romanisation meet: дж/dzh/zh/z/j → j, kh/gh/q → h/g/k, sh → s, ch/ts → c,
+  w/v → b, f → p, l → r (as Korean writes them), y → i, Korean's inserted ㅡ (eu)
+  dropped, an h after a consonant dropped, doubled letters single. «Данодже» and
+  "Danoje" both give "danoje"; "Uighur" and "Uyghur" "uigur"; «Шашмаком» and
+  "Shashmaqom" "sasmakom"; 노브루즈 and "Novruz" "nobruj";
 - the key of each part of a name run together ("Kok boru, traditional horse game"
   has the parts "Kok boru" and "traditional horse game"), so "kokboru" finds it;
 - each whole name and each part as an **exact** term ("=" and its key), so a record
@@ -47,7 +48,11 @@ _SOUNDS = [
     ("ch", "c"),
     ("ts", "c"),
     ("q", "k"),
-    ("w", "v"),
+    # Korean writes v as ㅂ (b), f as ㅍ (p) and l and r alike (ㄹ): 노브루즈 is Novruz.
+    ("w", "b"),
+    ("v", "b"),
+    ("f", "p"),
+    ("l", "r"),
     ("y", "i"),
     ("x", "ks"),
     ("eu", ""),
@@ -84,11 +89,17 @@ def jamo(word: str) -> str:
     return unicodedata.normalize("NFD", word)
 
 
+def joined(words: list[str]) -> str:
+    """The key of words run together: their keys joined (each word's key is cached, so
+    a name of unseen words costs one romanisation per new word, not per name)."""
+    return "".join(key(w) for w in words)
+
+
 def exact_term(words: list[str]) -> str:
     """The term that marks a whole name (or a whole part of one) made of `words`: "="
-    and their key run together; "" for none."""
-    joined = key("".join(words)) if words else ""
-    return "=" + joined if joined else ""
+    and their keys run together; "" for none."""
+    run = joined(words)
+    return "=" + run if run else ""
 
 
 def name_terms(names: list[str]) -> list[str]:
@@ -102,11 +113,14 @@ def name_terms(names: list[str]) -> list[str]:
         found: dict[str, None] = {exact_term(WORD.findall(name)): None}
         for part in _NAME_PARTS.split(name):
             words = WORD.findall(part)
-            found.update(dict.fromkeys(map(key, words)))
+            keys = [key(w) for w in words]
+            found.update(dict.fromkeys(keys))
             if len(words) > 1:
-                found[key("".join(words))] = None
-            found[exact_term(words)] = None
+                found["".join(keys)] = None
+            if keys:
+                found["=" + "".join(keys)] = None
             found.update(dict.fromkeys(jamo(w) for w in words if HANGUL_RUN.fullmatch(w)))
         found.pop("", None)
+        found.pop("=", None)
         terms += found
     return terms

@@ -18,6 +18,7 @@ differently; a typo in any other word gets a "did you mean" (`suggest`).
 from __future__ import annotations
 
 import unicodedata
+import weakref
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -48,21 +49,30 @@ def max_edits(length: int) -> int:
 
 
 class Vocabulary:
-    """Each segment's `names` terms, read once per segment (cached with its arrays)."""
+    """The `names` terms of every segment (read once per segment, cached with its
+    arrays), merged once per searcher."""
+
+    _merged: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def __init__(self, ctx):
         self.ctx = ctx
 
     def terms(self) -> list[str]:
+        merged = self._merged.get(self.ctx.searcher)
+        if merged is not None:
+            return merged
         found: dict[str, None] = {}
         for reader, _, arrays, _ in self.ctx.leaves:
             words = getattr(arrays, "names_vocabulary", None)
             if words is None:
-                words = arrays.names_vocabulary = [
-                    t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(NAMES)
+                words = [
+                    t.decode("utf-8") if isinstance(t, bytes) else t
+                    for t in reader.lexicon(NAMES)
                 ]
+                words = arrays.names_vocabulary = [t for t in words if not t.startswith("=")]
             found.update(dict.fromkeys(words))
-        return list(found)
+        merged = self._merged[self.ctx.searcher] = list(found)
+        return merged
 
     def near(self, text: str, limit: int = LIMIT) -> list[tuple[str, int]]:
         """(term, edits) of the names' terms within `max_edits` of `text`, closest first."""
