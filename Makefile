@@ -52,7 +52,12 @@ db: install translations
 	$(BIN)/kb seed
 	$(BIN)/kb search reindex
 
+# The development server with `kb worker` beside it (the worker delivers the e-mails and
+# keeps the search index in step; requests only queue work for it). Ctrl-C stops both:
+# the terminal's SIGINT reaches both, and the trap stops the worker however the server ends.
 run: db
+	@trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/kb worker & worker=$$!; \
 	$(BIN)/kb run --port $(PORT)
 
 # The suite on SQLite, then on PostgreSQL when one answers (KB_TEST_DATABASE_URL, or the
@@ -82,9 +87,11 @@ lint: install
 	$(BIN)/ruff format --check kb tests bench
 
 # Refresh the catalogues after changing user-facing strings: then translate what is new.
+# The .po files are wrapped at 100 columns (as they were first written), so a refresh
+# changes only the entries that changed.
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project kb .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

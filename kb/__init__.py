@@ -7,7 +7,7 @@ from flask import Flask
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app. `config` overrides settings (tests pass paths and URLs here)."""
-    from kb import api, auth, cli, errors, i18n, mail, search, views
+    from kb import api, auth, cli, errors, i18n, search, uow, views
     from kb.config import load_config
     from kb.extensions import csrf, db, limiter, migrate
 
@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
-    mail.init_app(app)
+    uow.install()  # what commits set in motion: see kb/uow.py
     search.init_app(app)
     views.init_app(app)
     api.init_app(app)

@@ -128,6 +128,32 @@ def events_send_links(slug, within):
     )
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run every task once, then exit.")
+@click.option(
+    "--task",
+    "tasks",
+    multiple=True,
+    type=click.Choice(["mail", "search", "merge", "links"]),
+    help="Only this task (repeatable).",
+)
+def worker_command(once, tasks):
+    """Deliver mail, keep this host's search index in step, run send-links; until stopped."""
+    import logging
+
+    from kb.worker import TASKS, Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    worker = Worker(
+        current_app._get_current_object(), [t for t in TASKS if t.name in tasks or not tasks]
+    )
+    if once:
+        for name, result in worker.step().items():
+            click.echo(f"{name}: {result['error'] or result['did']}")
+        return
+    worker.run()
+
+
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
     app.cli.add_command(seed_command)
@@ -135,6 +161,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(mail_group)
     app.cli.add_command(events_group)
     app.cli.add_command(search_group)
+    app.cli.add_command(worker_command)
 
 
 def main() -> None:

@@ -22,6 +22,11 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _number(env, name: str, default: float) -> float:
+    """A number from the environment, or `default` when the variable is unset or empty."""
+    return float(env.get(name) or default)
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the app's settings; every path in the result is absolute."""
     overrides = dict(overrides or {})
@@ -41,6 +46,22 @@ def load_config(overrides: dict | None = None) -> dict:
         "BASE_URL": env.get("KB_BASE_URL") or "http://127.0.0.1:5000",
         # `kb events send-links` sends the links of events starting within this many hours.
         "EVENT_LINKS_WINDOW_HOURS": float(env.get("KB_EVENT_LINKS_WINDOW_HOURS") or 24),
+        # Seconds an SMTP server may take to answer before a delivery counts as failed.
+        "MAIL_TIMEOUT": _number(env, "KB_MAIL_TIMEOUT", 15),
+        # `kb worker` (see kb/worker/): how often each task runs when no commit wakes it.
+        "WORKER_MAIL_SECONDS": _number(env, "KB_WORKER_MAIL_SECONDS", 10),
+        "WORKER_SEARCH_SECONDS": _number(env, "KB_WORKER_SEARCH_SECONDS", 1),
+        "WORKER_MERGE_SECONDS": _number(env, "KB_WORKER_MERGE_SECONDS", 60),
+        "WORKER_LINKS_SECONDS": _number(env, "KB_WORKER_LINKS_SECONDS", 3600),
+        "WORKER_HEARTBEAT_SECONDS": _number(env, "KB_WORKER_HEARTBEAT_SECONDS", 10),
+        # A worker whose last beat is older than this counts as gone (kb.worker.heartbeat).
+        "WORKER_STALE_SECONDS": _number(env, "KB_WORKER_STALE_SECONDS", 60),
+        # On SIGTERM, how long running tasks may take to finish before the worker exits.
+        "WORKER_STOP_SECONDS": _number(env, "KB_WORKER_STOP_SECONDS", 30),
+        # A failing task is retried after its interval, doubled per failure up to this.
+        "WORKER_MAX_BACKOFF_SECONDS": _number(env, "KB_WORKER_MAX_BACKOFF_SECONDS", 60),
+        # Messages one round of the mail task tries before the lane looks again.
+        "WORKER_MAIL_BATCH": 50,
         "SEED_DIR": str(ROOT / "seed_data"),
         "MIGRATIONS_DIR": str(ROOT / "migrations"),
         "TEMPLATES_DIR": str(ROOT / "templates"),

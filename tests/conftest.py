@@ -229,3 +229,46 @@ def smtp_server():
     controller.start()
     yield f"smtp://127.0.0.1:{port}", inbox
     controller.stop()
+
+
+@pytest.fixture
+def run_worker_once():
+    """One round of `kb worker`'s tasks in the test's thread (see tests/workerkit.py)."""
+    from tests.workerkit import run_worker_once
+
+    return run_worker_once
+
+
+class SilentServer:
+    """A mail server that accepts connections and never says a word."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"smtp://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.connections = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # closed
+                return
+            self.connections.append(conn)
+
+    def close(self):
+        self.sock.close()
+        for conn in self.connections:
+            conn.close()
+
+
+@pytest.fixture
+def silent_smtp():
+    """A mail server that accepts connections and never answers (yields it)."""
+    server = SilentServer()
+    yield server
+    server.close()

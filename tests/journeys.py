@@ -13,11 +13,11 @@ from flask import current_app
 from flask.testing import FlaskClient
 
 from kb.extensions import db
-from kb.mail import deliver_due
 from kb.models import OutboxMessage
 from kb.services.accounts import create_account, issue_token
 from tests.eventkit import client_of
 from tests.factories import create_country, create_element, create_organization
+from tests.workerkit import run_worker_once
 
 PASSWORD = "a long enough secret"
 
@@ -84,8 +84,8 @@ def outbox() -> list[OutboxMessage]:
 
 
 def delivered_files() -> list:
-    """The e-mails written to the file outbox, parsed, oldest first."""
-    deliver_due()
+    """The e-mails written to the file outbox once the worker has run, parsed, oldest first."""
+    run_worker_once("mail")
     folder = Path(current_app.config["OUTBOX_DIR"])
     return [
         message_from_bytes(path.read_bytes(), policy=default)

@@ -1,10 +1,14 @@
 """The outbox: stored with the transaction, delivered as files or by SMTP, retried."""
 
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 
+from kb import mail
 from kb.extensions import db
 from kb.mail import deliver_due, queue_mail
 from kb.models import OutboxMessage
@@ -63,3 +67,38 @@ def test_a_rolled_back_transaction_leaves_no_mail(app):
     queue_mail("reader@example.org", "Subject", "Body")
     db.session.rollback()
     assert deliver_due() == (0, 0)
+
+
+def test_a_resend_after_a_lost_commit_carries_the_same_message_id(app, smtp_server, monkeypatch):
+    url, inbox = smtp_server
+    app.config["MAIL_URL"] = url
+    message = _queue()
+    real_commit, commits = db.session.commit, []
+
+    def connection_drops_after_sending():
+        commits.append(1)
+        if len(commits) == 2:  # the first commits the claim; the second would record sent_at
+            db.session.rollback()
+            raise OperationalError("UPDATE outbox_message", {}, Exception("connection lost"))
+        real_commit()
+
+    monkeypatch.setattr(db.session, "commit", connection_drops_after_sending)
+    with pytest.raises(OperationalError):
+        deliver_due()
+    monkeypatch.undo()
+    assert len(inbox.messages) == 1
+    db.session.refresh(message)
+    assert message.sent_at is None and message.claimed_at is not None
+    assert deliver_due() == (0, 0)  # still claimed: nobody sends it meanwhile
+
+    message.claimed_at -= mail.CLAIM_TIMEOUT + timedelta(seconds=1)  # the claim expires
+    db.session.commit()
+    assert deliver_due() == (1, 0)
+    first, again = inbox.messages
+    assert first["Message-ID"] == again["Message-ID"] == message.message_id
+    assert deliver_due() == (0, 0)
+
+
+def test_every_message_has_its_own_message_id(app):
+    ids = {_queue().message_id for _ in range(3)}
+    assert len(ids) == 3 and all(i.startswith("<") and i.endswith(">") for i in ids)

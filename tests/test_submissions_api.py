@@ -18,6 +18,7 @@ from tests.journeys import (
     outbox,
     token_for,
 )
+from tests.workerkit import run_worker_once
 
 
 @pytest.fixture
@@ -71,6 +72,7 @@ def test_done_when_a_festival_goes_from_token_to_published_with_history(app, cli
     assert "Boysun" not in client.get("/en/festivals/").text
     assert client.get("/api/v1/festivals/boysun-bahori/history").status_code == 404
 
+    run_worker_once()
     assert _found("Boysun", client) == []  # not in search either
 
     url = f"/api/v1/submissions/{body['id']}"
@@ -80,6 +82,7 @@ def test_done_when_a_festival_goes_from_token_to_published_with_history(app, cli
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["state"] == "approved"
 
+    run_worker_once()  # what the worker does within a second of the commit
     assert _found("Boysun", client) == ["boysun-bahori"]  # indexed once approved
     festival = client.get("/api/v1/festivals/boysun-bahori").get_json()
     assert festival["name"]["ko"] == "보이순 바호리" and festival["countries"][0]["code"] == "UZ"

@@ -1,9 +1,17 @@
 """A transactional outbox: queue e-mails with the change that causes them, deliver after.
 
 `queue_mail` adds a message to the current transaction, so it exists exactly when the
-change that caused it was committed. After a commit, messages are delivered at the end
-of the request (or by the command that queued them); failures are retried with growing
-delays by `deliver_due()`, which `kb mail deliver` runs (schedule it, e.g. every minute).
+change that caused it was committed, and asks (`kb.uow.after_commit`) for the local
+`kb worker` to be woken once it is. Requests never deliver: the worker does, with
+`deliver_due()` (so does the one-shot `kb mail deliver`).
+
+Delivery is at least once. A message is claimed by a conditional UPDATE (unsent, and
+unclaimed or claimed more than `CLAIM_TIMEOUT` ago) committed before sending, so two
+workers never send it at the same time; sent, it gets `sent_at`. A transport failure
+releases the claim and sets the next attempt after `BACKOFF`. A crash (or a lost
+database connection) between the server's acceptance and the commit of `sent_at` leaves
+the claim, which expires after `CLAIM_TIMEOUT`: then the message is sent again, with the
+same `Message-ID` (fixed when it was queued), so the receiver can recognise the copy.
 """
 
 from __future__ import annotations
@@ -12,14 +20,17 @@ import base64
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_request_context
+from flask import current_app
 
+from kb import uow
 from kb.extensions import db
 from kb.mail.transport import send_file, send_smtp
 from kb.models import OutboxMessage
 from kb.models.base import utcnow
+from kb.wake import waker
 
 #: Delays before the 2nd, 3rd, … attempt; the last one repeats.
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
@@ -44,6 +55,7 @@ def queue_mail(
         return None
     message = OutboxMessage(
         key=key,
+        message_id=new_message_id(),
         to=to,
         subject=subject,
         text=text,
@@ -55,9 +67,14 @@ def queue_mail(
     )
     db.session.add(message)
     db.session.flush()
-    if has_request_context():
-        g.setdefault("mail_queued", True)
+    uow.after_commit(db.session(), "wake the worker: mail", waker("mail"))
     return message
+
+
+def new_message_id() -> str:
+    """A Message-ID for a new outbox row, in the domain of the site's address."""
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "kb.local"
+    return make_msgid(idstring="kb", domain=domain)
 
 
 def build(message: OutboxMessage) -> EmailMessage:
@@ -67,7 +84,7 @@ def build(message: OutboxMessage) -> EmailMessage:
     mime["To"] = message.to
     mime["Subject"] = message.subject
     mime["Date"] = format_datetime(message.created_at)
-    mime["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="kb.local")
+    mime["Message-ID"] = message.message_id  # the same on every attempt
     mime.set_content(message.text)
     if message.html:
         mime.add_alternative(message.html, subtype="html")
@@ -87,13 +104,7 @@ def _claim(message_id: int) -> bool:
     now = utcnow()
     result = db.session.execute(
         sa.update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.sent_at.is_(None),
-            sa.or_(
-                OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT
-            ),
-        )
+        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None), _unclaimed(now))
         .values(claimed_at=now)
     )
     db.session.commit()
@@ -104,7 +115,7 @@ def _send(message: OutboxMessage) -> None:
     mime = build(message)
     url = current_app.config.get("MAIL_URL")
     if url:
-        send_smtp(mime, url)
+        send_smtp(mime, url, timeout=current_app.config["MAIL_TIMEOUT"])
     else:
         stamp = message.created_at.strftime("%Y%m%dT%H%M%S")
         send_file(mime, current_app.config["OUTBOX_DIR"], f"{stamp}-{message.id:06d}")
@@ -132,11 +143,22 @@ def deliver(message_id: int) -> bool:
     return True
 
 
+def _unclaimed(now):
+    return sa.or_(
+        OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT
+    )
+
+
 def due_ids(limit: int | None = None) -> list[int]:
-    """Ids of unsent messages whose next attempt is due, oldest first."""
+    """Ids of unsent, unclaimed messages whose next attempt is due, oldest first."""
+    now = utcnow()
     query = (
         sa.select(OutboxMessage.id)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= utcnow())
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.next_attempt_at <= now,
+            _unclaimed(now),
+        )
         .order_by(OutboxMessage.id)
     )
     if limit:
@@ -149,21 +171,3 @@ def deliver_due(limit: int | None = None) -> tuple[int, int]:
     ids = due_ids(limit)
     sent = sum(deliver(i) for i in ids)
     return sent, len(ids) - sent
-
-
-def _deliver_after_request(exc) -> None:
-    # Only messages of a transaction that committed exist; deliver them now that the
-    # request's work is safe. A failure here only delays the mail.
-    if exc is None and g.pop("mail_queued", False):
-        try:
-            db.session.rollback()  # never commit what the view itself did not
-            deliver_due()
-        except Exception:  # never fail a request because mail could not go out
-            current_app.logger.exception("delivering mail after the request failed")
-        finally:
-            db.session.remove()
-
-
-def init_app(app: Flask) -> None:
-    """Deliver queued mail when a request that queued some ends."""
-    app.teardown_request(_deliver_after_request)

@@ -37,6 +37,7 @@ from kb.models.submissions import (
     Submission,
     SubmissionStep,
 )
+from kb.models.worker import WorkerHeartbeat
 
 __all__ = [
     "DOMAINS",
@@ -73,5 +74,6 @@ __all__ = [
     "Speaker",
     "Submission",
     "SubmissionStep",
+    "WorkerHeartbeat",
     "db",
 ]

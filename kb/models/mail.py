@@ -21,6 +21,8 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    #: Fixed when queued, so a resend after a lost commit carries the same one.
+    message_id: Mapped[str] = mapped_column(sa.String(250), unique=True)
     to: Mapped[str] = mapped_column(sa.String(320))
     subject: Mapped[str] = mapped_column(sa.String(500))
     text: Mapped[str] = mapped_column(sa.Text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Flask
 
 from kb.search.engine import Hit, Results, run
-from kb.search.queue import holder, process, reindex, retry_now, status
+from kb.search.queue import holder, process, reindex, status
 from kb.search.schema import FACETS
 from kb.search.writing import IndexBusy
 
@@ -23,17 +23,14 @@ def search(text: str, filters: dict | None = None, **kwargs) -> Results:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its index holder and keep the index in step with its database."""
+    """Give the app its index holder; note every change to a searchable record."""
     from kb.search import adapter, sync
     from kb.search.store import Holder
 
     adapter.check_library()  # refuse at start a Whoosh whose internals we do not know
 
     app.config.setdefault("SEARCH_LOCK_TIMEOUT", 1.0)
-    app.config.setdefault("SEARCH_RETRY_SECONDS", 10.0)
     app.extensions["kb_search"] = Holder(app.config["INDEX_DIR"])
-    app.extensions["kb_search_retry"] = {"next": 0.0}
-    app.before_request(retry_now)
     sync.install()
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -14,9 +12,8 @@ from kb.extensions import db
 from kb.models import SearchQueue
 from kb.search.documents import TYPES, document
 from kb.search.store import REBUILDING, Holder
-from kb.search.writing import IndexBusy, apply, rebuild
+from kb.search.writing import MERGE_AT, IndexBusy, apply, merge_small, rebuild, segment_count
 
-log = logging.getLogger(__name__)
 MODELS = {collection: model for model, collection in TYPES.items()}
 CHUNK = 500
 
@@ -67,20 +64,32 @@ def process(keys: list[str] | None = None, limit: int = CHUNK) -> tuple[int, int
     return len(todo), waiting
 
 
-def retry_now() -> None:
-    """Work through the queue if it is not empty (called now and then by requests)."""
-    app = current_app._get_current_object()
-    state = app.extensions["kb_search_retry"]
-    if time.monotonic() < state["next"]:
-        return
-    state["next"] = time.monotonic() + app.config["SEARCH_RETRY_SECONDS"]
-    with Session(db.engine) as session:
-        if session.scalar(sa.select(SearchQueue.id).limit(1)) is None:
-            return
+def catch_up() -> str:
+    """Apply every waiting change (the worker's `search` task); merge if segments piled up."""
+    applied = waiting = 0
     try:
-        process()
+        while True:
+            done, waiting = process()
+            applied += done
+            if not done or not waiting:
+                break
+        merged = (
+            merge_small(holder(), timeout=current_app.config["SEARCH_LOCK_TIMEOUT"])
+            if (segment_count(holder()) >= MERGE_AT)
+            else 0
+        )
     except IndexBusy:
-        log.info("search: index busy; the queue waits")
+        return f"{applied} applied; index busy, {waiting} waiting"
+    return f"{applied} applied, {waiting} waiting" + (f", {merged} merged" if merged else "")
+
+
+def merge() -> str:
+    """Merge the index's small segments (the worker's `merge` task)."""
+    try:
+        merged = merge_small(holder(), timeout=current_app.config["SEARCH_LOCK_TIMEOUT"])
+    except IndexBusy:
+        return "index busy"
+    return f"{merged} small segments merged"
 
 
 def _all_docs(session: Session, progress=None):

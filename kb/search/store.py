@@ -117,8 +117,6 @@ class Holder:
         self._searcher = None
         #: Per-segment caches (facet postings), dropped when a segment goes away.
         self.segment_cache: dict[str, dict] = {}
-        #: The thread merging small segments, if one was started (see `writing`).
-        self.merging = None
 
     def _fresh(self):
         name = self.dir.ensure()

@@ -1,21 +1,21 @@
-"""Keeping the index in step with the database (the pattern of pypi/warehouse).
+"""Noting what the index must catch up with (the pattern of pypi/warehouse, made durable).
 
 `after_flush` notes every changed searchable record (and the records whose documents
-show its name) in `session.info` and writes a `search_queue` row for each in the same
-transaction, so the intent to re-index is as durable as the change. `after_commit`
-applies those records to the index and deletes their rows; a rollback discards both.
-If the index is locked or missing the rows stay and are retried later.
+show its name) and writes a `search_queue` row for each in the same transaction, so
+the intent to re-index is as durable as the change; a rollback discards both. It also
+registers, on the unit of work (`kb.uow`), the wake-up of the local `kb worker` after
+the commit: the worker, never the request, writes the index.
 """
 
 from __future__ import annotations
 
-import logging
 from itertools import chain
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import has_app_context
 from sqlalchemy.orm import Session
 
+from kb import uow
 from kb.models import (
     Country,
     Element,
@@ -30,8 +30,8 @@ from kb.models import (
 )
 from kb.models import heritage as h
 from kb.search.documents import TYPES
+from kb.wake import waker
 
-log = logging.getLogger(__name__)
 PENDING = "kb_search_pending"
 
 #: Parts of a record that live in tables of their own: the record they belong to.
@@ -94,13 +94,13 @@ def _keys_of(session: Session, obj, deleted: bool) -> set[tuple[str, int]]:
 
 
 def after_flush(session: Session, flush_context) -> None:
-    """Note changed records and queue them durably, in the flush's transaction."""
+    """Queue changed records durably, in the flush's transaction; wake the worker after."""
     keys: set[tuple[str, int]] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if obj in session.dirty and not session.is_modified(obj):
             continue
         keys |= _keys_of(session, obj, deleted=obj in session.deleted)
-    pending = session.info.setdefault(PENDING, set())
+    pending = uow.state(session).setdefault(PENDING, set())
     new = keys - pending
     if new:
         session.connection().execute(
@@ -108,30 +108,11 @@ def after_flush(session: Session, flush_context) -> None:
             [{"record_type": t, "record_id": i} for t, i in sorted(new)],
         )
         pending |= new
-
-
-def after_commit(session: Session) -> None:
-    """Apply what the committed transaction changed; never fail the caller."""
-    keys = session.info.pop(PENDING, None)
-    if not keys or not has_app_context() or "kb_search" not in current_app.extensions:
-        return
-    from kb.search.queue import process
-
-    try:
-        process(keys=[f"{t}:{i}" for t, i in keys])
-    except Exception:  # the data is safe in the database; the queue will catch up
-        log.exception("search: could not apply %d change(s) now; they wait in the queue", len(keys))
-
-
-def after_rollback(session: Session, previous_transaction) -> None:
-    """Forget what a rolled-back transaction noted (its queue rows went with it)."""
-    if previous_transaction.parent is None:
-        session.info.pop(PENDING, None)
+        if has_app_context():
+            uow.after_commit(session, "wake the worker: search", waker("search"))
 
 
 def install() -> None:
-    """Listen on every SQLAlchemy session (once per process)."""
+    """Listen on every SQLAlchemy session's flushes (once per process)."""
     if not sa.event.contains(Session, "after_flush", after_flush):
         sa.event.listen(Session, "after_flush", after_flush)
-        sa.event.listen(Session, "after_commit", after_commit)
-        sa.event.listen(Session, "after_soft_rollback", after_rollback)

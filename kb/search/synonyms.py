@@ -2,11 +2,11 @@
 
 A run of query words that is a member of a set (after analysis: «фестивали» is the
 member фестиваль, "launching ceremony" the member of two words) is looked for as typed
-OR as any other member of the set, each at `WEIGHT` of the literal words, so records
-with the words the reader typed rank first. Sets come from `synonyms.yaml` and from
-the network's glossary: `translations/terms.yaml` (every term's forms and short
-forms in three languages) when the repository has it, else the glossary section of
-`synonyms.yaml`, taken from the reference's glossary.
+OR as any other member of the set, the best of them at `WEIGHT` of the literal
+words, so records with the words the reader typed rank first. Sets come from
+`synonyms.yaml` (everyday words) and from the network's glossary (`kb.terms`, the
+glossary page's `translations/terms.yaml`: every term's forms and short forms in
+three languages are one set), so a term is kept in one place.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from pathlib import Path
 import yaml
 from whoosh import query as wq
 
-from kb.config import ROOT
+from kb import terms
 from kb.search.analysis import BIGRAM_SCRIPT, WORD
 from kb.search.query import Part, word_query, word_variants
 
 TABLE = Path(__file__).with_name("synonyms.yaml")
-TERMS = ROOT / "translations" / "terms.yaml"
 #: Weight of a synonym against the words the reader typed.
 WEIGHT = 0.5
 
@@ -36,14 +35,12 @@ def _forms(word: str, ana) -> tuple[str, ...]:
 
 
 def _glossary() -> list[list[str]]:
-    if not TERMS.exists():
-        return yaml.safe_load(TABLE.read_text(encoding="utf-8")).get("glossary") or []
-    sets = []
-    for term in yaml.safe_load(TERMS.read_text(encoding="utf-8")) or []:
-        forms = [term.get(lang) for lang in ("en", "ru", "ko")]
-        forms += list((term.get("short") or {}).values())
-        sets.append([f for f in forms if isinstance(f, str) and f.strip()])
-    return sets
+    """The network's terms (kb.terms: the glossary page's data), each a set of its forms
+    and short forms in the three languages."""
+    return [
+        [f for f in (*term.forms.values(), *term.short.values()) if f and f.strip()]
+        for term in terms.load()
+    ]
 
 
 def load_sets() -> list[list[str]]:

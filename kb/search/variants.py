@@ -66,8 +66,7 @@ class Vocabulary:
             words = getattr(arrays, "names_vocabulary", None)
             if words is None:
                 words = [
-                    t.decode("utf-8") if isinstance(t, bytes) else t
-                    for t in reader.lexicon(NAMES)
+                    t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(NAMES)
                 ]
                 words = arrays.names_vocabulary = [t for t in words if not t.startswith("=")]
             found.update(dict.fromkeys(words))

@@ -4,16 +4,15 @@ Updates delete a record's old document by its number in the holder's searcher (w
 is at the writer's generation once the lock is ours) instead of `update_document`,
 which opens a new searcher over the whole index for every commit. They commit without
 ever merging: merging even a few one-document segments costs Whoosh 50-150 ms, which
-made one commit in five slow. Small segments are merged by `merge_small` instead, off
-the request path: by `kb search sync` (scheduled), and by a background thread of the
-process whose commit left `MERGE_AT` segments or more.
+made one commit in five slow. Small segments are merged by `merge_small` instead, by the
+same process that applies changes (`kb worker`, one after the other, so it never waits
+for its own lock): when a round of changes leaves `MERGE_AT` segments or more, and on
+the worker's merge schedule; `kb search sync` merges too.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 from collections.abc import Callable, Iterable
 
 from whoosh.index import LockError
@@ -22,8 +21,7 @@ from kb.search.bulk import build
 from kb.search.schema import index_fields
 from kb.search.store import REBUILDING, Holder
 
-log = logging.getLogger(__name__)
-#: A commit that leaves this many segments starts a background merge of the small ones.
+#: When the worker's changes leave this many segments it merges the small ones at once.
 MERGE_AT = 48
 #: Segments with fewer documents than this are small: merged together by `merge_small`.
 SMALL_DOCS = 2000
@@ -86,13 +84,10 @@ def apply(holder: Holder, keys: list[str], load: Loader, timeout: float = 1.0) -
             if replay is not None:
                 with open(replay, "a", encoding="utf-8") as f:
                     f.write("".join(f"{key}\n" for key in keys))
-            segments = len(writer.segments) + 1
             writer.commit(merge=False)
         except BaseException:
             writer.cancel()
             raise
-        if segments >= MERGE_AT:
-            merge_in_background(holder)
         return
     raise IndexBusy("the index kept changing generation")
 
@@ -137,29 +132,10 @@ def merge_small(holder: Holder, timeout: float = 1.0) -> int:
     return small
 
 
-def merge_in_background(holder: Holder) -> threading.Thread | None:
-    """Merge small segments in a thread of this process, unless one already does.
-
-    The thread only tries the lock: if another writer has it, the merge waits for
-    the next commit that passes `MERGE_AT`, or for `kb search sync`.
-    """
-    with holder.lock:
-        running = getattr(holder, "merging", None)
-        if running is not None and running.is_alive():
-            return None
-
-        def merge():
-            try:
-                merge_small(holder, timeout=0)
-            except IndexBusy:
-                pass
-            except Exception:  # a failed merge loses nothing: the segments stay
-                log.exception("search: merging small segments failed")
-
-        thread = threading.Thread(target=merge, name="kb-search-merge", daemon=True)
-        holder.merging = thread
-        thread.start()
-        return thread
+def segment_count(holder: Holder) -> int:
+    """How many segments the serving generation has now."""
+    with holder.searcher() as searcher:
+        return len(searcher.leaf_searchers())
 
 
 def rebuild(
