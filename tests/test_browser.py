@@ -86,3 +86,18 @@ def test_the_keyboard_reaches_the_skip_link_first_and_it_leads_to_the_content(li
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
     page.close()
+
+
+def test_korean_text_is_never_slanted_and_breaks_between_words(live_url, browser):
+    page = browser.new_page()
+    style = (
+        "e => { const s = getComputedStyle(e); return [s.fontStyle, s.fontWeight, s.wordBreak]; }"
+    )
+    page.goto(live_url + WEBINAR.replace("/en/", "/ko/"))
+    font_style, weight, word_break = page.eval_on_selector('.theme [lang="ko"]', style)
+    # Hangul has no italics: the theme is set apart by weight instead of a synthetic slant.
+    assert font_style == "normal" and int(weight) >= 600 and word_break == "keep-all"
+    page.goto(live_url + WEBINAR.replace("/en/", "/ru/"))
+    font_style, _, word_break = page.eval_on_selector('.theme [lang="ru"]', style)
+    assert font_style == "italic" and word_break != "keep-all"
+    page.close()

@@ -8,6 +8,7 @@ import pytest
 
 from tests.eventkit import account, bearer, client_of, event_body, login, outbox, person
 from tests.journeys import directory, fresh_client, log_in, make_account
+from tests.workerkit import run_worker_once
 
 
 def _event_with_registrants(app) -> object:
@@ -84,6 +85,7 @@ def test_a_russian_e_mail_says_utc_plainly_when_the_zone_is_unknown(app):
     body.pop("timezone", None)
     api = client_of(app)
     assert api.post("/api/v1/events/webinar/registrations", json=body).status_code == 201
+    run_worker_once()
     mail = next(m for m in outbox() if m["To"] == "unknown@example.org")
     text = mail.get_body(("plain",)).get_content()
     assert "По UTC:" in text and "всемирному координированному" not in text
