@@ -12,8 +12,9 @@ alternate name of a record (the `names` field, see `kb.search.schema`):
   dropped, an h after a consonant dropped, doubled letters single. «Данодже» and
   "Danoje" both give "danoje"; "Uighur" and "Uyghur" "uigur"; «Шашмаком» and
   "Shashmaqom" "sasmakom"; 노브루즈 and "Novruz" "nobruj";
-- the key of each part of a name run together ("Kok boru, traditional horse game"
-  has the parts "Kok boru" and "traditional horse game"), so "kokboru" finds it;
+- the key of each part of a name run together, marked "+" ("Kok boru, traditional
+  horse game" has the parts "Kok boru" and "traditional horse game"), so "kokboru"
+  finds it;
 - each whole name and each part as an **exact** term ("=" and its key), so a record
   named exactly what the reader typed can be put first (`kb.search.intent`);
 - for Hangul words, the word as **jamo** (`jamo`: syllables decomposed), so edit
@@ -89,6 +90,11 @@ def jamo(word: str) -> str:
     return unicodedata.normalize("NFD", word)
 
 
+#: Marks the key of a name's words run together ("+kokboru"), and of a whole name or part
+#: ("=kokboru"): one per record, so they are looked up, never searched for near matches.
+RUN, EXACT = "+", "="
+
+
 def joined(words: list[str]) -> str:
     """The key of words run together: their keys joined (each word's key is cached, so
     a name of unseen words costs one romanisation per new word, not per name)."""
@@ -99,7 +105,7 @@ def exact_term(words: list[str]) -> str:
     """The term that marks a whole name (or a whole part of one) made of `words`: "="
     and their keys run together; "" for none."""
     run = joined(words)
-    return "=" + run if run else ""
+    return EXACT + run if run else ""
 
 
 def name_terms(names: list[str]) -> list[str]:
@@ -116,11 +122,11 @@ def name_terms(names: list[str]) -> list[str]:
             keys = [key(w) for w in words]
             found.update(dict.fromkeys(keys))
             if len(words) > 1:
-                found["".join(keys)] = None
+                found[RUN + "".join(keys)] = None
             if keys:
-                found["=" + "".join(keys)] = None
+                found[EXACT + "".join(keys)] = None
             found.update(dict.fromkeys(jamo(w) for w in words if HANGUL_RUN.fullmatch(w)))
-        found.pop("", None)
-        found.pop("=", None)
+        for empty in ("", RUN, EXACT):
+            found.pop(empty, None)
         terms += found
     return terms

@@ -26,7 +26,7 @@ from whoosh import query as wq
 
 from kb.search.analysis import BIGRAM_SCRIPT
 from kb.search.query import cover_grams, word_variants
-from kb.search.romanise import HANGUL_RUN, jamo, key
+from kb.search.romanise import EXACT, HANGUL_RUN, RUN, jamo, key
 
 NAMES = "names"
 #: Weight of a name matched through its key or jamo, against the literal word's.
@@ -65,10 +65,13 @@ class Vocabulary:
         for reader, _, arrays, _ in self.ctx.leaves:
             words = getattr(arrays, "names_vocabulary", None)
             if words is None:
-                words = [
-                    t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(NAMES)
+                # Words' keys and jamo only: run-together and whole-name terms are one
+                # per record (most of the vocabulary) and are only ever looked up.
+                words = arrays.names_vocabulary = [
+                    text
+                    for text in (t.decode("utf-8") for t in reader.lexicon(NAMES))
+                    if text[0] not in (RUN, EXACT)
                 ]
-                words = arrays.names_vocabulary = [t for t in words if not t.startswith("=")]
             found.update(dict.fromkeys(words))
         merged = self._merged[self.ctx.searcher] = list(found)
         return merged
@@ -95,6 +98,7 @@ def forms(word: str, variants: list[str]) -> list[str]:
         k = key(v)
         if len(k) >= 3:
             out[k] = None
+            out[RUN + k] = None  # "kokboru" is "Kok boru" run together
     return list(out)
 
 
@@ -128,7 +132,7 @@ def alternatives(ctx, word: str, variants: list[str], literal_count: int) -> lis
     if count < FEW:
         vocabulary = Vocabulary(ctx)
         seen = set(looked)
-        for text in looked:
+        for text in (t for t in looked if t[0] != RUN):
             most = max_edits(len(text))
             for term, edits in vocabulary.near(text):
                 if term not in seen:
