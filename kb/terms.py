@@ -34,6 +34,13 @@ class Term:
     exceptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     msgids: tuple[str, ...] = ()
     filter: dict[str, str] = field(default_factory=dict)
+    search: dict[str, str] = field(default_factory=dict)
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def names(self) -> list[str]:
+        """Every way of writing the term: forms, short forms, readers' variants."""
+        out = [*self.forms.values(), *self.short.values()]
+        return out + [v for values in self.variants.values() for v in values]
 
     def accepts(self, lang: str, text: str) -> bool:
         """Whether `text` (a translation of one of `msgids`) carries the term's form."""
@@ -61,6 +68,8 @@ def _term(raw: dict) -> Term:
         exceptions={lang: tuple(v) for lang, v in (raw.get("except") or {}).items()},
         msgids=tuple(raw.get("msgids") or ()),
         filter=dict(raw.get("filter") or {}),
+        search=dict(raw.get("search") or {}),
+        variants={lang: tuple(v) for lang, v in (raw.get("variants") or {}).items()},
     )
 
 

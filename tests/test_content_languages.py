@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from kb.catalog import CATALOG
+from kb.config import ROOT
 from kb.extensions import db
 from kb.models import Country
 from tests.factories import create_element
@@ -58,3 +59,18 @@ def test_the_count_sees_a_text_that_exists_only_in_english(app, client):
     )
     assert fallbacks(client.get("/ru/elements/only-english-notes").text) == 1
     assert fallbacks(client.get("/en/elements/only-english-notes").text) == 0
+
+
+#: A Korean surname followed by a given name split into syllables («О Ын Гён»): the
+#: Kontsevich system writes the given name as one word («О Ынгён»).
+SPLIT_GIVEN_NAME = re.compile(
+    r"\b(?:Ким|Пак|Ли|О|Чон|Кым|Чхве|Кан|Юн|Чан) [А-ЯЁ][а-яё]{0,3} [А-ЯЁ][а-яё]{0,3}\b"
+)
+
+
+def test_korean_names_in_russian_texts_follow_the_kontsevich_system():
+    found = []
+    for path in (ROOT / "seed_data").glob("*.yaml"):
+        found += [(path.name, m.group(0)) for m in SPLIT_GIVEN_NAME.finditer(path.read_text())]
+    assert not found, found
+    assert SPLIT_GIVEN_NAME.search("профессор О Ын Гён")  # the pattern sees what it forbids

@@ -61,7 +61,14 @@ def page_json(page, items: list) -> dict:
 
 def init_app(app: Flask) -> None:
     """Register the API; it authenticates by token, not by form, so CSRF does not apply."""
-    from kb.api import events, openapi, read, search, submissions  # noqa: F401  (their routes)
+    from kb.api import (  # noqa: F401  (their routes)
+        events,
+        glossary,
+        openapi,
+        read,
+        search,
+        submissions,
+    )
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

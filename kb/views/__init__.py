@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     from kb.views import (  # noqa: F401  (their routes)
         accounts,
         events,
+        glossary,
         helpers,
         moderation,
         organize,
