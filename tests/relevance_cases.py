@@ -106,3 +106,26 @@ TYPOS = [
 ]
 
 CASES = {"en": ENGLISH, "ru": RUSSIAN, "ko": KOREAN}
+
+#: Issue 15's examples (tuning set too): names typed in another spelling or script,
+#: which must find their record first or second (any of those named, where an element
+#: and a festival share one name).
+ISSUE_TOP2 = [
+    ("ko", "노브루즈", "elements/nowruz"),
+    ("ko", "샤쉬마콤", "elements/shashmaqom-music"),
+    ("ru", "пансори", "elements/pansori-epic-chant"),
+    ("en", "kokboru", "elements/kok-boru"),
+    ("en", "Uighur mukam", "elements/uyghur-muqam"),
+    ("ru", "Данодже", "festivals/gangneung-danoje-festival elements/gangneung-danoje-festival"),
+    ("ko", "나우루즈", "elements/nowruz"),
+    ("en", "Gyorogly", "elements/gorogly-epic-art"),
+]
+
+#: Issue 15's other examples: synonyms and intent, in the first ten.
+ISSUE_TOP10 = [
+    ("ru", "фестивали в Улан-Баторе", "festivals/naadam"),
+    ("ru", "фестивали Узбекистана", "festivals/sharq-taronalari"),
+    ("ko", "우즈베키스탄의 축제", "festivals/sharq-taronalari"),
+    ("ru", "вебинар 2020 года", "events/2020-silk-roads-ich-webinar"),
+    ("ko", "리빙헤리티지 네트워크 출범식", "events/2021-srlhn-launching-ceremony"),
+]

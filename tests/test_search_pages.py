@@ -22,7 +22,15 @@ HOSTILE = [
 
 def test_the_api_answers_items_total_page_facets_and_suggestion(seeded_client):
     body = seeded_client.get("/api/v1/search?q=Navruz").get_json()
-    assert set(body) == {"items", "total", "page", "per_page", "facets", "suggestion"}
+    assert set(body) == {
+        "items",
+        "total",
+        "page",
+        "per_page",
+        "facets",
+        "suggestion",
+        "suggested_filters",
+    }
     first = body["items"][0]
     assert {"type", "slug", "name", "snippet", "url"} <= set(first)
     assert all(first["name"].get(lang) for lang in LANGUAGES)
@@ -57,8 +65,15 @@ def test_pages_of_results_do_not_overlap(seeded_client):
 
 
 def test_a_typo_gets_a_suggestion_in_the_api(seeded_client):
+    # A misspelt name finds its record (tolerant matching) and says how it is spelt.
     body = seeded_client.get("/api/v1/search?q=falcnory").get_json()
-    assert body["total"] == 0 and body["suggestion"] == "falconry"
+    assert body["suggestion"] == "falconry"
+    assert body["items"][0]["slug"] == "falconry"
+
+
+def test_a_hangul_typo_gets_a_suggestion_in_the_api(seeded_client):
+    body = seeded_client.get("/api/v1/search?q=노브루즈").get_json()
+    assert body["suggestion"] == "노루즈"
 
 
 def test_invalid_filters_are_refused_with_the_field_named(seeded_client):
@@ -111,8 +126,9 @@ def test_the_search_page_has_one_search_box(seeded_client):
 
 
 def test_the_page_suggests_and_helps_when_nothing_is_found(seeded_client):
-    html = seeded_client.get("/en/search?q=falcnory").text
-    assert 'href="/en/search?q=falconry"' in html
+    # A misspelt word that is no record's name: nothing found, and how it is spelt.
+    html = seeded_client.get("/en/search?q=inscribd").text
+    assert 'href="/en/search?q=inscribed"' in html
     assert 'class="empty"' in html
     start = seeded_client.get("/ko/search").text
     assert 'id="search-q"' in start and "/ko/search?q=" in start  # examples to try

@@ -50,6 +50,7 @@ def search_records():
             "per_page": results.per_page,
             "facets": facets,
             "suggestion": results.suggestion,
+            "suggested_filters": results.suggested_filters,
         }
     )
 
@@ -63,7 +64,8 @@ describe(
             "Words are matched in every language (Russian cases and Korean particles "
             'included); "quoted phrases" and prefix* work; a query is never refused. '
             "When no record has every word, records with some of them are returned. "
-            "Facet counts cover all results; `suggestion` offers a corrected query."
+            "Facet counts cover all results; `suggestion` offers a corrected query; "
+            "`suggested_filters` the filters the query names (a country, a type, a year)."
         ),
         "tags": ["search"],
         "parameters": [{"in": "query", "schema": SearchArgs}],

@@ -71,3 +71,11 @@ class SearchResultsSchema(Schema):
         metadata={"description": "Per facet (type, country, domain, list, year, lang)"},
     )
     suggestion = fields.String(allow_none=True, metadata={"description": "Did you mean …?"})
+    suggested_filters = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "Filters the query names and that would narrow the results "
+            '(type, country, year: "festivals of Uzbekistan" → type festivals, country UZ)'
+        },
+    )

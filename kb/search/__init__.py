@@ -24,8 +24,10 @@ def search(text: str, filters: dict | None = None, **kwargs) -> Results:
 
 def init_app(app: Flask) -> None:
     """Give the app its index holder; note every change to a searchable record."""
-    from kb.search import sync
+    from kb.search import adapter, sync
     from kb.search.store import Holder
+
+    adapter.check_library()  # refuse at start a Whoosh whose internals we do not know
 
     app.config.setdefault("SEARCH_LOCK_TIMEOUT", 1.0)
     app.extensions["kb_search"] = Holder(app.config["INDEX_DIR"])

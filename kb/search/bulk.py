@@ -21,9 +21,9 @@ import traceback
 from array import array
 from collections.abc import Iterable
 
-from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
+from whoosh.util.numeric import length_to_byte
 
+from kb.search.adapter import SegmentWriterBase, commit_segments, write_block_postings
 from kb.search.schema import WeightedText, encode_positions, index_fields
 
 #: Documents sent to a writer process at a time.
@@ -66,7 +66,7 @@ class MemoryPool:
         self.terms = {}
 
 
-class BulkWriter(SegmentWriter):
+class BulkWriter(SegmentWriterBase):
     """A SegmentWriter for building: postings held in memory, written per term."""
 
     def __init__(self, ix, **kwargs):
@@ -74,9 +74,9 @@ class BulkWriter(SegmentWriter):
         self.pool.cleanup()
         self.pool = MemoryPool()
         #: Per scorable field, each document's length as Whoosh stores it (a byte).
-        self._lengths: dict[str, dict[int, int]] = {}
+        self.field_lengths: dict[str, dict[int, int]] = {}
         #: Postings of WeightedText fields by str term (see add_document).
-        self._text: dict[str, dict[str, tuple[array, array, list]]] = {}
+        self.text_terms: dict[str, dict[str, tuple[array, array, list]]] = {}
 
     def add_document(self, **fields):
         schema = self.schema
@@ -86,13 +86,10 @@ class BulkWriter(SegmentWriter):
             if name in schema
         ):
             return super().add_document(**fields)  # boosts, spelling, vectors: the long way
-        self._check_state()
         perdoc = self.perdocwriter
-        docnum = self.docnum
         terms = self.pool.terms
         names = sorted(fields)
-        self._check_fields(schema, names)
-        perdoc.start_doc(docnum)
+        docnum = self.begin_document(names)
         added = 0
         for fieldname in names:
             value = fields[fieldname]
@@ -103,7 +100,7 @@ class BulkWriter(SegmentWriter):
             if type(field) is WeightedText and field.direct():
                 # The text field, straight from the analyser: terms stay str until the
                 # segment is written (UTF-8 sorts as str does), positions encoded once.
-                by_term = self._text.setdefault(fieldname, {})
+                by_term = self.text_terms.setdefault(fieldname, {})
                 boost = field.format.field_boost
                 positions, weights = field.analyzer.postings(value)
                 for term, poses in positions.items():
@@ -116,7 +113,7 @@ class BulkWriter(SegmentWriter):
                     entry[2].append(encode_positions(poses))
                 added += len(positions)
                 if length:
-                    self._lengths.setdefault(fieldname, {})[docnum] = length_to_byte(length)
+                    self.field_lengths.setdefault(fieldname, {})[docnum] = length_to_byte(length)
             elif field.indexed:
                 scorable = field.scorable
                 for btext, freq, weight, vbytes in field.index(value):
@@ -130,24 +127,19 @@ class BulkWriter(SegmentWriter):
                     entry[2].append(vbytes)
                     added += 1
                 if scorable and length:
-                    self._lengths.setdefault(fieldname, {})[docnum] = length_to_byte(length)
+                    self.field_lengths.setdefault(fieldname, {})[docnum] = length_to_byte(length)
             perdoc.add_field(fieldname, field, value if field.stored else None, length)
             column = field.column_type
             if column:
                 perdoc.add_column_value(fieldname, column, field.to_column_value(value))
-        perdoc.finish_doc()
-        self.pool.count += added
-        self._added = True
-        self.docnum += 1
+        self.end_document(added)
 
-    def _flush_segment(self):
-        for fieldname, by_term in self._text.items():
+    def write_postings(self, fw):
+        for fieldname, by_term in self.text_terms.items():
             terms = self.pool.terms
             for term, entry in by_term.items():
                 terms[(fieldname, term.encode("utf-8"))] = entry
-        self._text = {}
-        self.perdocwriter.close()
-        fw = self.fieldwriter
+        self.text_terms = {}
         schema = self.schema
         current = None
         lengths = None
@@ -157,50 +149,13 @@ class BulkWriter(SegmentWriter):
                     fw.finish_field()
                 current = fieldname
                 fw.start_field(fieldname, schema[fieldname])
-                lengths = self._lengths.get(fieldname) if schema[fieldname].scorable else None
+                lengths = self.field_lengths.get(fieldname) if schema[fieldname].scorable else None
             ids, weights, values = self.pool.terms[(fieldname, btext)]
             fw.start_term(btext)
-            _write_postings(fw._postwriter, ids, weights, values, lengths)
+            write_block_postings(fw, ids, weights, values, lengths, SMALL_BLOCK)
             fw.finish_term()
         if current is not None:
             fw.finish_field()
-        fw.close()
-
-
-def _write_postings(pw, ids: array, weights: array, values: list, lengths) -> None:
-    """One term's postings through Whoosh's W3PostingsWriter, a block at a time (the
-    buffers and statistics `add_posting` would have built, one posting at a time)."""
-    limit = pw._blocklimit
-    n = len(ids)
-    # Whoosh compresses every block, even of one posting (its "under 20 bytes" test is
-    # overridden on the next line of _write_block); compressing tiny blocks costs more
-    # time than it saves bytes, and the reader decompresses only blocks marked so.
-    level = pw_compression(pw)
-    pw._compression = level if n >= SMALL_BLOCK else 0
-    for start in range(0, n, limit):
-        end = min(n, start + limit)
-        block_ids = ids[start:end]
-        block_weights = weights[start:end]
-        pw._ids = block_ids
-        pw._weights = array("f", block_weights)
-        pw._values = [v for v in values[start:end] if v]
-        pw._maxweight = max(0, max(block_weights))
-        pw._minlength, pw._maxlength = None, 0
-        if lengths:
-            found = [byte_to_length(b) for b in map(lengths.get, block_ids) if b]
-            if found:
-                pw._minlength, pw._maxlength = min(found), max(found)
-        if end < n:
-            pw._write_block()
-    # finish_postings (called by finish_term) writes the last block
-
-
-def pw_compression(pw) -> int:
-    """The compression level the codec gave this postings writer."""
-    level = getattr(pw, "_level", None)
-    if level is None:
-        level = pw._level = pw._compression
-    return level
 
 
 def _worker(ix, jobs, results, limitmb: int) -> None:
@@ -209,7 +164,7 @@ def _worker(ix, jobs, results, limitmb: int) -> None:
     try:
         budget = limitmb * 1024 * 1024 // POSTING_BYTES
         segments = []
-        writer = BulkWriter(ix, _lk=False)
+        writer = BulkWriter(ix)
         while True:
             batch = jobs.get()
             if batch is None:
@@ -218,11 +173,11 @@ def _worker(ix, jobs, results, limitmb: int) -> None:
                 writer.add_document(**index_fields(doc))
             if writer.pool.count > budget:
                 segments.append(_finish(writer))
-                writer = BulkWriter(ix, _lk=False)
-        if writer._added:
+                writer = BulkWriter(ix)
+        if writer.added:
             segments.append(_finish(writer))
         else:
-            writer._close_segment()
+            writer.abandon()
         results.put(("ok", segments))
     except BaseException:
         results.put(("error", traceback.format_exc()))
@@ -230,7 +185,7 @@ def _worker(ix, jobs, results, limitmb: int) -> None:
 
 def _finish(writer: BulkWriter):
     """Write out the writer's segment (its temporary files and lock are the parent's)."""
-    return writer._finalize_segment()
+    return writer.finish()
 
 
 def build(ix, docs: Iterable[dict], procs: int = 1, limitmb: int = 256) -> int:
@@ -244,22 +199,22 @@ def build(ix, docs: Iterable[dict], procs: int = 1, limitmb: int = 256) -> int:
         if procs <= 1:
             budget = limitmb * 1024 * 1024 // POSTING_BYTES
             segments = []
-            writer = BulkWriter(ix, _lk=False)
+            writer = BulkWriter(ix)
             try:
                 for doc in docs:
                     writer.add_document(**index_fields(doc))
                     count += 1
                     if writer.pool.count > budget:
                         segments.append(_finish(writer))
-                        writer = BulkWriter(ix, _lk=False)
+                        writer = BulkWriter(ix)
             except BaseException:
                 with contextlib.suppress(Exception):
-                    writer._close_segment()  # close its files; the generation is dropped
+                    writer.abandon()  # close its files; the generation is dropped
                 raise
-            if writer._added:
+            if writer.added:
                 segments.append(_finish(writer))
             else:
-                writer._close_segment()
+                writer.abandon()
         else:
             segments, count = _build_parallel(ix, docs, procs, max(1, limitmb // procs))
     except BaseException:
@@ -268,9 +223,7 @@ def build(ix, docs: Iterable[dict], procs: int = 1, limitmb: int = 256) -> int:
     finally:
         if collecting:
             gc.enable()
-    parent._close_segment()
-    parent._commit_toc(list(parent.segments) + segments)
-    parent._finish()
+    commit_segments(parent, segments)
     return count
 
 

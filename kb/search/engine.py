@@ -8,10 +8,11 @@ from markupsafe import Markup
 from whoosh import query as wq
 
 from kb.i18n import fallback_order
+from kb.search import adapter, intent, synonyms, variants
 from kb.search.analysis import BIGRAM_SCRIPT, fold
-from kb.search.evaluate import Context, evaluate, facet_counts, restrict, top, total
+from kb.search.evaluate import Context, evaluate, facet_counts, lift, restrict, top, total
 from kb.search.highlight import plain, snippet
-from kb.search.query import Part, build, filter_query, highlight_terms, parse
+from kb.search.query import Part, build, filter_query, highlight_terms, parse, word_variants
 from kb.search.store import Holder
 from kb.services.common import Page
 
@@ -35,35 +36,51 @@ class Results(Page):
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
     relaxed: bool = False  # no record had every word: these have some
+    #: Filters the query seems to ask for ("festivals of Uzbekistan"), not yet applied.
+    suggested_filters: dict[str, str] = field(default_factory=dict)
 
 
 def _closest(searcher, word: str) -> str | None:
     """The word of the index's vocabulary nearest to `word` (ties: the most frequent)."""
     for maxdist in (1, 2) if len(word) >= 5 else (1,):
-        found = set()
-        for sub, _ in searcher.leaf_searchers():
-            if getattr(sub.reader(), "_segment", None) is not None:
-                found.update(sub.reader().terms_within("spell", word, maxdist, prefix=1))
+        found = adapter.terms_within(searcher, "spell", word, maxdist, prefix=1)
         found.discard(word)
         if found:
             return max(sorted(found), key=lambda t: searcher.doc_frequency("spell", t))
     return None
 
 
-def suggest(searcher, parts: list[Part]) -> str | None:
-    """The query with each word that matches nothing replaced by its nearest known word."""
+def suggest(ctx: Context, parts: list[Part]) -> str | None:
+    """The query with each word that matches nothing replaced by its nearest known word
+    (for Hangul, the nearest name, letter by letter)."""
+    searcher = ctx.searcher
+    ana = searcher.schema["text"].analyzer
     out, changed = [], False
     for part in parts:
-        if part.kind == "word" and len(part.text) >= 3 and not BIGRAM_SCRIPT.match(part.text):
-            terms = searcher.schema["text"].analyzer.terms(part.text)
+        better = None
+        if part.kind == "word" and BIGRAM_SCRIPT.match(part.text) and len(part.text) >= 2:
+            if not variants.literal_count(searcher, part.text, ana):
+                better = variants.suggestion(ctx, part.text)
+        elif part.kind == "word" and len(part.text) >= 3:
+            terms = ana.terms(part.text)
             if terms and not any(searcher.doc_frequency("text", t) for t in terms):
                 better = _closest(searcher, fold(part.text).replace("ё", "е"))
-                if better:
-                    out.append(better)
-                    changed = True
-                    continue
-        out.append(str(part))
+        out.append(better or str(part))
+        changed = changed or better is not None
     return " ".join(out) if changed else None
+
+
+def _alternatives(ctx: Context, ana):
+    """The other queries of a query word: names in other scripts and spellings."""
+
+    def extra(part: Part, words: list[str], i: int):
+        count = variants.literal_count(ctx.searcher, part.text, ana)
+        found = word_variants(part.text) if BIGRAM_SCRIPT.match(part.text) else [part.text]
+        more = variants.alternatives(ctx, part.text, found, count)
+        facet = intent.satisfied(ctx.searcher, words, i, ana)
+        return more + [facet] if facet is not None else more
+
+    return extra
 
 
 def _snippet(data: dict, terms, prefixes, lang: str, ana) -> tuple[Markup, str | None]:
@@ -98,21 +115,29 @@ def run(
     fq = filter_query(filters or {})
     with holder.searcher() as searcher:
         ana = searcher.schema["text"].analyzer
-        q = build(parts, ana)
+        ctx = Context(searcher, holder.segment_cache)
+        q = compose(ctx, parts)
         if q is None and fq is None:
             return Results([], 0, page, per_page)
-        ctx = Context(searcher, holder.segment_cache)
         allowed = evaluate(ctx, fq) if fq is not None else None
         base = q if q is not None else wq.Every()
         found = _narrow(evaluate(ctx, base), allowed)
         relaxed = False
         if not total(found) and q is not None and len(parts) > 1:
-            relaxed_q = build(parts, ana, relax=True)
+            relaxed_q = compose(ctx, parts, relax=True)
             again = _narrow(evaluate(ctx, relaxed_q), allowed)
             if total(again):
                 base, found, relaxed = relaxed_q, again, True
+        wanted = {}
+        if q is not None:
+            found, wanted = _lift(ctx, parts, found, filters or {})
         count = total(found)
         facets = facet_counts(ctx, found)
+        offered = {
+            name: value
+            for name, value in wanted.items()
+            if 0 < dict(facets.get(name, ())).get(value, 0) < count
+        }
         hits = []
         if count and (page - 1) * per_page < count:
             terms, prefixes = highlight_terms(base) if q is not None else (frozenset(), ())
@@ -123,8 +148,27 @@ def run(
                 hits.append(
                     Hit(stored["type"], data["slug"], data["name"], marked, snippet_lang, score)
                 )
-        suggestion = suggest(searcher, parts) if parts else None
-    return Results(hits, count, page, per_page, facets, suggestion, relaxed)
+        suggestion = suggest(ctx, parts) if parts else None
+    return Results(hits, count, page, per_page, facets, suggestion, relaxed, offered)
+
+
+def compose(ctx: Context, parts: list[Part], relax: bool = False):
+    """The query for `parts`: each word as typed, its synonyms, its other spellings."""
+    ana = ctx.searcher.schema["text"].analyzer
+    return build(parts, ana, relax, extra=_alternatives(ctx, ana), spans=synonyms.spans(parts, ana))
+
+
+def _lift(ctx: Context, parts: list[Part], found, filters: dict):
+    """Records named exactly as typed, then those of the country, type or year the query
+    names, lifted; returns (found, {facet: value} named and not filtered on)."""
+    ana = ctx.searcher.schema["text"].analyzer
+    exact = intent.exact_query(parts) if "names" in ctx.searcher.schema else None
+    if exact is not None:
+        found = lift(found, evaluate(ctx, exact), intent.EXACT)
+    wanted = {k: v for k, v in intent.detect(ctx.searcher, parts, ana).items() if k not in filters}
+    for name, value in wanted.items():
+        found = lift(found, evaluate(ctx, wq.Term(name, value)), intent.LIFT)
+    return found, wanted
 
 
 def _narrow(found, allowed):

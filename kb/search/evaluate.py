@@ -21,16 +21,15 @@ from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
+from kb.search import adapter
 from kb.search.schema import FACETS
 
 FIELD = "text"
+#: The fields whose terms are scored (BM25F); terms of the others only filter.
+SCORED = (FIELD, "names")
 #: Whoosh's BM25F defaults (`whoosh.scoring.BM25F`), so rankings stay what they were.
 K1, B = 1.2, 0.75
-_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _NONE = np.zeros(0, dtype=np.int64)
 _NO_SCORES = np.zeros(0, dtype=np.float64)
 
@@ -50,14 +49,18 @@ EMPTY = Postings(_NONE, _NO_SCORES, [])
 class SegmentArrays:
     """What a query needs of one segment beyond its postings, computed once per segment.
 
-    `lengths`: each document's text length (as Whoosh stores it, one byte);
+    `lengths`: per scored field, each document's length (as Whoosh stores it, a byte);
     `facets`: per facet field, its values and two parallel arrays (document, value
     index) with one entry per document and value.
     """
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.lengths = _lengths(reader, self.size)
+        self.lengths = {
+            name: adapter.field_lengths(reader, name, self.size)
+            for name in SCORED
+            if name in reader.schema
+        }
         self.facets = {}
         for name in FACETS:
             values, docs, codes = [], [], []
@@ -87,62 +90,11 @@ class SegmentArrays:
         return self._live
 
 
-def _lengths(reader, size: int) -> np.ndarray:
-    """Each document's length of the text field, as BM25F sees it."""
-    perdoc = getattr(reader, "_perdoc", None)
-    column = perdoc._cached_reader(_lenfield(FIELD), LENGTHS_COLUMN) if perdoc else None
-    if column is None:
-        codes = np.zeros(size, dtype=np.uint8)
-    elif hasattr(column, "_dbfile") and getattr(column, "_fixedlen", None) == 1:
-        raw = column._dbfile.get(column._basepos, column._count) if column._count else b""
-        codes = np.zeros(size, dtype=np.uint8)
-        codes[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)
-    else:  # another column layout: one call per document
-        codes = np.array([column[i] for i in range(size)], dtype=np.uint8)
-    return _LENGTH[codes]
-
-
 def read_postings(reader, field: str, text: str, values: bool = False) -> Postings:
-    """All postings of `text` in `field` of one segment reader (deleted ones included)."""
-    fieldobj = reader.schema[field]
-    btext = fieldobj.to_bytes(text)
-    try:
-        m = reader._terms.matcher(field, btext, fieldobj.format)
-    except (KeyError, TermNotFound):
-        return EMPTY
-    ids: list[int] = []
-    weights: list[float] = []
-    vals: list[bytes] | None = [] if values else None
-    if type(m) is W3LeafMatcher:
-        # Whoosh's block: (id deltas from 0, weights or one weight or None, values).
-        last = 0
-        while m.is_active():
-            m._read_data()
-            block_ids, block_weights, block_values = m._data
-            n = m._blocklength
-            start = len(ids)
-            ids.extend(block_ids)
-            ids[start] -= last  # make the block's first id a delta from the last block
-            last = m._maxid
-            if block_weights is None:
-                weights.extend([1.0] * n)
-            elif isinstance(block_weights, float):
-                weights.extend([block_weights] * n)
-            else:
-                weights.extend(block_weights)
-            if values:
-                vals.extend(block_values)
-            m._next_block()
-        id_array = np.cumsum(np.array(ids, dtype=np.int64))
-    else:  # any other matcher: one posting at a time
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            if values:
-                vals.append(m.value())
-            m.next()
-        id_array = np.array(ids, dtype=np.int64)
-    return Postings(id_array, np.array(weights, dtype=np.float64), vals)
+    """All postings of `text` in `field` of one segment reader (deleted ones may be
+    included: `Context.postings` drops them)."""
+    ids, weights, vals = adapter.read_postings(reader, field, text, values)
+    return Postings(ids, weights, vals) if len(ids) else EMPTY
 
 
 class Context:
@@ -152,12 +104,8 @@ class Context:
         self.searcher = searcher
         self.leaves = []  # (reader, offset, SegmentArrays, live mask or None)
         live_ids = set()
-        for sub, offset in searcher.leaf_searchers():
-            reader = sub.reader()
-            segment = getattr(reader, "_segment", None)
-            if segment is None:
-                continue  # an empty index
-            seg_id = segment.segment_id()
+        for reader, offset in adapter.leaf_readers(searcher):
+            seg_id = adapter.segment_id(reader)
             arrays = cache.get(seg_id)
             if arrays is None:
                 arrays = cache[seg_id] = SegmentArrays(reader)
@@ -165,7 +113,7 @@ class Context:
             self.leaves.append((reader, offset, arrays, arrays.live(reader)))
         for stale in set(cache) - live_ids:
             del cache[stale]
-        self.avgfl = searcher.avg_field_length(FIELD) or 1
+        self.avgfl = {name: searcher.avg_field_length(name) or 1 for name in SCORED}
         self.doc_count = searcher.doc_count_all()
 
     def idf(self, df: int) -> float:
@@ -185,10 +133,12 @@ class Context:
                 p = Postings(p.ids[keep], p.weights[keep], vals)
         return p
 
-    def bm25(self, i: int, idf: float, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def bm25(
+        self, i: int, idf: float, ids: np.ndarray, weights: np.ndarray, field: str = FIELD
+    ) -> np.ndarray:
         """Whoosh's BM25F score of each posting."""
-        lengths = self.leaves[i][2].lengths[ids]
-        norm = K1 * ((1 - B) + B * lengths / self.avgfl)
+        lengths = self.leaves[i][2].lengths[field][ids]
+        norm = K1 * ((1 - B) + B * lengths / self.avgfl[field])
         return idf * (weights * (K1 + 1)) / (weights + norm)
 
 
@@ -229,12 +179,12 @@ def _or(results: list[Result]) -> Result:
     return [_union(list(per_leaf)) for per_leaf in zip(*results, strict=True)]
 
 
-def _term(ctx: Context, text: str, boost: float = 1.0) -> Result:
-    idf = ctx.idf(ctx.searcher.doc_frequency(FIELD, text))
+def _term(ctx: Context, text: str, boost: float = 1.0, field: str = FIELD) -> Result:
+    idf = ctx.idf(ctx.searcher.doc_frequency(field, text))
     out = []
     for i in range(len(ctx.leaves)):
-        p = ctx.postings(i, FIELD, text)
-        scores = ctx.bm25(i, idf, p.ids, p.weights)
+        p = ctx.postings(i, field, text)
+        scores = ctx.bm25(i, idf, p.ids, p.weights, field)
         out.append((p.ids, scores * boost if boost != 1 else scores))
     return out
 
@@ -321,8 +271,8 @@ def _whoosh(ctx: Context, q: wq.Query) -> Result:
     """Any other query: Whoosh's own matcher, per leaf."""
     out = []
     for sub, _ in ctx.searcher.leaf_searchers():
-        if getattr(sub.reader(), "_segment", None) is None:
-            continue
+        if adapter.segment_id(sub.reader()) is None:
+            continue  # an empty index
         m = q.matcher(sub, sub.context())
         ids, scores = [], []
         while m.is_active():
@@ -336,14 +286,19 @@ def _whoosh(ctx: Context, q: wq.Query) -> Result:
 def evaluate(ctx: Context, q: wq.Query) -> Result:
     """Matching documents and their scores, per leaf."""
     if isinstance(q, wq.Term):
-        if q.fieldname == FIELD:
-            return _term(ctx, q.text, q.boost)
+        if q.fieldname in SCORED:
+            return _term(ctx, q.text, q.boost, q.fieldname)
         return [
             (p.ids, np.zeros(len(p.ids)))
             for p in (ctx.postings(i, q.fieldname, q.text) for i in range(len(ctx.leaves)))
         ]
     if isinstance(q, wq.And):
         return _and([evaluate(ctx, sub) for sub in q.subqueries])
+    if isinstance(q, wq.DisjunctionMax):
+        # The best alternative's score (tiebreak 0). Whoosh's own DisjunctionMaxMatcher
+        # is not used: it scores max(both children) even where only one matches.
+        per_sub = [evaluate(ctx, sub) for sub in q.subqueries]
+        return [_union(list(per_leaf), reduce="max") for per_leaf in zip(*per_sub, strict=True)]
     if isinstance(q, wq.Or):
         return _or([evaluate(ctx, sub) for sub in q.subqueries])
     if isinstance(q, wq.Prefix) and q.fieldname == FIELD:
@@ -363,6 +318,16 @@ def restrict(result: Result, allowed: Result) -> Result:
     for (ids, scores), (keep, _) in zip(result, allowed, strict=True):
         mask = np.isin(ids, keep, assume_unique=True)
         out.append((ids[mask], scores[mask]))
+    return out
+
+
+def lift(result: Result, chosen: Result, factor: float) -> Result:
+    """`result` with the scores of documents also in `chosen` multiplied by `factor`."""
+    out = []
+    for (ids, scores), (keep, _) in zip(result, chosen, strict=True):
+        if len(ids) and len(keep):
+            scores = np.where(np.isin(ids, keep, assume_unique=True), scores * factor, scores)
+        out.append((ids, scores))
     return out
 
 

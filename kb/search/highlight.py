@@ -6,11 +6,15 @@ so spans are found with the same analyser, merged, and cut here.
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
 
-from kb.search.analysis import ScriptTokenizer
+from kb.search.analysis import ScriptTokenizer, fold
 
 _tokenizer = ScriptTokenizer()
+#: Latin letters with accents and modifier letters: folded as the analyser folds them.
+_ACCENTED = re.compile(r"[\u00c0-\u024f\u02b0-\u02ff\u1e00-\u1eff]+")
 WIDTH = 240
 
 
@@ -25,6 +29,18 @@ def _spans(text: str, terms, prefixes, ana: ScriptTokenizer) -> list[list[int]]:
             else:
                 spans.append([start, end])
     return spans
+
+
+def _may_match(text: str, terms, prefixes) -> bool:
+    """Whether `text` may hold a word of `terms` or `prefixes`: the first three letters
+    of one of them appear in it (stems and lemmas begin as their words do, bar a few
+    irregular Russian forms, which then get a plain snippet). Analysing a text costs
+    ~100 times more, and a record found through its names or a synonym may have none."""
+    heads = {t[:3] for t in terms} | {p[:3] for p in prefixes}
+    if not heads:
+        return False
+    low = _ACCENTED.sub(lambda m: fold(m.group()), text.lower()).replace("ё", "е")
+    return any(head in low for head in heads)
 
 
 def _window(text: str, spans: list[list[int]], width: int) -> tuple[int, int]:
@@ -52,6 +68,8 @@ def snippet(
     width: int = WIDTH,
 ) -> Markup | None:
     """The best window of `text` with matched words marked, or None if nothing matched."""
+    if not _may_match(text, terms, prefixes):
+        return None
     spans = _spans(text, terms, prefixes, ana)
     if not spans:
         return None

@@ -72,17 +72,36 @@ def parse(raw: str) -> list[Part]:
     return parts[:MAX_PARTS]
 
 
+def cover_grams(word: str) -> list[str]:
+    """A Hangul/Han word as non-overlapping bigrams: 소리축제 → 소리, 축제 (a lone
+    syllable stays itself)."""
+    if len(word) == 1:
+        return [word]
+    grams = [word[i : i + 2] for i in range(0, len(word) - 1, 2)]
+    if len(word) % 2:
+        grams.append(word[-2:])
+    return list(dict.fromkeys(grams))
+
+
+def word_variants(word: str) -> list[str]:
+    """A Hangul/Han word, and the word without its trailing particle when it has one."""
+    variants = [word]
+    for particle in PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            variants.append(word[: -len(particle)])
+            break
+    return variants
+
+
 def _bigram_cover(word: str, ana: ScriptTokenizer) -> wq.Query:
     """A Hangul/Han word as non-overlapping bigrams: 소리축제 → 소리 + 축제."""
     if ana.korean != "bigram":
         return wq.Term("text", word)
     if len(word) == 1:
         return wq.Prefix("text", word)
-    grams = [word[i : i + 2] for i in range(0, len(word) - 1, 2)]
-    if len(word) % 2:
-        grams.append(word[-2:])
+    grams = cover_grams(word)
     return (
-        wq.And([wq.Term("text", g) for g in dict.fromkeys(grams)])
+        wq.And([wq.Term("text", g) for g in grams])
         if len(grams) > 1
         else (wq.Term("text", grams[0]))
     )
@@ -91,13 +110,9 @@ def _bigram_cover(word: str, ana: ScriptTokenizer) -> wq.Query:
 def word_query(word: str, ana: ScriptTokenizer = DEFAULT) -> wq.Query | None:
     """The query for one word: its index term(s), or bigrams for Korean and Chinese."""
     if BIGRAM_SCRIPT.match(word):
-        variants = [word]
-        for particle in PARTICLES:
-            if word.endswith(particle) and len(word) - len(particle) >= 2:
-                variants.append(word[: -len(particle)])
-                break
-        queries = [_bigram_cover(v, ana) for v in variants]
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
+        queries = [_bigram_cover(v, ana) for v in word_variants(word)]
+        # The better of the word and its stem (a text that has 우즈베키스탄의 has both).
+        return queries[0] if len(queries) == 1 else wq.DisjunctionMax(queries)
     terms = ana.terms(word)
     if not terms:
         return None
@@ -106,10 +121,15 @@ def word_query(word: str, ana: ScriptTokenizer = DEFAULT) -> wq.Query | None:
     return wq.Or([wq.Term("text", t) for t in terms])
 
 
-def part_query(part: Part, ana: ScriptTokenizer = DEFAULT) -> wq.Query | None:
-    """The query for one part."""
+def part_query(
+    part: Part, ana: ScriptTokenizer = DEFAULT, extra=None, words=(), i: int = 0
+) -> wq.Query | None:
+    """The query for one part; `extra(part, words, i)` gives a word's other queries
+    (ORed), where it is word `i` of the query's `words`."""
     if part.kind == "word":
-        return word_query(part.text, ana)
+        q = word_query(part.text, ana)
+        more = extra(part, words, i) if extra is not None and q is not None else []
+        return wq.Or([q, *more]) if more else q
     if part.kind == "prefix":
         stems = dict.fromkeys([fold(part.text).replace("ё", "е"), *ana.terms(part.text)])
         prefixes = [wq.Prefix("text", s) for s in stems if len(s) >= 2]
@@ -124,10 +144,32 @@ def part_query(part: Part, ana: ScriptTokenizer = DEFAULT) -> wq.Query | None:
 
 
 def build(
-    parts: list[Part], ana: ScriptTokenizer = DEFAULT, relax: bool = False
+    parts: list[Part],
+    ana: ScriptTokenizer = DEFAULT,
+    relax: bool = False,
+    extra=None,
+    spans: list[tuple[int, int, list[wq.Query]]] = (),
 ) -> wq.Query | None:
-    """All parts ANDed (or ORed when `relax`), or None when nothing is searchable."""
-    queries = [q for q in (part_query(p, ana) for p in parts) if q is not None]
+    """All parts ANDed (or ORed when `relax`), or None when nothing is searchable;
+    `extra`: see `part_query`; `spans`: (first, last part, other queries) for runs of
+    parts that may be matched by other words instead (synonyms), ORed with the run."""
+    by_start = {start: (end, others) for start, end, others in spans}
+    words = [p.text for p in parts if p.kind == "word"]
+    index = {j: n for n, j in enumerate(j for j, p in enumerate(parts) if p.kind == "word")}
+    queries, i = [], 0
+    while i < len(parts):
+        end, others = by_start.get(i, (i, ()))
+        run = [
+            q
+            for q in (
+                part_query(parts[j], ana, extra, words, index.get(j, 0)) for j in range(i, end + 1)
+            )
+            if q
+        ]
+        if run or others:
+            literal = [(run[0] if len(run) == 1 else wq.And(run))] if run else []
+            queries.append(wq.Or([*literal, *others]) if others else literal[0])
+        i = end + 1
     if not queries:
         return None
     if len(queries) == 1:
@@ -139,6 +181,8 @@ def highlight_terms(q: wq.Query) -> tuple[frozenset[str], tuple[str, ...]]:
     """The index terms and prefixes a query looks for, to mark them in snippets."""
     terms, prefixes = set(), []
     for sub in q.leaves() if not q.is_leaf() else [q]:
+        if sub.field() != "text":
+            continue  # names' keys and jamo are never words of a text
         if isinstance(sub, wq.Prefix):
             prefixes.append(sub.text)
         elif isinstance(sub, wq.Phrase):

@@ -19,9 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.reading import EmptyReader, MultiReader, SegmentReader
-from whoosh.searching import Searcher
 
+from kb.search import adapter
 from kb.search.schema import make_schema
 
 CURRENT = "current"
@@ -43,8 +42,11 @@ class IndexDir:
             return None
 
     def open(self, name: str):
-        """Open generation `name` (FileIndex), reading files without mmap."""
-        return FileStorage(str(self.root / name), supports_mmap=False).open_index()
+        """Open generation `name` (FileIndex), reading files without mmap; refused when
+        its format is not the one `kb.search.adapter` reads; fields added since it was
+        built are added to it."""
+        storage = FileStorage(str(self.root / name), supports_mmap=False)
+        return adapter.open_index(storage, name, make_schema())
 
     def new_generation(self):
         """Create an empty generation beside the others; returns (name, index)."""
@@ -128,35 +130,9 @@ class Holder:
         return self._searcher
 
     def _reopen(self, old):
-        """A searcher at the latest generation that reuses the old one's segment readers.
-
-        Whoosh's own `refresh()` reuses a segment's reader even when documents of that
-        segment were deleted since (they would still be found), so this rebinds each
-        reused reader to the segment's new state, whose deletions are the current ones.
-        """
-        toc = self.ix._read_toc()
-        reusable = {}
-        if not isinstance(old.reader(), EmptyReader):
-            reusable = {r.segment().segment_id(): r for r, _ in old.reader().leaf_readers()}
-        readers = []
-        for segment in toc.segments:
-            reader = reusable.pop(segment.segment_id(), None)
-            if reader is None:
-                reader = SegmentReader(self.ix.storage, toc.schema, segment, toc.generation)
-            else:
-                reader._segment = reader._perdoc._segment = segment
-                reader.__dict__.pop("deleted_docs_set", None)  # a cached_property
-                reader._gen = toc.generation
-            readers.append(reader)
-        for reader in reusable.values():  # segments merged away
-            reader.close()
-        if not readers:
-            reader = EmptyReader(toc.schema)
-        elif len(readers) == 1:
-            reader = readers[0]
-        else:
-            reader = MultiReader(readers, generation=toc.generation)
-        return Searcher(reader, fromindex=self.ix)
+        """A searcher at the latest generation reusing the old one's segment readers
+        (and seeing their segments' new deletions): see `adapter.reopen`."""
+        return adapter.reopen(self.ix, old)
 
     @contextmanager
     def searcher(self):

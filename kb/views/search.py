@@ -83,6 +83,20 @@ def facet_boxes(results, chosen: dict) -> list[dict]:
     return boxes
 
 
+def suggested_filters(results) -> dict | None:
+    """The filters the query names ("festivals of Uzbekistan"), as one link and a label."""
+    wanted = results.suggested_filters if results else {}
+    if not wanted:
+        return None
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    labels_ = []
+    for field, arg, _heading in FACETS:
+        if field in wanted:
+            args[arg] = wanted[field]
+            labels_.append(_labeller(field, [wanted[field]])(wanted[field]))
+    return {"url": url_for("pages.search", **args), "label": " · ".join(labels_)}
+
+
 @bp.get("/search", endpoint="search")
 def search_page():
     """Results for `q`, narrowed by the filters in the query string."""
@@ -109,5 +123,6 @@ def search_page():
         errors={},
         boxes=boxes,
         chosen=chosen,
+        suggested=suggested_filters(results),
         label_type=lambda name: CATALOG[name].title_one if name in CATALOG else name,
     )

@@ -1,0 +1,151 @@
+"""A query word's other spellings: the same name in another script or romanisation,
+and, when the word finds little, the names within a small edit distance of it.
+
+For each word the reader typed, besides the word itself (`kb.search.query`):
+
+- its sound key (and, in Hangul, its jamo) is looked up among the records' names
+  (the `names` field, `kb.search.romanise`): «Данодже» finds "Danoje", "Uighur"
+  finds "Uyghur", "kokboru" finds "Kok boru", at `ALIAS` of a literal match's weight;
+- when the word and its key together are in fewer than `FEW` records, the names'
+  keys and jamo within `max_edits` of it are added too, at most `FUZZY` of a literal
+  match's weight and less the more edits they take, so an exact match always ranks
+  first: 노브루즈 finds 노루즈 (two letters apart), "Gyorogly" "Gorogly".
+
+Names come first because that is what members misspell and what other scripts spell
+differently; a typo in any other word gets a "did you mean" (`suggest`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import weakref
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from whoosh import query as wq
+
+from kb.search.analysis import BIGRAM_SCRIPT
+from kb.search.query import cover_grams, word_variants
+from kb.search.romanise import EXACT, HANGUL_RUN, RUN, jamo, key
+
+NAMES = "names"
+#: Weight of a name matched through its key or jamo, against the literal word's.
+ALIAS = 0.8
+#: Weight of a name matched within an edit distance (before the distance's discount).
+FUZZY = 0.5
+#: A word found in fewer records than this is also matched approximately.
+FEW = 3
+#: Candidates taken per word (the closest), so a short word cannot pull in hundreds.
+LIMIT = 12
+
+
+def max_edits(length: int) -> int:
+    """Edits allowed for a key or jamo string of `length` letters."""
+    if length < 4:
+        return 0
+    if length < 6:
+        return 1
+    return 2 if length < 10 else 3
+
+
+class Vocabulary:
+    """The `names` terms of every segment (read once per segment, cached with its
+    arrays), merged once per searcher."""
+
+    _merged: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def terms(self) -> list[str]:
+        merged = self._merged.get(self.ctx.searcher)
+        if merged is not None:
+            return merged
+        found: dict[str, None] = {}
+        for reader, _, arrays, _ in self.ctx.leaves:
+            words = getattr(arrays, "names_vocabulary", None)
+            if words is None:
+                # Words' keys and jamo only: run-together and whole-name terms are one
+                # per record (most of the vocabulary) and are only ever looked up.
+                words = arrays.names_vocabulary = [
+                    text
+                    for text in (t.decode("utf-8") for t in reader.lexicon(NAMES))
+                    if text[0] not in (RUN, EXACT)
+                ]
+            found.update(dict.fromkeys(words))
+        merged = self._merged[self.ctx.searcher] = list(found)
+        return merged
+
+    def near(self, text: str, limit: int = LIMIT) -> list[tuple[str, int]]:
+        """(term, edits) of the names' terms within `max_edits` of `text`, closest first."""
+        most = max_edits(len(text))
+        if not most:
+            return []
+        hangul = not text.isascii()
+        choices = [t for t in self.terms() if t != text and (not t.isascii()) == hangul]
+        found = process.extract(
+            text, choices, scorer=Levenshtein.distance, score_cutoff=most, limit=limit
+        )
+        return sorted(((term, int(d)) for term, d, _ in found), key=lambda td: (td[1], td[0]))
+
+
+def forms(word: str, variants: list[str]) -> list[str]:
+    """The strings a word is looked for as among names: keys, and jamo for Hangul."""
+    out: dict[str, None] = {}
+    for v in variants:
+        if HANGUL_RUN.fullmatch(v):
+            out[jamo(v)] = None
+        k = key(v)
+        if len(k) >= 3:
+            out[k] = None
+            out[RUN + k] = None  # "kokboru" is "Kok boru" run together
+    return list(out)
+
+
+def literal_count(searcher, word: str, ana) -> int:
+    """At most how many records hold `word` itself (as the text query looks for it)."""
+    if BIGRAM_SCRIPT.match(word):
+        best = 0
+        for variant in word_variants(word):
+            grams = cover_grams(variant)
+            if len(grams) == 1 and len(grams[0]) == 1:
+                return FEW  # one syllable: a prefix of many words
+            best = max(best, min(searcher.doc_frequency("text", g) for g in grams))
+        return best
+    return max((searcher.doc_frequency("text", t) for t in ana.terms(word)), default=0)
+
+
+def alternatives(ctx, word: str, variants: list[str], literal_count: int) -> list[wq.Query]:
+    """Queries on names for one word (`variants`: the word and, in Hangul, the word
+    without its particle); `literal_count`: records the word itself is in, at most."""
+    searcher = ctx.searcher
+    if NAMES not in searcher.schema:
+        return []  # an index built before names were (kb search reindex)
+    out: list[wq.Query] = []
+    count = literal_count
+    looked = forms(word, variants)
+    for text in looked:
+        df = searcher.doc_frequency(NAMES, text)
+        if df:
+            out.append(wq.Term(NAMES, text, boost=ALIAS))
+            count += df
+    if count < FEW:
+        vocabulary = Vocabulary(ctx)
+        seen = set(looked)
+        for text in (t for t in looked if t[0] != RUN):
+            most = max_edits(len(text))
+            for term, edits in vocabulary.near(text):
+                if term not in seen:
+                    seen.add(term)
+                    out.append(wq.Term(NAMES, term, boost=FUZZY * (1 - edits / (most + 1))))
+    # The best of them counts, not their sum: a record with many near names is not
+    # lifted above one with the word itself.
+    return [wq.DisjunctionMax(out)] if len(out) > 1 else out
+
+
+def suggestion(ctx, word: str) -> str | None:
+    """For a Hangul word that matches nothing, the nearest Hangul name word, if any."""
+    if NAMES not in ctx.searcher.schema or not BIGRAM_SCRIPT.match(word):
+        return None
+    near = Vocabulary(ctx).near(jamo(word), limit=1)
+    return unicodedata.normalize("NFC", near[0][0]) if near else None
