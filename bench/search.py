@@ -193,7 +193,12 @@ def queries(docs: list[dict], vocab: dict, seed: int, per_kind: int) -> dict[str
 
         out["single"].append((mid(), {}))
         out["two terms"].append((f"{mid()} {mid()}", {}))
-        body = next(d for d in rng.sample(docs, 20) if lang in d["body"])["body"][lang][0].split()
+        # A record with a text in `lang` (20 drawn at once; more, one by one, if none has).
+        doc = next((d for d in rng.sample(docs, 20) if lang in d["body"]), None)
+        while doc is None:
+            drawn = rng.choice(docs)
+            doc = drawn if lang in drawn["body"] else None
+        body = doc["body"][lang][0].split()
         at = rng.randint(0, len(body) - 3)
         out["phrase"].append((f'"{body[at]} {body[at + 1]}"', {}))
         word = next(w for w in iter(mid, None) if len(w) >= 5)
