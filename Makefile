@@ -60,6 +60,9 @@ translations: install
 	$(BIN)/pybabel compile -d translations -D messages 2>&1 | grep -v "^compiling" || true
 	@test -f translations/ru/LC_MESSAGES/messages.mo
 
+# The site's address in links (KB_BASE_URL, required outside debug and tests): on this
+# machine, make run's port unless the environment names another.
+db run: export KB_BASE_URL ?= http://127.0.0.1:$(PORT)
 db: install translations
 	$(BIN)/kb db upgrade
 	$(BIN)/kb seed

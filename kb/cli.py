@@ -16,8 +16,12 @@ from kb.services.common import ServiceError
 
 def _create_app() -> Flask:
     from kb import create_app
+    from kb.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:  # a missing setting: say which, not a traceback
+        raise click.ClickException(str(exc)) from None
 
 
 @click.command("seed")
