@@ -118,6 +118,16 @@ class NewPasswordForm(FlaskForm):
     )
 
 
+class ChangePasswordForm(NewPasswordForm):
+    """The current password, and a new one twice."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        [DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class PreferencesForm(FlaskForm):
     """The account holder's name and the language of e-mails."""
 

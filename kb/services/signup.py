@@ -25,6 +25,7 @@ from kb.services.accounts import (
     create_account,
     find_account,
     normalize_email,
+    revoke_tokens,
     set_password,
 )
 from kb.services.common import ServiceError, by_slug
@@ -166,9 +167,14 @@ def request_reset(email: str) -> None:
 
 
 def reset_password(token: str, password: str) -> Account:
-    """Set a new password with a reset token; the address is thereby confirmed too."""
+    """Set a new password with a reset token; the address is thereby confirmed too.
+
+    Every session of the account ends and every API token is revoked: a reset is for
+    someone who lost control of the account, so nothing made with the old password stays.
+    """
     account = account_for_reset(token)
-    set_password(account, password)
+    set_password(account, password)  # ends every session
+    revoke_tokens(account)  # whoever had the old password may have made tokens too
     if account.confirmed_at is None:
         account.confirmed_at = utcnow()
     db.session.flush()

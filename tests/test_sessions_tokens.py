@@ -1,0 +1,136 @@
+"""Finding 5: sessions and API tokens can be cut off (log-out, password change or reset,
+revocation by the owner, an admin or the CLI, deactivation, expiry)."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from kb.extensions import db
+from kb.models import Account, ApiToken
+from kb.models.base import utcnow
+from tests.journeys import (
+    PASSWORD,
+    bearer,
+    csrf_token,
+    fresh_client,
+    link_in,
+    log_in,
+    make_account,
+    outbox,
+    post_form,
+    token_for,
+)
+
+EMAIL = "curator@example.org"
+NEW = "cedar boats on the amu darya"
+
+
+@pytest.fixture
+def client(app):
+    """Each request in its own app context (see IsolatedClient)."""
+    return fresh_client(app)
+
+
+def _copy_of(app, client):
+    """A second browser holding a copy of `client`'s session cookie (a stolen cookie)."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    thief = fresh_client(app)
+    thief.set_cookie(name, client.get_cookie(name).value)
+    return thief
+
+
+def _logged_in(client) -> bool:
+    return client.get("/en/account/").status_code == 200
+
+
+def _api_status(token: str, client) -> int:
+    """401 if the token is refused; 404 (no submission 0) once it is accepted."""
+    return client.get("/api/v1/submissions/0", headers=bearer(token)).status_code
+
+
+def _account() -> Account:
+    return db.session.scalar(sa.select(Account).where(Account.email == EMAIL))
+
+
+def test_a_copied_session_cookie_stops_working_at_log_out(app, client):
+    make_account(EMAIL)
+    log_in(client, EMAIL)
+    thief = _copy_of(app, client)
+    assert _logged_in(thief)  # the copy works while the session lives
+
+    page = client.get("/en/account/").text
+    response = client.post("/en/account/logout", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    assert not _logged_in(client)
+    assert not _logged_in(thief)
+
+
+def test_a_session_id_without_a_generation_is_not_accepted(app, client):
+    account = make_account(EMAIL)
+    with client.session_transaction() as session:
+        session["_user_id"] = str(account.id)  # the form of session ids before generations
+    assert not _logged_in(client)
+    with client.session_transaction() as session:
+        session["_user_id"] = account.get_id()
+    assert _logged_in(client)
+
+
+def test_changing_the_password_ends_every_other_session(app, client):
+    make_account(EMAIL)
+    log_in(client, EMAIL)
+    thief = _copy_of(app, client)
+    token = token_for(_account())
+
+    wrong = post_form(
+        client,
+        "/en/account/password",
+        {"pw-current_password": "not it at all", "pw-password": NEW, "pw-password_again": NEW},
+        page_url="/en/account/",
+        prefix="pw-",
+    )
+    assert wrong.status_code == 422 and "This is not your current password." in wrong.text
+    assert _logged_in(thief)
+
+    response = post_form(
+        client,
+        "/en/account/password",
+        {"pw-current_password": PASSWORD, "pw-password": NEW, "pw-password_again": NEW},
+        page_url="/en/account/",
+        prefix="pw-",
+    )
+    assert response.status_code == 302
+    assert _logged_in(client)  # this browser stays in, with the new generation
+    assert not _logged_in(thief)
+    assert _api_status(token, fresh_client(app)) == 404  # tokens survive a change (listed)
+    log_in(fresh_client(app), EMAIL, password=NEW)
+
+
+def test_a_password_reset_ends_sessions_and_revokes_tokens(app, client):
+    make_account(EMAIL)
+    log_in(client, EMAIL)
+    thief = _copy_of(app, client)
+    token = token_for(_account())
+    assert _api_status(token, fresh_client(app)) == 404
+
+    post_form(client, "/en/account/reset", {"email": EMAIL})
+    link = link_in(outbox()[-1].text, "/en/account/reset/")
+    response = post_form(fresh_client(app), link, {"password": NEW, "password_again": NEW})
+    assert response.status_code == 302
+
+    assert not _logged_in(client) and not _logged_in(thief)
+    assert _api_status(token, fresh_client(app)) == 401
+    db.session.expire_all()
+    assert all(t.revoked_at is not None for t in _account().tokens)
+
+
+def test_an_expired_token_is_refused(app):
+    account = make_account(EMAIL)
+    token = token_for(account)
+    row = db.session.scalar(sa.select(ApiToken))
+    row.expires_at = utcnow() + timedelta(minutes=1)
+    db.session.commit()
+    assert _api_status(token, fresh_client(app)) == 404
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert _api_status(token, fresh_client(app)) == 401
