@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
         registrants,
         search,
         submissions,
+        tokens,
     )
 
     app.register_blueprint(bp)

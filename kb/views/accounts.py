@@ -17,6 +17,7 @@ from kb.forms.accounts import (
     PlainForm,
     PreferencesForm,
     SignupForm,
+    TokenForm,
 )
 from kb.models import Organization
 from kb.services import accounts as account_service
@@ -191,7 +192,15 @@ def reset(token: str):
     return render_template("account/reset.html", form=form, errors=errors), status
 
 
-def _account_page(prefs=None, org_form=None, errors=(), status=200, password_form=None):
+def _account_page(
+    prefs=None,
+    org_form=None,
+    errors=(),
+    status=200,
+    password_form=None,
+    token_form=None,
+    new_token=None,
+):
     account = current_user._get_current_object()
     prefs = prefs or PreferencesForm(prefix="prefs", obj=account, formdata=None)
     password_form = password_form or ChangePasswordForm(prefix="pw", formdata=None)
@@ -206,6 +215,9 @@ def _account_page(prefs=None, org_form=None, errors=(), status=200, password_for
         account=account,
         prefs=prefs,
         password_form=password_form,
+        token_form=token_form or TokenForm(prefix="token", formdata=None),
+        tokens=account_service.tokens_of(account),
+        new_token=new_token,
         org_form=org_form,
         submissions=[s for s in mine if s.record_type != "organization"],
         proposal=proposals[0] if proposals else None,
