@@ -15,8 +15,8 @@ from kb.extensions import db
 from kb.models import ROLES, Account, ApiToken, Organization
 from kb.models.base import utcnow
 from kb.services.common import ServiceError, by_slug
+from kb.services.passwords import check_strength
 
-MIN_PASSWORD = 10
 TOKEN_PREFIX = "kb_"
 #: The longest expiry a token can be given (a token without expiry is still possible).
 MAX_TOKEN_DAYS = 3650
@@ -36,9 +36,11 @@ def find_account(email: str) -> Account | None:
 
 
 def set_password(account: Account, password: str) -> None:
-    """Set the account's password (only a salted hash is stored); ends its sessions."""
-    if len(password or "") < MIN_PASSWORD:
-        raise ServiceError("password", _("Use at least %(num)d characters.", num=MIN_PASSWORD))
+    """Set the account's password (only a salted hash is stored); ends its sessions.
+
+    The password must pass the policy (kb.services.passwords): long enough, hard to guess.
+    """
+    check_strength(password, email=account.email, name=account.name)
     account.password_hash = generate_password_hash(password)
     account.end_sessions()
 

@@ -30,6 +30,7 @@ from kb.services.accounts import (
 )
 from kb.services.common import ServiceError, by_slug
 from kb.services.notices import send_already_registered, send_confirmation, send_reset
+from kb.services.passwords import check_strength
 from kb.services.payloads import Invalid, check_payload
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -91,8 +92,7 @@ def sign_up(
     created: its owner is told by e-mail, and None is returned.
     """
     email = normalize_email(email)
-    if len(password or "") < 10:
-        set_password(Account(), password)  # raises the translated error
+    check_strength(password, email=email, name=name)
     if proposal is not None:
         check_proposal(proposal)
     existing = find_account(email)
