@@ -35,13 +35,18 @@ def find_account(email: str) -> Account | None:
     return db.session.scalar(sa.select(Account).where(Account.email == normalize_email(email)))
 
 
+def hash_password(password: str) -> str:
+    """A salted, slow hash of `password` (the expensive step of setting a password)."""
+    return generate_password_hash(password)
+
+
 def set_password(account: Account, password: str) -> None:
     """Set the account's password (only a salted hash is stored); ends its sessions.
 
     The password must pass the policy (kb.services.passwords): long enough, hard to guess.
     """
     check_strength(password, email=account.email, name=account.name)
-    account.password_hash = generate_password_hash(password)
+    account.password_hash = hash_password(password)
     account.end_sessions()
 
 

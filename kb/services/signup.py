@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from kb.extensions import db
 from kb.models import Account, Organization, Submission
 from kb.models.base import utcnow
-from kb.services import submissions
+from kb.services import accounts, submissions
 from kb.services.accounts import (
     check_password,
     create_account,
@@ -29,7 +29,12 @@ from kb.services.accounts import (
     set_password,
 )
 from kb.services.common import ServiceError, by_slug
-from kb.services.notices import send_already_registered, send_confirmation, send_reset
+from kb.services.notices import (
+    send_already_registered,
+    send_confirmation,
+    send_no_account,
+    send_reset,
+)
 from kb.services.passwords import check_strength
 from kb.services.payloads import Invalid, check_payload
 
@@ -89,7 +94,9 @@ def sign_up(
 
     With `proposal`, a new organisation is proposed as well (sent to the moderators once
     the address is confirmed). For an address that has an account already, nothing is
-    created: its owner is told by e-mail, and None is returned.
+    created: its owner is told by e-mail, and None is returned. Both ways do the same
+    expensive work (the password is hashed, one e-mail is queued), so neither the page nor
+    its timing tells whether the address has an account.
     """
     email = normalize_email(email)
     check_strength(password, email=email, name=name)
@@ -97,6 +104,7 @@ def sign_up(
         check_proposal(proposal)
     existing = find_account(email)
     if existing is not None:
+        accounts.hash_password(password)  # the work a new account's password costs
         send_already_registered(existing)
         return None
     account = create_account(
@@ -156,14 +164,38 @@ def authenticate(email: str, password: str) -> Account:
     return account
 
 
-def request_reset(email: str) -> None:
-    """E-mail a reset link if an active account has this address (silently nothing if not)."""
+def request_reset(email: str, lang: str) -> None:
+    """E-mail a reset link if an active account has this address; else tell the address.
+
+    Either way one e-mail is queued to the address (never an answer to whoever asked), so
+    the work and the page are the same. Something that is not an address gets the same page
+    and no e-mail: there is nobody to write to, and it says nothing about any account.
+    """
     try:
-        account = find_account(email)
-    except ServiceError:  # not an address at all: the same answer as for an unknown one
+        email = normalize_email(email)
+    except ServiceError:
         return
+    account = find_account(email)
     if account is not None and account.active:
         send_reset(account, reset_token(account))
+    else:
+        send_no_account(email, "reset", lang)
+
+
+def resend_confirmation(email: str, lang: str) -> None:
+    """E-mail the confirmation link again to an account waiting for it; else tell the address.
+
+    The same work and page whether or not such an account exists (see `request_reset`).
+    """
+    try:
+        email = normalize_email(email)
+    except ServiceError:
+        return
+    account = find_account(email)
+    if account is not None and account.active and account.confirmed_at is None:
+        send_confirmation(account, confirm_token(account))
+    else:
+        send_no_account(email, "confirm", lang)
 
 
 def reset_password(token: str, password: str) -> Account:

@@ -22,9 +22,7 @@ from kb.forms.accounts import (
 from kb.models import Organization
 from kb.services import accounts as account_service
 from kb.services import choices, signup, submissions
-from kb.services.accounts import find_account
 from kb.services.common import ServiceError
-from kb.services.notices import send_confirmation
 from kb.services.payloads import Invalid
 from kb.views import bp
 
@@ -111,13 +109,8 @@ def resend_confirmation():
     """Send the confirmation link again."""
     form = EmailForm()
     if form.validate_on_submit():
-        try:
-            account = find_account(form.email.data)
-        except ServiceError:
-            account = None
-        if account is not None and account.confirmed_at is None:
-            send_confirmation(account, signup.confirm_token(account))
-            db.session.commit()
+        signup.resend_confirmation(form.email.data, g.lang)
+        db.session.commit()
         return render_template("account/check_mail.html", reason="confirm")
     return render_template("account/email_form.html", form=form, purpose="confirm")
 
@@ -162,7 +155,7 @@ def reset_request():
     """Ask for a link to choose a new password."""
     form = EmailForm()
     if form.validate_on_submit():
-        signup.request_reset(form.email.data)
+        signup.request_reset(form.email.data, g.lang)
         db.session.commit()
         return render_template("account/check_mail.html", reason="reset")
     return render_template("account/email_form.html", form=form, purpose="reset")
