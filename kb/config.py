@@ -69,6 +69,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "WORKER_STOP_SECONDS": _number(env, "KB_WORKER_STOP_SECONDS", 30),
         # A failing task is retried after its interval, doubled per failure up to this.
         "WORKER_MAX_BACKOFF_SECONDS": _number(env, "KB_WORKER_MAX_BACKOFF_SECONDS", 60),
+        # `/healthz` calls the outbox (search queue) degraded when its oldest unsent
+        # message (waiting change) is older than this many seconds.
+        "HEALTH_OUTBOX_SECONDS": _number(env, "KB_HEALTH_OUTBOX_SECONDS", 900),
+        "HEALTH_SEARCH_SECONDS": _number(env, "KB_HEALTH_SEARCH_SECONDS", 300),
         # Messages one round of the mail task tries before the lane looks again.
         "WORKER_MAIL_BATCH": 50,
         "SEED_DIR": str(ROOT / "seed_data"),

@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
         accounts,
         events,
         glossary,
+        health,
         helpers,
         images,
         maps,
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(images.media)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_url_rule("/", "root", _root)
+    app.add_url_rule("/healthz", "healthz", health.healthz)
     app.jinja_env.globals.update(
         label=labels.label,
         labels=labels,
