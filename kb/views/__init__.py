@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     """Register the pages, the root redirect and the template helpers."""
     from kb.views import (  # noqa: F401  (their routes)
         accounts,
+        assets,
         events,
         glossary,
         health,
@@ -70,3 +71,4 @@ def init_app(app: Flask) -> None:
         switch_language_url=switch_language_url,
     )
     text.init_app(app)
+    assets.init_app(app)
