@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PORT ?= 5000
 
-.PHONY: install install-runtime serve vendor lock upgrade-check translations db run test browser test-sqlite test-postgres lint messages clean
+.PHONY: install install-runtime serve nginx vendor lock upgrade-check translations db run test browser test-sqlite test-postgres lint messages clean
 
 # Every machine installs the same versions: requirements/dev.txt is the lock (hashes
 # included) of pyproject.toml's ranges plus the dev tools; the project itself goes in
@@ -96,7 +96,7 @@ serve: install-runtime
 
 # The suite on SQLite, then on PostgreSQL when one answers (KB_TEST_DATABASE_URL, or the
 # local default). Set KB_TEST_DATABASE_URL to force PostgreSQL.
-test: install translations browser test-sqlite test-postgres
+test: install translations browser nginx test-sqlite test-postgres
 
 # Browser tests drive the system Chromium; install Debian's package when it is missing
 # and we may (root with apt-get). Otherwise those tests are skipped, and say why.
@@ -106,6 +106,15 @@ browser:
 	  echo "installing Debian's chromium for the browser tests" && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
 	echo "no Chromium: the browser tests will be skipped"
+
+# tests/test_deploy.py runs deploy/nginx-kb.conf in a real nginx: Debian's nginx-light
+# when missing and we may (root with apt-get); otherwise that test is skipped, saying so.
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || \
+	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "installing Debian's nginx-light for the deploy/ tests" && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light) >/dev/null 2>&1; } || \
+	echo "no nginx: the deploy/ nginx tests will be skipped"
 
 test-sqlite: install translations
 	env -u KB_TEST_DATABASE_URL $(BIN)/pytest
