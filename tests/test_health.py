@@ -99,3 +99,20 @@ def test_an_unreachable_database_answers_503(tmp_path):
     assert body["components"]["database"] == {"status": "failing"}
     assert {body["components"][c]["status"] for c in ("search", "outbox", "worker")} == {"unknown"}
     assert "no/such" not in json.dumps(body)  # no paths, hosts or error texts
+
+
+def test_a_rate_limit_storage_that_does_not_answer_degrades(tmp_path, backend):
+    app = make_app(
+        tmp_path / "instance",
+        backend.fresh("empty", tmp_path / "instance"),
+        RATELIMIT_STORAGE_URI="redis://:hunter2@127.0.0.1:1",
+    )
+    status, body = _health(app.test_client())
+    assert status == 200
+    assert body["components"]["limits"] == {"status": "degraded", "storage": "redis"}
+    assert "hunter2" not in json.dumps(body) and "127.0.0.1" not in json.dumps(body)
+    backend.reset(app)
+
+
+def test_limits_in_memory_are_ok(client):
+    assert _health(client)[1]["components"]["limits"] == {"status": "ok", "storage": "memory"}

@@ -4,7 +4,8 @@ Each component says `ok`, `degraded` (the site serves, something lags behind) or
 `failing` (the site cannot serve). Only the database can fail the whole: without it no
 page can be read (and the other components, all read from it, are `unknown`). Mail that
 does not go out, a search index that is missing or behind, or a worker that stopped
-beating leave pages working, so they are `degraded`.
+beating leave pages working, so they are `degraded`; so does a rate-limit storage
+(Redis) that does not answer, though the forms it guards (sign-up, log-in) may not.
 
 The report holds states, counts and ages in seconds only: no addresses, no host names,
 no error texts (a database error can name the server, the user and the query).
@@ -17,7 +18,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 
-from kb.extensions import db
+from kb.extensions import db, limiter
 from kb.models import OutboxMessage, SearchQueue, WorkerHeartbeat
 from kb.models.base import utcnow
 
@@ -92,6 +93,16 @@ def _worker(now: datetime) -> dict:
     }
 
 
+def _limits() -> dict:
+    """The rate limits' storage: the scheme only (its address may carry a password)."""
+    scheme = current_app.config["RATELIMIT_STORAGE_URI"].partition(":")[0]
+    try:
+        reachable = bool(limiter.storage.check())
+    except Exception:  # a storage client that raises instead of answering False
+        reachable = False
+    return {"status": OK if reachable else DEGRADED, "storage": scheme}
+
+
 def check() -> dict:
     """Every component's state and the overall one (the worst of them)."""
     now = utcnow()
@@ -106,5 +117,6 @@ def check() -> dict:
     else:
         for name in ("search", "outbox", "worker"):
             components[name] = {"status": UNKNOWN}  # each is read from the database
+    components["limits"] = _limits()  # not in the database: always asked
     overall = max((c["status"] for c in components.values()), key=_RANK.__getitem__)
     return {"status": overall, "checked_at": now.isoformat(), "components": components}
