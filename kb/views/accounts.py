@@ -18,6 +18,7 @@ from kb.forms.accounts import (
     SignupForm,
 )
 from kb.models import Organization
+from kb.redirects import safe_next
 from kb.services import choices, signup, submissions
 from kb.services.accounts import find_account
 from kb.services.common import ServiceError
@@ -29,14 +30,6 @@ from kb.views import bp
 LOGIN_LIMIT = "10 per minute; 60 per hour"
 SIGNUP_LIMIT = "5 per minute; 30 per hour"
 MAIL_LIMIT = "5 per minute; 30 per hour"
-
-
-def safe_next(default: str) -> str:
-    """The `next` address if it stays on this site, else `default`."""
-    target = request.values.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 def field_error(form, exc: ServiceError) -> list[str]:
