@@ -96,9 +96,7 @@ class AffiliationSchema(Schema):
     created_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
     reason = fields.String(allow_none=True)
-    url = fields.Function(
-        lambda a: url_for("api.get_affiliation", affiliation_id=a.id, _external=True)
-    )
+    url = fields.Function(lambda a: absolute_url("api.get_affiliation", affiliation_id=a.id))
 
 
 class ClaimSchema(Schema):

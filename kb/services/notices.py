@@ -110,7 +110,7 @@ def notify_affiliation(affiliation) -> None:
     account = affiliation.account
     with in_language(account.locale) as lang:
         name = str(pick(affiliation.organization.name) or affiliation.organization.slug)
-        account_url = url_for("pages.account", lang=lang, _external=True)
+        account_url = absolute_url("pages.account", lang=lang)
         confirmed = affiliation.state == "confirmed"
         _queue(
             account,
