@@ -83,6 +83,7 @@ SUBMITTER_ONLY = {"moderator": 403, "admin": 403}  # moderators see it, only its
 #: (endpoint, method) → the request and who may make it.
 MATRIX: dict[tuple[str, str], Case] = {
     ("root", "GET"): public("/"),
+    ("healthz", "GET"): public("/healthz"),
     ("static", "GET"): public("/static/css/site.css"),
     ("media.image_file", "GET"): missing("/images/no-such-key-w400.jpg"),
     ("calendars.all_events_calendar", "GET"): public("/events.ics"),
