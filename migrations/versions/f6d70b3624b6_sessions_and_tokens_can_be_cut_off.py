@@ -2,7 +2,7 @@
 password change or reset and deactivation end every session), token names and expiry.
 
 Revision ID: f6d70b3624b6
-Revises: 7c3e9b14d0a2
+Revises: 5a1f0c3e9b7d
 Create Date: 2026-11-30 02:04:03.170882
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "f6d70b3624b6"
-down_revision = "7c3e9b14d0a2"
+down_revision = "5a1f0c3e9b7d"
 branch_labels = None
 depends_on = None
 
