@@ -45,6 +45,7 @@ ORGANIZERS = frozenset(
 )
 MANAGERS = frozenset({"organizer_confirmed", "admin"})  # of ICHCAP's events
 MODERATORS = frozenset({"moderator", "admin"})
+ADMINS = frozenset({"admin"})
 NOBODY = frozenset()
 
 
@@ -120,6 +121,26 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("pages.preferences", "POST"): Case("/en/account/preferences", LOGGED_IN),
     ("pages.organization", "POST"): Case(
         "/en/account/organization", LOGGED_IN, data={"org-organization": "ichcap"}
+    ),
+    ("pages.change_password", "POST"): Case(
+        "/en/account/password",
+        LOGGED_IN,
+        data={"pw-current_password": "not it", "pw-password": "x", "pw-password_again": "x"},
+    ),
+    ("pages.new_token", "POST"): Case(
+        "/en/account/tokens", LOGGED_IN, data={"token-name": "m", "token-expires": "30"}
+    ),
+    ("pages.revoke_token", "POST"): Case("/en/account/tokens/999999/revoke", NOBODY, 404),
+    # Administrators' account tools (the submitter's account is the one acted on)
+    ("pages.users", "GET"): Case("/en/account/users/?email=submitter@example.org", ADMINS),
+    ("pages.revoke_user_tokens", "POST"): Case(
+        "/en/account/users/{submitter_id}/revoke-tokens", ADMINS
+    ),
+    ("pages.deactivate_user", "POST"): Case(
+        "/en/account/users/{submitter_id}/deactivate", ADMINS, last=1
+    ),
+    ("pages.reactivate_user", "POST"): Case(
+        "/en/account/users/{submitter_id}/reactivate", ADMINS, last=1
     ),
     # Submissions and moderation
     ("pages.new_submission", "GET"): Case("/en/submissions/new", LOGGED_IN),
@@ -245,7 +266,12 @@ def _world(app) -> dict:
     claimant = account("claimant@example.org")
     claim = signup.choose_organization(claimant, "ichcap")
     db.session.commit()
-    return {"festival": festival.slug, "submission": item.id, "claim": claim.id}
+    return {
+        "festival": festival.slug,
+        "submission": item.id,
+        "claim": claim.id,
+        "submitter_id": submitter.id,
+    }
 
 
 def _account_for(role: str):
