@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     """Register the pages, the root redirect and the template helpers."""
     from kb.views import (  # noqa: F401  (their routes)
         accounts,
+        crawl,
         events,
         glossary,
         helpers,
@@ -60,11 +61,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(events.calendars)
     app.register_blueprint(images.media)
+    app.register_blueprint(crawl.crawl)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_url_rule("/", "root", _root)
     app.jinja_env.globals.update(
         label=labels.label,
         labels=labels,
         switch_language_url=switch_language_url,
+        page_links=crawl.page_links,
+        page_description=crawl.page_description,
+        structured_data=crawl.structured_data,
     )
     text.init_app(app)
