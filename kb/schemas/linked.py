@@ -31,7 +31,9 @@ def languages(*values: dict | None) -> list[str]:
 
 
 def page(collection: str, slug: str, lang: str | None = None) -> str:
-    return absolute_url("pages.record", lang=lang or DEFAULT_LANGUAGE, collection=collection, slug=slug)
+    return absolute_url(
+        "pages.record", lang=lang or DEFAULT_LANGUAGE, collection=collection, slug=slug
+    )
 
 
 def node_id(collection: str, slug: str) -> str:

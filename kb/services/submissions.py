@@ -15,7 +15,7 @@ from kb.models import Account, Festival, Organization, Revision, Submission, Sub
 from kb.models.base import utcnow
 from kb.services.common import NotFound, Page, ServiceError, by_slug, paginate
 from kb.services.notices import notify_submitter
-from kb.services.payloads import Invalid, check_payload, jsonable, slugify
+from kb.services.payloads import Invalid, check_payload, jsonable, unique_slug
 
 MODELS = {"festival": Festival, "organization": Organization}
 
@@ -91,14 +91,6 @@ def update(submission: Submission, account: Account, payload: dict, message: str
     db.session.flush()
 
 
-def _unique_slug(model, base: str) -> str:
-    slug, n = base, 1
-    while by_slug(model, slug) is not None:
-        n += 1
-        slug = f"{base[:110]}-{n}"
-    return slug
-
-
 def _settle_slug(submission: Submission) -> None:
     """Give a new record a free slug: derived from its name when none was given."""
     if submission.is_change:
@@ -107,7 +99,7 @@ def _settle_slug(submission: Submission) -> None:
     payload = dict(submission.payload)
     given = (payload.get("slug") or "").strip().lower()
     if not given:
-        payload["slug"] = _unique_slug(model, slugify(payload.get("name"), submission.record_type))
+        payload["slug"] = unique_slug(model, payload.get("name"), submission.record_type)
     elif by_slug(model, given) is not None:
         raise Invalid({"slug": [_("A record with this slug exists already.")]})
     submission.payload = payload
