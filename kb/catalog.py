@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
 from kb.models import CaseStudy, Country, Element, Event, Festival, Organization
-from kb.schemas import args, linked
+from kb.schemas import args, dublin_core, linked
 from kb.schemas.details import (
     CaseStudyDetailSchema,
     CountryDetailSchema,
@@ -49,6 +49,8 @@ class RecordType:
     has_status: bool = True
     #: The record as schema.org JSON-LD (a builder of `kb.schemas.linked`).
     linked_data: Callable | None = None
+    #: The record as simple Dublin Core for OAI-PMH (a builder of `kb.schemas.dublin_core`).
+    dublin_core: Callable | None = None
 
 
 RECORD_TYPES = [
@@ -68,6 +70,7 @@ RECORD_TYPES = [
             "organizers, research institutes, NGOs and government bodies."
         ),
         linked_data=linked.organization,
+        dublin_core=dublin_core.organization,
     ),
     RecordType(
         "elements",
@@ -85,6 +88,7 @@ RECORD_TYPES = [
             "UNESCO or not: what they are, where they live and who safeguards them."
         ),
         linked_data=linked.element,
+        dublin_core=dublin_core.element,
     ),
     RecordType(
         "festivals",
@@ -102,6 +106,7 @@ RECORD_TYPES = [
             "they are held, who organizes them and what they present."
         ),
         linked_data=linked.festival,
+        dublin_core=dublin_core.festival,
     ),
     RecordType(
         "case-studies",
@@ -119,6 +124,7 @@ RECORD_TYPES = [
             "by whom and with what results."
         ),
         linked_data=linked.case_study,
+        dublin_core=dublin_core.case_study,
     ),
     RecordType(
         "events",
@@ -137,6 +143,7 @@ RECORD_TYPES = [
         ),
         by_name=False,
         linked_data=linked.event,
+        dublin_core=dublin_core.event,
     ),
     RecordType(
         "countries",
@@ -154,6 +161,7 @@ RECORD_TYPES = [
             "institutions recorded for each."
         ),
         linked_data=linked.country,
+        dublin_core=dublin_core.country,
         has_status=False,
     ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, g, redirect, request, url_for
 
 from kb import labels
+from kb.extensions import csrf
 from kb.i18n import LANGUAGES, negotiate
 from kb.views import text
 
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
         images,
         maps,
         moderation,
+        oai,
         organize,
         pages,
         registrants,
@@ -62,6 +64,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(events.calendars)
     app.register_blueprint(images.media)
     app.register_blueprint(crawl.crawl)
+    app.register_blueprint(oai.oai)
+    # OAI-PMH allows POST for long arguments; it reads only, and no cookie is consulted.
+    csrf.exempt(oai.oai)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_url_rule("/", "root", _root)
     app.jinja_env.globals.update(
