@@ -48,7 +48,11 @@ users = AppGroup("users", help="Accounts and API tokens.")
 @users.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
-@click.option("--organization", metavar="SLUG", help="The organization the account acts for.")
+@click.option(
+    "--organization",
+    metavar="SLUG",
+    help="The organization the account acts for (granted: confirmed by you, the admin).",
+)
 @click.option("--name", help="The person's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(email, role, organization, name, password_stdin):
@@ -72,6 +76,30 @@ def users_create(email, role, organization, name, password_stdin):
         raise click.ClickException(f"{exc.field}: {exc.message}") from exc
     db.session.commit()
     click.echo(f"created {account.email} ({role})")
+
+
+@users.command("affiliate")
+@click.argument("email")
+@click.argument("slug")
+def users_affiliate(email, slug):
+    """Confirm that the account acts for the organization SLUG (an admin's grant)."""
+    from kb.models import Organization
+    from kb.services.accounts import find_account
+    from kb.services.affiliations import grant
+    from kb.services.common import by_slug
+
+    try:
+        account = find_account(email)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    if account is None:
+        raise click.ClickException(f"no account has the e-mail address {email}")
+    organization = by_slug(Organization, slug)
+    if organization is None:
+        raise click.ClickException(f"no organization has the slug {slug}")
+    grant(account, organization, granted_by="admin")
+    db.session.commit()
+    click.echo(f"{account.email} acts for {organization.slug}")
 
 
 @users.command("token")
@@ -158,6 +186,35 @@ def worker_command(once, tasks):
     worker.run()
 
 
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False))
+def backup_command(dest):
+    """Back up the database, the secret key, pictures and mail files into DEST (a new folder)."""
+    from kb.backup import BackupError, backup
+
+    try:
+        manifest = backup(dest)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(manifest["counts"].values())
+    files = ", ".join(manifest["files"]) or "no files"
+    click.echo(f"{manifest['database']} database ({rows} rows) and {files} written to {dest}")
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False))
+def restore_command(src):
+    """Restore a backup into this empty instance, then rebuild the search index from it."""
+    from kb.backup import BackupError, restore
+
+    try:
+        report = restore(src)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(report["counts"].values())
+    click.echo(f"{rows} rows restored and checked; search index {report['indexed']} built")
+
+
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
     app.cli.add_command(seed_command)
@@ -166,6 +223,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(events_group)
     app.cli.add_command(search_group)
     app.cli.add_command(worker_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def main() -> None:

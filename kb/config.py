@@ -64,6 +64,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "WORKER_MAIL_SECONDS": _number(env, "KB_WORKER_MAIL_SECONDS", 10),
         "WORKER_SEARCH_SECONDS": _number(env, "KB_WORKER_SEARCH_SECONDS", 1),
         "WORKER_MERGE_SECONDS": _number(env, "KB_WORKER_MERGE_SECONDS", 60),
+        # Search change-log rows older than this are pruned even if an index lags
+        # (that index then rebuilds); indexes not seen for as long are forgotten.
+        "SEARCH_LOG_RETENTION_DAYS": _number(env, "KB_SEARCH_LOG_RETENTION_DAYS", 7),
         "WORKER_LINKS_SECONDS": _number(env, "KB_WORKER_LINKS_SECONDS", 3600),
         "WORKER_HEARTBEAT_SECONDS": _number(env, "KB_WORKER_HEARTBEAT_SECONDS", 10),
         # A worker whose last beat is older than this counts as gone (kb.worker.heartbeat).
@@ -72,6 +75,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "WORKER_STOP_SECONDS": _number(env, "KB_WORKER_STOP_SECONDS", 30),
         # A failing task is retried after its interval, doubled per failure up to this.
         "WORKER_MAX_BACKOFF_SECONDS": _number(env, "KB_WORKER_MAX_BACKOFF_SECONDS", 60),
+        # `/healthz` calls the outbox (search queue) degraded when its oldest unsent
+        # message (waiting change) is older than this many seconds.
+        "HEALTH_OUTBOX_SECONDS": _number(env, "KB_HEALTH_OUTBOX_SECONDS", 900),
+        "HEALTH_SEARCH_SECONDS": _number(env, "KB_HEALTH_SEARCH_SECONDS", 300),
         # Messages one round of the mail task tries before the lane looks again.
         "WORKER_MAIL_BATCH": 50,
         "SEED_DIR": str(ROOT / "seed_data"),

@@ -20,8 +20,9 @@ from kb.schemas.records import EventSchema
 from kb.schemas.registrations import RegistrationSchema
 from kb.schemas.shape import own_shape
 from kb.services import organizing
+from kb.services.common import unique_slug
 from kb.services.events import get_event
-from kb.services.payloads import unique_slug
+from kb.services.payloads import slugify
 from kb.services.registrations import register
 from kb.views.events import registration_limit
 
@@ -54,7 +55,7 @@ def create_event():
     body = own_shape(json_body(), EventDetailSchema(), None)
     if not body.get("slug"):
         title = body.get("title") if isinstance(body.get("title"), dict) else None
-        body["slug"] = unique_slug(Event, title, "event")
+        body["slug"] = unique_slug(Event, slugify(title, "event"))
     event = organizing.create_event(EventSchema().load(body), api_account())
     db.session.commit()
     response = jsonify(EventDetailSchema().dump(event))

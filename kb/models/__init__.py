@@ -1,6 +1,13 @@
 """All models, importable from one place."""
 
-from kb.models.accounts import ROLES, Account, AccountRole, ApiToken
+from kb.models.accounts import (
+    AFFILIATION_STATES,
+    ROLES,
+    Account,
+    AccountRole,
+    Affiliation,
+    ApiToken,
+)
 from kb.models.base import STATUSES, Base, db
 from kb.models.directory import (
     NETWORK_ROLES,
@@ -31,7 +38,7 @@ from kb.models.history import Revision
 from kb.models.images import IMAGE_RECORD_TYPES, LICENCES, Image
 from kb.models.mail import OutboxMessage
 from kb.models.registrations import REGISTRATION_STATES, Registration
-from kb.models.search import SearchQueue
+from kb.models.search import SearchChange, SearchIndex, SearchLogState
 from kb.models.submissions import (
     SUBMISSION_STATES,
     SUBMISSION_TYPES,
@@ -41,6 +48,7 @@ from kb.models.submissions import (
 from kb.models.worker import WorkerHeartbeat
 
 __all__ = [
+    "AFFILIATION_STATES",
     "DOMAINS",
     "EVENT_KINDS",
     "EVENT_ROLES",
@@ -58,6 +66,7 @@ __all__ = [
     "UNESCO_LISTS",
     "Account",
     "AccountRole",
+    "Affiliation",
     "ApiToken",
     "Base",
     "CaseStudy",
@@ -74,7 +83,9 @@ __all__ = [
     "OutboxMessage",
     "Registration",
     "Revision",
-    "SearchQueue",
+    "SearchChange",
+    "SearchIndex",
+    "SearchLogState",
     "Speaker",
     "Submission",
     "SubmissionStep",

@@ -20,7 +20,7 @@ from kb.models import Country, Element, Organization
 from kb.schemas import messages
 from kb.schemas.records import FestivalSchema, OrganizationSchema
 from kb.seed import flatten
-from kb.services.common import ServiceError, by_slug
+from kb.services.common import ServiceError
 from kb.services.records import canonical
 
 SCHEMAS = {"festival": FestivalSchema, "organization": OrganizationSchema}
@@ -148,16 +148,6 @@ def _latin(text: str) -> str:
     text = "".join(CYRILLIC.get(ch, ch) for ch in text.lower())
     text = unicodedata.normalize("NFKD", text)
     return text.encode("ascii", "ignore").decode()
-
-
-def unique_slug(model, name: dict | None, fallback: str) -> str:
-    """A free slug for a new record of `model`, from its (English) name: `-2`, `-3` if taken."""
-    base = slugify(name, fallback)
-    slug, n = base, 1
-    while by_slug(model, slug) is not None:
-        n += 1
-        slug = f"{base[:110]}-{n}"
-    return slug
 
 
 def slugify(name: dict | None, fallback: str) -> str:

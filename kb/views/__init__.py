@@ -45,9 +45,11 @@ def init_app(app: Flask) -> None:
     """Register the pages, the root redirect and the template helpers."""
     from kb.views import (  # noqa: F401  (their routes)
         accounts,
+        assets,
         crawl,
         events,
         glossary,
+        health,
         helpers,
         images,
         maps,
@@ -69,6 +71,7 @@ def init_app(app: Flask) -> None:
     csrf.exempt(oai.oai)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_url_rule("/", "root", _root)
+    app.add_url_rule("/healthz", "healthz", health.healthz)
     app.jinja_env.globals.update(
         label=labels.label,
         labels=labels,
@@ -78,3 +81,4 @@ def init_app(app: Flask) -> None:
         structured_data=crawl.structured_data,
     )
     text.init_app(app)
+    assets.init_app(app)
