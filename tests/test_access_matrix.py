@@ -89,6 +89,16 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("media.image_file", "GET"): missing("/images/no-such-key-w400.jpg"),
     ("calendars.all_events_calendar", "GET"): public("/events.ics"),
     ("calendars.event_calendar", "GET"): public("/events/webinar.ics"),
+    ("calendars.festival_calendar", "GET"): public("/festivals/{festival}.ics"),
+    # What crawlers, browsers and harvesters read (issue 11): public, read-only
+    ("crawl.robots", "GET"): public("/robots.txt"),
+    ("crawl.sitemap_index", "GET"): public("/sitemap.xml"),
+    ("crawl.sitemap_pages", "GET"): public("/sitemaps/pages.xml"),
+    ("crawl.sitemap", "GET"): public("/sitemaps/festivals-1.xml"),
+    ("crawl.favicon", "GET"): public("/favicon.ico"),
+    ("pages.manifest", "GET"): public("/en/manifest.webmanifest"),
+    ("oai.endpoint", "GET"): public("/oai?verb=Identify"),
+    ("oai.endpoint", "POST"): public("/oai", data={"verb": "Identify"}),
     # Public pages and forms
     ("pages.home", "GET"): public("/en/"),
     ("pages.collection", "GET"): public("/en/festivals/"),
