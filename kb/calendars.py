@@ -13,8 +13,8 @@ import icalendar
 
 from kb.i18n import pick
 from kb.models import Event, Festival
+from kb.timeview import in_zone
 from kb.urls import absolute_url
-from kb.views.text import in_zone
 
 PRODID = "-//Silk Roads ICH Network//Knowledge base//EN"
 UID_DOMAIN = "silk-roads-ich.kb"

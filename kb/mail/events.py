@@ -10,11 +10,12 @@ from flask import render_template
 from flask_babel import gettext as _
 
 from kb.calendars import calendar
+from kb.cancellation import cancel_token
 from kb.i18n import in_language, pick
 from kb.mail import queue_mail
 from kb.models import Registration
+from kb.programme import programme, zones_differ
 from kb.urls import absolute_url
-from kb.views.programme import programme, zones_differ
 
 
 def _context(registration: Registration) -> dict:
@@ -42,8 +43,6 @@ def _render(name: str, context: dict) -> tuple[str, str]:
 
 def queue_confirmation(registration: Registration) -> None:
     """Queue the confirmation, with the event's calendar file and a cancellation link."""
-    from kb.services.registrations import cancel_token
-
     stamp = registration.consented_at.strftime("%Y%m%dT%H%M%S%f")
     with in_language(registration.language):
         context = _context(registration)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from kb.extensions import db
+from kb.mail.events import queue_links_mail
 from kb.models import Event, Registration
 from kb.models.base import utcnow
 from kb.services.events import get_event
@@ -91,8 +92,6 @@ def queue_links(
     *, slug: str | None = None, within_hours: float | None = None, now: datetime | None = None
 ) -> LinksReport:
     """Queue the links e-mail for every registrant due one; commits per registration."""
-    from kb.mail.events import queue_links_mail
-
     now = now or utcnow()
     report = LinksReport()
     for event in events_due(now, within_hours, slug):

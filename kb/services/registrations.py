@@ -10,11 +10,10 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from kb.extensions import db
+from kb.mail.events import queue_confirmation
 from kb.models import Event, Registration
 from kb.models.base import utcnow
 from kb.services.accounts import normalize_email
@@ -76,8 +75,6 @@ def register(event: Event, data: dict) -> Registration:
     Refuses with code `registration_not_open_yet`, `registration_closed`,
     `registration_full` or `already_registered`. Flushes; never commits.
     """
-    from kb.mail.events import queue_confirmation
-
     db.session.execute(sa.select(Event.id).where(Event.id == event.id).with_for_update())
     state = registration_state(event)
     if state != OPEN:
@@ -107,26 +104,6 @@ def register(event: Event, data: dict) -> Registration:
     db.session.flush()
     queue_confirmation(registration)
     return registration
-
-
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="registration-cancel")
-
-
-def cancel_token(registration: Registration) -> str:
-    """The signed token of the cancellation link (it names the registration, not the person)."""
-    return _signer().dumps(registration.id)
-
-
-def registration_for_token(token: str) -> Registration | None:
-    """The registration a cancellation token names, or None if the token is not ours."""
-    try:
-        registration_id = _signer().loads(token)
-    except BadSignature:
-        return None
-    return (
-        db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
-    )
 
 
 def cancel(registration: Registration) -> bool:

@@ -21,21 +21,23 @@ from marshmallow import ValidationError
 from kb import calendars as calendars_module
 from kb import labels
 from kb.calendars import calendar
+from kb.cancellation import registration_for_token
 from kb.extensions import db, limiter
 from kb.forms.fields import options
 from kb.forms.registrations import ConfirmForm, RegistrationForm
 from kb.i18n import current_language, pick
 from kb.models import Country, Event
+from kb.programme import programme, zones_differ
 from kb.schemas.args import CalendarArgs
 from kb.schemas.registrations import RegistrationSchema, country_codes
 from kb.services import heritage
 from kb.services import registrations as regs
 from kb.services.events import event_state, get_event, list_events
 from kb.services.organizing import can_manage
+from kb.timeview import valid_zone, zone_choices
 from kb.views import bp
 from kb.views.forms import save_or_refuse
-from kb.views.programme import programme, zones_differ
-from kb.views.zones import ZONE_COOKIE, reader_zone, valid_zone, zone_choices
+from kb.views.zones import ZONE_COOKIE, reader_zone
 
 calendars = Blueprint("calendars", __name__)
 #: Registrations one address may send, pages and API together (REGISTRATION_RATE_LIMIT).
@@ -132,7 +134,7 @@ def registered(slug: str):
 @bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
 def cancel_registration(token: str):
     """Cancel a registration from the link in the confirmation e-mail (asks first)."""
-    registration = regs.registration_for_token(token)
+    registration = registration_for_token(token)
     if registration is None:
         abort(404)
     form = ConfirmForm()

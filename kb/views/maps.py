@@ -20,8 +20,8 @@ from kb.schemas import messages
 from kb.schemas.args import MapArgs
 from kb.services import images
 from kb.services import places as svc
+from kb.timeview import month_name
 from kb.views import bp
-from kb.views.text import month_name
 
 #: The filters of the map page (the JSON takes `organization` too).
 MAP_FILTERS = ("type", "country", "element", "month")

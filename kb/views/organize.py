@@ -15,9 +15,9 @@ from kb.schemas.records import EventSchema, SessionSchema
 from kb.services import organizing
 from kb.services.events import get_event
 from kb.services.records import canonical
+from kb.timeview import zone_choices
 from kb.views import bp
 from kb.views.forms import save_or_refuse
-from kb.views.zones import zone_choices
 
 #: Where the API's event fields show in the event form.
 EVENT_FIELDS = {

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 from kb.models import Event, EventSession
 from kb.models.base import utcnow
-from kb.views.text import in_zone
-from kb.views.zones import day_heading, offsets_differ, span
+from kb.timeview import day_heading, in_zone, offsets_differ, span
 
 
 @dataclass

@@ -1,0 +1,59 @@
+"""Imports point down: times, calendars and e-mails never reach up into the views or services."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+KB = Path(__file__).resolve().parent.parent / "kb"
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module `path` imports, at the top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize(
+    ("module", "forbidden"),
+    [
+        ("timeview.py", ("kb.views", "kb.mail", "kb.services", "kb.calendars")),
+        ("programme.py", ("kb.views", "kb.mail", "kb.services")),
+        ("calendars.py", ("kb.views", "kb.mail", "kb.services")),
+        ("cancellation.py", ("kb.views", "kb.mail", "kb.services")),
+        ("mail/events.py", ("kb.views", "kb.services")),
+        ("mail/__init__.py", ("kb.views", "kb.services")),
+    ],
+)
+def test_module_imports_only_downwards(module, forbidden):
+    bad = sorted(
+        name for name in _imports(KB / module) if name.startswith(forbidden) or name == "kb.views"
+    )
+    assert bad == [], f"kb/{module} imports upwards: {bad}"
+
+
+def test_no_module_in_kb_imports_the_old_time_helpers():
+    moved = ("kb.views.programme", "kb.views.text.in_zone", "kb.views.text.fmt_time")
+    offenders = [
+        str(path.relative_to(KB))
+        for path in KB.rglob("*.py")
+        if any(name.startswith(moved) for name in _imports(path))
+    ]
+    assert offenders == []
+
+
+def test_registrations_and_event_mail_import_no_circle():
+    """The cancellation signer lives below both; neither needs the other lazily."""
+    assert not any(n.startswith("kb.services") for n in _imports(KB / "mail/events.py"))
+    registrations = _imports(KB / "services/registrations.py")
+    assert "kb.mail.events" in registrations  # at the top, no import inside a function
+    source = (KB / "services/registrations.py").read_text()
+    assert "    from kb.mail" not in source
