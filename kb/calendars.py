@@ -1,13 +1,15 @@
 """Calendar files (iCalendar, RFC 5545) of published events, never with joining links.
 
-Timed events and sessions carry their zone (TZID plus a VTIMEZONE); events known only
-by their days become all-day entries. Sessions known only by their day are left to the
-event's own entry.
+Each day of an event is one entry: a block at that day's hours (with TZID plus a
+VTIMEZONE) where both are known, else an all-day entry. Each timed session is one more
+entry whose UID is the session's lasting id, so calendars that subscribed never mix up
+sessions after a deletion. Sessions known only by their day are left to the day's entry.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 
@@ -25,43 +27,75 @@ def _text(value: dict | None, lang: str) -> str | None:
     return loc.text if loc else None
 
 
-def _event_entry(event: Event, lang: str) -> icalendar.Event:
-    entry = icalendar.Event()
+def _day_uid(event: Event, day) -> str:
+    return f"event-{event.slug}-{day.day:%Y%m%d}@{UID_DOMAIN}"
+
+
+def _blocks(event: Event) -> list[tuple]:
+    """The event's days as blocks: each day with both hours alone; consecutive days
+    without them merged into one all-day block. (first day, last day, timed?)."""
+    blocks: list[list] = []
+    for day in event.days:
+        timed = day.starts is not None and day.ends is not None
+        previous = blocks[-1] if blocks else None
+        if (
+            not timed
+            and previous
+            and not previous[2]
+            and (day.day - previous[1].day) == timedelta(days=1)
+        ):
+            previous[1] = day
+        else:
+            blocks.append([day, day, timed])
+    return [tuple(block) for block in blocks]
+
+
+def _day_entries(event: Event, lang: str) -> list[icalendar.Event]:
+    """One entry per day block: its hours in the event's zone, or whole days."""
     url = absolute_url("pages.event", lang=lang, slug=event.slug)
-    entry.add("uid", f"event-{event.slug}@{UID_DOMAIN}")
-    entry.add("dtstamp", event.updated_at)
-    entry.add("last-modified", event.updated_at)
-    entry.add("summary", _text(event.title, lang))
+    title = _text(event.title, lang)
     description = _text(event.summary, lang)
-    entry.add("description", f"{description}\n\n{url}" if description else url)
-    entry.add("url", url)
     location = _text(event.venue, lang) or ("Online" if event.online else None)
-    if location:
-        entry.add("location", location)
-    if event.starts_at:
-        entry.add("dtstart", in_zone(event.starts_at, event.timezone))
-        if event.ends_at:
-            entry.add("dtend", in_zone(event.ends_at, event.timezone))
-    else:
-        entry.add("dtstart", event.start_date)
-        entry.add("dtend", (event.end_date or event.start_date) + timedelta(days=1))
-    return entry
+    zone = ZoneInfo(event.timezone)
+    entries = []
+    for first, last, timed in _blocks(event):
+        entry = icalendar.Event()
+        entry.add("uid", _day_uid(event, first))
+        entry.add("dtstamp", event.updated_at)
+        entry.add("last-modified", event.updated_at)
+        entry.add("summary", title)
+        entry.add("description", f"{description}\n\n{url}" if description else url)
+        entry.add("url", url)
+        if location:
+            entry.add("location", location)
+        if timed:
+            entry.add("dtstart", datetime.combine(first.day, first.starts, zone))
+            entry.add("dtend", datetime.combine(first.day, first.ends, zone))
+        else:
+            entry.add("dtstart", first.day)
+            entry.add("dtend", last.day + timedelta(days=1))
+        entries.append(entry)
+    return entries
 
 
 def _session_entries(event: Event, lang: str) -> list[icalendar.Event]:
+    """One entry per timed session; its UID is the session's lasting id, never a position."""
     entries = []
     for session in event.sessions:
         if not session.starts_at:
             continue
         entry = icalendar.Event()
-        entry.add("uid", f"event-{event.slug}-session-{session.position}@{UID_DOMAIN}")
+        entry.add("uid", f"session-{session.uid}@{UID_DOMAIN}")
         entry.add("dtstamp", event.updated_at)
         entry.add("summary", f"{_text(event.title, lang)}: {_text(session.title, lang)}")
         entry.add("dtstart", in_zone(session.starts_at, event.timezone))
         if session.ends_at:
             entry.add("dtend", in_zone(session.ends_at, event.timezone))
         entry.add("url", absolute_url("pages.event", lang=lang, slug=event.slug))
-        entry.add("related-to", f"event-{event.slug}@{UID_DOMAIN}")
+        day = in_zone(session.starts_at, event.timezone).date()
+        block = next((b for b in _blocks(event) if b[0].day <= day <= b[1].day), None)
+        if block is not None:
+            entry.add("related-to", _day_uid(event, block[0]))
         entries.append(entry)
     return entries
 
@@ -75,7 +109,8 @@ def calendar(events: list[Event], lang: str, name: str) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     for event in events:
-        cal.add_component(_event_entry(event, lang))
+        for entry in _day_entries(event, lang):
+            cal.add_component(entry)
         for entry in _session_entries(event, lang):
             cal.add_component(entry)
     cal.add_missing_timezones()

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from kb.models import Event, EventSession
 from kb.models.base import utcnow
-from kb.timeview import day_heading, in_zone, offsets_differ, span
+from kb.timeview import day_block, day_heading, day_hours, in_zone, offsets_differ, span
 
 
 @dataclass
@@ -29,6 +29,9 @@ class Day:
     heading: str | None
     reader_heading: str | None
     rows: list[Row] = field(default_factory=list)
+    #: The day's hours in the event's zone and in the reader's ("13:00–17:30"), if known.
+    hours: str | None = None
+    reader_hours: str | None = None
 
 
 def session_state(session: EventSession, zone: str, now: datetime) -> str | None:
@@ -54,10 +57,20 @@ def _day_of(session: EventSession, zone: str) -> date | None:
 
 
 def programme(event: Event, reader: str, now: datetime | None = None) -> list[Day]:
-    """The sessions grouped by day in the event's zone; undated sessions last, in order."""
+    """The event's days (each with its hours) and their sessions, in the event's zone;
+    undated sessions last, in order."""
     now = now or utcnow()
     zone = event.timezone
-    days: dict[date | None, Day] = {}
+    days: dict[date | None, Day] = {
+        d.day: Day(
+            d.day,
+            day_heading(d.day),
+            None,
+            hours=day_hours(d, zone),
+            reader_hours=day_hours(d, reader),
+        )
+        for d in event.days
+    }
     for session in event.sessions:
         day = _day_of(session, zone)
         group = days.setdefault(day, Day(day, day_heading(day) if day else None, None))
@@ -67,8 +80,10 @@ def programme(event: Event, reader: str, now: datetime | None = None) -> list[Da
         else:
             event_time = reader_time = None
         group.rows.append(Row(session, event_time, reader_time, session_state(session, zone, now)))
+    blocks = {d.day: day_block(d, zone) for d in event.days}
     for group in days.values():
         starts = [r.session.starts_at for r in group.rows if r.session.starts_at]
+        starts += [t for t in blocks.get(group.day, ()) if t]
         reader_days = sorted({in_zone(s, reader).date() for s in starts})
         if reader_days and reader_days != [group.day]:
             group.reader_heading = " · ".join(day_heading(d) for d in reader_days)

@@ -17,6 +17,7 @@ from babel.dates import (
     get_month_names,
     get_timezone_gmt,
 )
+from flask_babel import gettext as _
 
 from kb.i18n import current_language
 
@@ -64,18 +65,52 @@ def zone_label(zone: str, at: datetime | None = None) -> str:
     return f"{gmt}, {zone}"
 
 
+def day_block(day, zone: str) -> tuple[datetime | None, datetime | None]:
+    """An event day's hours (wall clock in the event's zone) as instants; None where unknown."""
+    event_zone = ZoneInfo(day.event.timezone)
+    start = datetime.combine(day.day, day.starts, event_zone) if day.starts else None
+    end = datetime.combine(day.day, day.ends, event_zone) if day.ends else None
+    return start, end
+
+
+def day_hours(day, zone: str) -> str | None:
+    """A day's hours in `zone` ("13:00–17:30"; "…" for an hour not known), or None."""
+    start, end = day_block(day, zone)
+    if start is None and end is None:
+        return None
+    if start and end:  # the end's day is said where it is another day in `zone`
+        return span(start, end, zone, in_zone(start, zone).date())
+    return "–".join(fmt_time(t, zone) if t else "…" for t in (start, end))
+
+
+def _day_in(day, zone: str) -> date:
+    start, end = day_block(day, zone)
+    return in_zone(start or end, zone).date() if (start or end) else day.day
+
+
 def event_when(event, zone: str | None = None) -> str:
-    """When an event takes place, in its own zone (or `zone`): days, and times where known."""
+    """When an event takes place, in its own zone (or `zone`): its days and their hours.
+
+    Days with the same hours read as one range ("18–19 November 2020, 13:00–17:30 each
+    day"); otherwise each day is listed with its own hours.
+    """
     zone = zone or event.timezone
-    if event.starts_at and event.ends_at:
-        start, end = in_zone(event.starts_at, zone), in_zone(event.ends_at, zone)
-        if start.date() == end.date():
-            times = f"{fmt_time(event.starts_at, zone)}–{fmt_time(event.ends_at, zone)}"
-            return f"{fmt_date(start.date())}, {times}"
-        return f"{fmt_datetime(event.starts_at, zone)} – {fmt_datetime(event.ends_at, zone)}"
-    if event.starts_at:
-        return fmt_datetime(event.starts_at, zone)
-    return fmt_date_range(event.start_date, event.end_date)
+    days = list(getattr(event, "days", None) or [])
+    if not days:
+        return fmt_date_range(event.start_date, event.end_date)
+    hours = [day_hours(d, zone) for d in days]
+    dates = [_day_in(d, zone) for d in days]
+    consecutive = all((b - a).days == 1 for a, b in zip(dates, dates[1:], strict=False))
+    if len(days) == 1:
+        return f"{fmt_date(dates[0])}, {hours[0]}" if hours[0] else fmt_date(dates[0])
+    if consecutive and len(set(hours)) == 1:
+        span = fmt_date_range(dates[0], dates[-1])
+        if hours[0] is None:
+            return span
+        return _("%(dates)s, %(hours)s each day", dates=span, hours=hours[0])
+    return "; ".join(
+        f"{fmt_date(d)}, {h}" if h else fmt_date(d) for d, h in zip(dates, hours, strict=True)
+    )
 
 
 @cache

@@ -18,14 +18,19 @@ def test_an_event_with_its_sessions_in_its_zone(seeded_client):
     zones = [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")]
     assert zones == ["Asia/Seoul"]
     entries = cal.walk("VEVENT")
-    main = entries[0]
-    assert main["DTSTART"].params["TZID"] == "Asia/Seoul"
-    assert main.decoded("DTEND").astimezone(UTC) == datetime(2020, 11, 19, 8, 30, tzinfo=UTC)
-    assert str(main["SUMMARY"]).startswith("Стратегическое")  # the title in Russian
-    sessions = entries[1:]
-    assert len(sessions) == 1  # only the session with a time; day-only ones ride on the event
+    days, sessions = entries[:2], entries[2:]
+    # Two day blocks, 13:00–17:30 in Seoul each day: not one 28.5-hour block.
+    assert [
+        (d.decoded("DTSTART").astimezone(UTC), d.decoded("DTEND").astimezone(UTC)) for d in days
+    ] == [
+        (datetime(2020, 11, 18, 4, 0, tzinfo=UTC), datetime(2020, 11, 18, 8, 30, tzinfo=UTC)),
+        (datetime(2020, 11, 19, 4, 0, tzinfo=UTC), datetime(2020, 11, 19, 8, 30, tzinfo=UTC)),
+    ]
+    assert all(d["DTSTART"].params["TZID"] == "Asia/Seoul" for d in days)
+    assert str(days[0]["SUMMARY"]).startswith("Стратегическое")  # the title in Russian
+    assert len(sessions) == 1  # only the session with a time; day-only ones ride on their day
     assert sessions[0].decoded("DTSTART").astimezone(UTC) == datetime(2020, 11, 19, 4, tzinfo=UTC)
-    assert str(sessions[0]["RELATED-TO"]) == str(main["UID"])
+    assert str(sessions[0]["RELATED-TO"]) == str(days[1]["UID"])
 
 
 def test_date_only_events_are_all_day_and_the_feed_has_every_published_event(app):
@@ -38,6 +43,7 @@ def test_date_only_events_are_all_day_and_the_feed_has_every_published_event(app
         end_date="2030-09-15",
     )
     client = client_of(app)
+    # Days without hours, one after another, are one all-day block.
     (entry,) = _calendar(client.get("/events/festival-days.ics")).walk("VEVENT")
     assert entry.decoded("DTSTART") == date(2030, 9, 10)
     assert entry.decoded("DTEND") == date(2030, 9, 16)  # exclusive end: the 15th is included
@@ -46,7 +52,7 @@ def test_date_only_events_are_all_day_and_the_feed_has_every_published_event(app
     api.post("/api/v1/events", json=event_body("draft-only"), headers=headers)
     feed = _calendar(client.get("/events.ics"))
     uids = {str(e["UID"]) for e in feed.walk("VEVENT")}
-    assert any(uid.startswith("event-festival-days@") for uid in uids)
+    assert any(uid.startswith("event-festival-days-20300910@") for uid in uids)
     assert not any("draft-only" in uid for uid in uids)
     assert client.get("/events/draft-only.ics").status_code == 404
     api.post("/api/v1/events/draft-only/publish", headers=headers)

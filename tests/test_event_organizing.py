@@ -1,10 +1,12 @@
 """Organisers' journeys: pages (CSRF on) and API; who may manage which event."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from kb.extensions import db
 from kb.models import Event, Revision
-from tests.eventkit import account, bearer, client_of, csrf, event_body, login
+from tests.eventkit import account, bearer, client_of, csrf, event_body, iso, login
 from tests.factories import create_organization
 
 
@@ -190,7 +192,7 @@ def test_the_api_writes_drafts_keeps_links_write_only_and_publishes(app):
     sessions = [{"title": {"en": "Opening, renamed"}}]  # no join_url given: the link stays
     patched = api.patch(
         "/api/v1/events/api-event",
-        json={"sessions": sessions, "ends_at": "2099-01-01T00:00:00+09:00"},
+        json={"sessions": sessions, "ends_at": iso(timedelta(days=10, hours=6))},
         headers=headers,
     )
     assert patched.status_code == 200, patched.get_json()

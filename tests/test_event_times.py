@@ -29,8 +29,13 @@ def test_a_reader_in_bogota_sees_both_zones_and_the_previous_day(seeded_client):
     bogota = "America/Bogota"
     day, clock = cldr.short_day(date(2020, 11, 17), "en"), cldr.clock(START, bogota, "en")
     assert f"your time: {day}, {clock}" in html and clock == "23:00"
-    span = f"{cldr.date_time(START, bogota, 'en')} – {cldr.date_time(END, bogota, 'en')}"
-    assert f"Your time: {span}" in html
+    # Each day's block, 13:00–17:30 in Seoul, runs over midnight in Bogotá: said per day.
+    blocks = [
+        f"{cldr.long_date(date(2020, 11, d), 'en')}, 23:00–"
+        f"{cldr.short_day(date(2020, 11, d + 1), 'en')}, 03:30"
+        for d in (17, 18)
+    ]
+    assert f"Your time: {'; '.join(blocks)}" in html
     assert '<option value="America/Bogota" selected>' in html
 
 
@@ -40,7 +45,8 @@ def test_a_reader_in_tokyo_sees_one_clock_and_is_told_so(seeded_client):
     seeded_client.delete_cookie("tz")
     assert "which shows the same time as yours (Asia/Tokyo)" in html
     assert "your time:" not in html and "In your time zone" not in html
-    assert cldr.date_time(START, "Asia/Seoul", "en") in html
+    days = cldr.date_range(date(2020, 11, 18), date(2020, 11, 19), "en")
+    assert f"{days}, 13:00–17:30 each day" in html  # two days, not one 28.5-hour span
 
 
 def test_a_reader_whose_zone_is_unknown_gets_utc_and_a_choice(seeded_client):

@@ -12,11 +12,15 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
     URLField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -34,12 +38,29 @@ def _language_fields(cls, prefix: str, label, field=StringField) -> None:
         setattr(cls, f"{prefix}_{code}", field(label, validators=[Optional()]))
 
 
+class DayForm(Form):
+    """One day of the event and its hours, in the event's zone."""
+
+    day = DateField(_l("Day"), validators=[Optional()])
+    starts = TimeField(_l("From"), validators=[Optional()])
+    ends = TimeField(_l("To"), validators=[Optional()])
+
+
+#: Empty day rows offered below the event's days (no script adds rows).
+SPARE_DAYS = 2
+
+
 class EventForm(FlaskForm):
-    """An event's facts, its organisations by role, registration settings and link."""
+    """An event's facts, its organisations by role, registration settings and link.
+
+    Its days are rows (day, from, to); without any, the span fields below give the
+    event one day per date.
+    """
 
     slug = StringField(_l("Address name (slug)"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=options(labels.EVENT_KINDS.items()))
     timezone = SelectField(_l("Time zone of the event"), validators=[DataRequired()])
+    days = FieldList(FormField(DayForm), label=_l("Days"))
     starts_at = DateTimeLocalField(_l("Starts"), format=TIME, validators=[Optional()])
     ends_at = DateTimeLocalField(_l("Ends"), format=TIME, validators=[Optional()])
     start_date = DateField(_l("First day (if the time is not known)"), validators=[Optional()])
@@ -74,6 +95,21 @@ class EventForm(FlaskForm):
             "closes_at": zoned(self.registration_closes_at.data, zone),
             "capacity": self.registration_capacity.data,
         }
+        days = [
+            {
+                "day": row.day.data.isoformat(),
+                "starts": row.starts.data.strftime("%H:%M") if row.starts.data else None,
+                "ends": row.ends.data.strftime("%H:%M") if row.ends.data else None,
+            }
+            for row in (entry.form for entry in self.days)
+            if row.day.data
+        ]
+        span = {
+            "starts_at": zoned(self.starts_at.data, zone),
+            "ends_at": zoned(self.ends_at.data, zone),
+            "start_date": self.start_date.data.isoformat() if self.start_date.data else None,
+            "end_date": self.end_date.data.isoformat() if self.end_date.data else None,
+        }
         return {
             "slug": (self.slug.data or "").strip().lower(),
             "kind": self.kind.data,
@@ -82,10 +118,7 @@ class EventForm(FlaskForm):
             "description": lang_value(self, "description"),
             "venue": lang_value(self, "venue"),
             "timezone": zone,
-            "starts_at": zoned(self.starts_at.data, zone),
-            "ends_at": zoned(self.ends_at.data, zone),
-            "start_date": self.start_date.data.isoformat() if self.start_date.data else None,
-            "end_date": self.end_date.data.isoformat() if self.end_date.data else None,
+            **({"days": days} if days else span),
             "online": {"yes": True, "no": False}.get(self.online.data),
             "languages": self.languages.data or [],
             "organizations": [

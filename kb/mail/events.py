@@ -66,12 +66,14 @@ def queue_confirmation(registration: Registration) -> None:
 def queue_links_mail(registration: Registration, links: dict) -> str:
     """Queue the joining links e-mail (key `registration:<id>:links`); returns the key."""
     key = f"registration:{registration.id}:links"
-    sessions = {s.position: s for s in registration.event.sessions}
+    sessions = {s.uid: s for s in registration.event.sessions}
     with in_language(registration.language):
         context = _context(registration)
         context["event_link"] = links.get("event")
         context["session_links"] = [
-            (sessions[item["position"]], item["url"]) for item in links.get("sessions", [])
+            (sessions[item["session"]], item["url"])
+            for item in links.get("sessions", [])
+            if item.get("session") in sessions
         ]
         text, html = _render("event_links", context)
         queue_mail(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import uuid
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -65,6 +66,28 @@ class Event(RecordMixin, db.Model):
     sessions: Mapped[list[EventSession]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventSession.position"
     )
+    days: Mapped[list[EventDay]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventDay.day"
+    )
+
+
+class EventDay(db.Model):
+    """One day of an event, with its own hours as wall-clock times in the event's zone.
+
+    An hour left empty is not known. The event's `start_date`/`end_date` and
+    `starts_at`/`ends_at` are its first day's start and its last day's end.
+    """
+
+    __tablename__ = "event_day"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    starts: Mapped[time | None]
+    ends: Mapped[time | None]
+
+    event: Mapped[Event] = relationship(back_populates="days")
 
 
 class EventOrganization(db.Model):
@@ -92,10 +115,13 @@ class EventSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    #: The session's identity for its whole life (calendar UIDs, links, addresses).
+    uid: Mapped[str] = mapped_column(sa.String(32), unique=True, default=lambda: uuid.uuid4().hex)
+    #: Order among sessions of the same day that start at the same time (or have none).
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[dict] = mapped_column(LangText)
     description: Mapped[dict | None] = mapped_column(LangText)
-    #: The day in the event's zone, when only the day (not the time) is known.
+    #: The session's day in the event's zone (one of the event's days).
     day: Mapped[date | None]
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -220,9 +220,28 @@ class SpeakerSchema(Schema):
     role = LangText(max_length=300, allow_none=True)
 
 
-class SessionSchema(Schema):
-    """A session of an event's programme. `join_url` is write-only."""
+class EventDaySchema(Schema):
+    """One day of an event, with its hours as wall-clock times in the event's zone."""
 
+    day = fields.Date(required=True)
+    starts = fields.Time(format="%H:%M", allow_none=True)
+    ends = fields.Time(format="%H:%M", allow_none=True)
+
+    @validates_schema
+    def _hours(self, data, **kwargs):
+        start, end = data.get("starts"), data.get("ends")
+        if start and end and end <= start:
+            raise ValidationError(_l("The day ends before it starts."), "ends")
+
+
+class SessionSchema(Schema):
+    """A session of an event's programme. `join_url` is write-only.
+
+    `id` is the session's lasting identity: give it back to keep the session (its
+    calendar entry, its links); a session without one is new.
+    """
+
+    id = fields.String(attribute="uid", validate=validate.Length(max=32), allow_none=True)
     title = name_text()
     description = LangText(allow_none=True)
     day = fields.Date(allow_none=True)
@@ -272,6 +291,9 @@ class EventSchema(RecordSchema):
     summary = LangText(max_length=2000, allow_none=True)
     description = LangText(allow_none=True)
     timezone = TimeZone(required=True)
+    #: The days, each with its hours; without them, one day per date of the span below.
+    days = fields.List(fields.Nested(EventDaySchema), validate=validate.Length(max=366))
+    #: The span: computed from the days (first day's start, last day's end) when given.
     start_date = fields.Date(allow_none=True)
     end_date = fields.Date(allow_none=True)
     starts_at = ZonedDateTime(allow_none=True)
@@ -300,7 +322,7 @@ class EventSchema(RecordSchema):
 
 def check_event_times(data: dict) -> None:
     """Refuse an event (as loaded) whose start is missing or whose times run backwards."""
-    if not data.get("start_date") and not data.get("starts_at"):
+    if not data.get("start_date") and not data.get("starts_at") and not data.get("days"):
         raise ValidationError(_l("Give the start date or the start time."), "start_date")
     start, end = data.get("starts_at"), data.get("ends_at")
     if start and end and end <= start:

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import uuid
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
-from kb.models import Country, Event, EventOrganization, EventSession, Organization, Speaker
+from kb.models import (
+    Country,
+    Event,
+    EventDay,
+    EventOrganization,
+    EventSession,
+    Organization,
+    Speaker,
+)
 from kb.models.base import utcnow
 from kb.schemas.records import EventSchema
 from kb.services.common import (
     Page,
+    ServiceError,
     by_slug,
     get_visible,
     paginate,
@@ -90,12 +101,43 @@ def _set_organizations(event: Event, links: list[dict]) -> None:
 
 
 def _set_sessions(event: Event, sessions: list[dict]) -> None:
+    """Sessions in their order; a session given with its id is the same row (same uid)."""
+    existing = {s.uid: s for s in event.sessions}
     rows = []
     for i, data in enumerate(sessions):
         data = dict(data)
         speakers = [Speaker(position=j, **s) for j, s in enumerate(data.pop("speakers", []))]
-        rows.append(EventSession(position=i, speakers=speakers, **data))
+        row = existing.pop(data.pop("uid", None) or "", None) or EventSession(uid=uuid.uuid4().hex)
+        for key in SESSION_KEYS:
+            setattr(row, key, data.get(key))
+        row.languages = data.get("languages") or []
+        row.position, row.speakers = i, speakers
+        rows.append(row)
     event.sessions = rows
+
+
+#: The session's own columns that a save sets (absent keys are cleared).
+SESSION_KEYS = (
+    "title",
+    "description",
+    "day",
+    "starts_at",
+    "ends_at",
+    "chair",
+    "interpretation",
+    "join_url",
+)
+
+
+def _set_days(event: Event, days: list[dict]) -> None:
+    """The event's days; a day kept keeps its row (its key is the date)."""
+    existing = {d.day: d for d in event.days}
+    rows = []
+    for data in days:
+        row = existing.pop(data["day"], None) or EventDay(day=data["day"])
+        row.starts, row.ends = data.get("starts"), data.get("ends")
+        rows.append(row)
+    event.days = rows
 
 
 def _set_registration(event: Event, settings: dict | None) -> None:
@@ -113,23 +155,169 @@ EVENT_SETTERS = {
     "country": _set_country,
     "organization_links": _set_organizations,
     "sessions": _set_sessions,
+    "days": _set_days,
     "registration": _set_registration,
 }
 
 
+#: The longest span that turns into days on its own (longer events list their days).
+MAX_DAYS = 366
+
+
+def _at(day: date, hour: time | None, zone: ZoneInfo) -> datetime | None:
+    return datetime.combine(day, hour, zone) if hour is not None else None
+
+
+def _days_from_span(data: dict, zone: ZoneInfo) -> list[dict]:
+    """One day per calendar date of the span, with only the hours the span says."""
+    starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+    first = starts_at.astimezone(zone).date() if starts_at else data.get("start_date")
+    if first is None:
+        return []
+    last = ends_at.astimezone(zone).date() if ends_at else (data.get("end_date") or first)
+    last = max(first, last)
+    if (last - first).days >= MAX_DAYS:
+        raise ServiceError(
+            "end_date",
+            _("An event longer than %(count)d days must list its days.", count=MAX_DAYS),
+        )
+    days = [
+        {"day": first + timedelta(days=i), "starts": None, "ends": None}
+        for i in range((last - first).days + 1)
+    ]
+    if starts_at:
+        days[0]["starts"] = starts_at.astimezone(zone).time().replace(tzinfo=None)
+    if ends_at:
+        days[-1]["ends"] = ends_at.astimezone(zone).time().replace(tzinfo=None)
+    return days
+
+
 def complete_days(data: dict) -> dict:
-    """Fill `start_date`/`end_date` from the start and end times, in the event's zone."""
+    """The days, and the span computed from them (first day's start, last day's end).
+
+    Given days win; without them, the span (times or dates) becomes one day per date.
+    """
     data = dict(data)
-    zone = ZoneInfo(data["timezone"]) if data.get("timezone") else None
-    for day_key, time_key in (("start_date", "starts_at"), ("end_date", "ends_at")):
-        if zone and data.get(time_key) and not data.get(day_key):
-            data[day_key] = data[time_key].astimezone(zone).date()
+    if not data.get("timezone"):
+        return data
+    zone = ZoneInfo(data["timezone"])
+    days = sorted(data.get("days") or [], key=lambda d: d["day"]) or _days_from_span(data, zone)
+    for i in range(1, len(days)):
+        if days[i]["day"] == days[i - 1]["day"]:
+            raise ServiceError(f"days.{i}.day", _("This day is listed twice."))
+    if not days:
+        return data
+    first, last = days[0], days[-1]
+    data["days"] = days
+    one_day = first["day"] == last["day"]
+    data["start_date"] = first["day"]
+    data["end_date"] = last["day"] if not one_day else (data.get("end_date") or None)
+    if data["end_date"] is not None and data["end_date"] != last["day"]:
+        data["end_date"] = None
+    data["starts_at"] = _at(first["day"], first.get("starts"), zone)
+    data["ends_at"] = _at(last["day"], last.get("ends"), zone)
+    check_sessions(data, zone)
     return data
+
+
+def day_bounds(day: dict, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The instants a day's block starts and ends (midnight where an hour is not known)."""
+    start = _at(day["day"], day.get("starts") or time(0), zone)
+    end = _at(day["day"], day.get("ends"), zone) or datetime.combine(
+        day["day"] + timedelta(days=1), time(0), zone
+    )
+    return start, end
+
+
+def _hours(day: dict) -> str:
+    start, end = day.get("starts"), day.get("ends")
+    return f"{start.strftime('%H:%M') if start else '…'}–{end.strftime('%H:%M') if end else '…'}"
+
+
+def _days_text(days: list[dict]) -> str:
+    from kb.timeview import fmt_date
+
+    return "; ".join(f"{fmt_date(d['day'])} {_hours(d)}" for d in days)
+
+
+def check_sessions(data: dict, zone: ZoneInfo) -> None:
+    """Refuse a session outside the event's days, field by field; give each its day.
+
+    Sessions are then put in order: by day, by start time, and in their given order
+    where those tie (so moving a session up or down only changes ties).
+    """
+    sessions = data.get("sessions")
+    if not sessions:
+        return
+    data["sessions"] = sessions = [dict(s) for s in sessions]
+    days = {d["day"]: d for d in data["days"]}
+    listed = _days_text(data["days"])
+    for i, session in enumerate(sessions):
+        start, end = session.get("starts_at"), session.get("ends_at")
+        day = session.get("day")
+        if start is not None:
+            start_day = start.astimezone(zone).date()
+            if day is not None and day != start_day:
+                raise ServiceError(
+                    f"sessions.{i}.day", _("The day is not the day the session starts.")
+                )
+            day = start_day
+        elif day is None and len(days) == 1:
+            day = next(iter(days))
+        if day is None:  # its day is not known (yet): it is listed apart
+            continue
+        field = "starts_at" if start is not None else "day"
+        if day not in days:
+            raise ServiceError(
+                f"sessions.{i}.{field}",
+                _("The session is not on one of the event's days (%(days)s).", days=listed),
+            )
+        low, high = day_bounds(days[day], zone)
+        if start is not None and not low <= start < high:
+            raise ServiceError(
+                f"sessions.{i}.starts_at",
+                _("The session starts outside its day's hours (%(days)s).", days=listed),
+            )
+        if end is not None and not (start or low) < end <= high:
+            raise ServiceError(
+                f"sessions.{i}.ends_at",
+                _("The session ends outside its day's hours (%(days)s).", days=listed),
+            )
+        session["day"] = day
+    sessions.sort(
+        key=lambda s: (
+            s.get("day") is None,
+            s.get("day") or date.min,
+            s.get("starts_at") is None,
+            s["starts_at"].timestamp() if s.get("starts_at") else 0,
+        )
+    )
+
+
+def _known_sessions(event: Event, sessions: list[dict]) -> list[dict]:
+    """Sessions given without an id keep the id of the event's session with the same title.
+
+    So a seed file or an API client that leaves the ids out does not turn every session
+    into a new one (and every calendar entry into another).
+    """
+    given = {s["uid"] for s in sessions if s.get("uid")}
+    free = [s for s in event.sessions if s.uid not in given]
+    out = []
+    for session in sessions:
+        if not session.get("uid"):
+            match = next((s for s in free if s.title == session.get("title")), None)
+            if match is not None:
+                free.remove(match)
+                session = {**session, "uid": match.uid}
+        out.append(session)
+    return out
 
 
 def save_event(data: dict, actor: Actor, *, record: Event | None = None) -> tuple[Event, dict]:
     """Create or update an event (by slug when `record` is not given)."""
     record = record or by_slug(Event, data["slug"]) or Event()
+    if record.id is not None and data.get("sessions"):
+        data = {**data, "sessions": _known_sessions(record, data["sessions"])}
     changes = save_record(
         record, complete_days(data), EventSchema(), EVENT_SETTERS, actor, record_type="event"
     )

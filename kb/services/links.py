@@ -34,8 +34,12 @@ class LinksReport:
 
 
 def event_links(event: Event) -> dict | None:
-    """The event's joining links, `{"event": url, "sessions": [{"position", "url"}]}`; or None."""
-    sessions = [{"position": s.position, "url": s.join_url} for s in event.sessions if s.join_url]
+    """The event's joining links, `{"event": url, "sessions": [{"session", "url"}]}`; or None.
+
+    A session is named by its lasting id, so a link still finds its session after the
+    programme is reordered.
+    """
+    sessions = [{"session": s.uid, "url": s.join_url} for s in event.sessions if s.join_url]
     if not event.join_url and not sessions:
         return None
     return {"event": event.join_url, "sessions": sessions}

@@ -15,14 +15,16 @@ from sqlalchemy.exc import IntegrityError
 from kb.extensions import db
 from kb.models import Account, Event, EventOrganization, Revision
 from kb.schemas.records import EventSchema, check_coordinates, check_event_times
-from kb.services.common import ServiceError, slug_conflict, slug_taken
+from kb.services.common import NotFound, ServiceError, slug_conflict, slug_taken
 from kb.services.events import save_event
 from kb.services.records import Actor, canonical
 
 #: The parts in an event that let an organisation's organisers manage it.
 MANAGING_ROLES = ("organizer", "co-organizer", "host")
 #: Fields whose change recomputes the event's days, unless the days are given too.
-TIME_FIELDS = ("starts_at", "ends_at", "timezone")
+TIME_FIELDS = ("starts_at", "ends_at", "timezone", "start_date", "end_date")
+#: Fields computed from the days.
+SPAN_FIELDS = ("starts_at", "ends_at", "start_date", "end_date")
 
 
 def _SLUG_TAKEN() -> str:  # noqa: N802  (a message, translated when asked)
@@ -78,16 +80,27 @@ def create_event(data: dict, account: Account) -> Event:
 def merged_with(event: Event, patch: dict) -> dict:
     """The event's data (private fields included) with `patch` (a partial load) applied.
 
-    A session given without `join_url` keeps the link of the session at its position;
-    `join_url: null` removes it. Changed times recompute the days unless they are given.
+    A session given without `join_url` keeps the link of the session with its id (or,
+    without an id, at its position); `join_url: null` removes it. Given days decide the
+    span; a changed span (times, dates or zone) without days recomputes the days.
     """
     data = canonical(EventSchema(), event)
     if "sessions" in patch:
         old = data.get("sessions") or []
+        by_id = {s.get("uid"): s for s in old}
         for i, session in enumerate(patch["sessions"]):
-            if "join_url" not in session and i < len(old):
-                session["join_url"] = old[i].get("join_url")
-    if any(key in patch for key in TIME_FIELDS):
+            if "join_url" in session:
+                continue
+            before = by_id.get(session.get("uid")) or (
+                old[i] if i < len(old) and not session.get("uid") else None
+            )
+            if before:
+                session["join_url"] = before.get("join_url")
+    if "days" in patch:
+        for key in SPAN_FIELDS:
+            data.pop(key, None)
+    elif any(key in patch for key in TIME_FIELDS):
+        data.pop("days", None)
         for key in ("start_date", "end_date"):
             if key not in patch:
                 data.pop(key, None)
@@ -115,21 +128,73 @@ def update_event(event: Event, patch: dict, account: Account) -> dict:
     return changes
 
 
-def set_session(event: Event, position: int | None, session: dict, account: Account) -> None:
-    """Replace the session at `position` (append when None) with `session` (as loaded)."""
+def _session_index(sessions: list[dict], uid: str) -> int:
+    for i, session in enumerate(sessions):
+        if session.get("uid") == uid:
+            return i
+    raise NotFound()
+
+
+def _save_sessions(event: Event, sessions: list[dict], account: Account, index: int) -> None:
+    """Save the programme; an error about session `index` is named by its own field."""
+    prefix = f"sessions.{index}."
+    try:
+        update_event(event, {"sessions": sessions}, account)
+    except ServiceError as exc:
+        if exc.field and exc.field.startswith(prefix):
+            exc.field = exc.field[len(prefix) :]
+        raise
+
+
+def set_session(event: Event, uid: str | None, session: dict, account: Account) -> None:
+    """Replace the session `uid` (append when None) with `session` (as loaded).
+
+    Refuses a session outside the event's days with ServiceError on its own field
+    (`day`, `starts_at` or `ends_at`).
+    """
     sessions = canonical(EventSchema(), event).get("sessions") or []
-    if position is None:
+    if uid is None:
+        session.pop("uid", None)
         sessions.append(session)
+        index = len(sessions) - 1
     else:
-        sessions[position] = session
-    update_event(event, {"sessions": sessions}, account)
+        index = _session_index(sessions, uid)
+        sessions[index] = {**session, "uid": uid}
+    _save_sessions(event, sessions, account, index)
 
 
-def remove_session(event: Event, position: int, account: Account) -> None:
-    """Remove the session at `position` from the programme."""
+def remove_session(event: Event, uid: str, account: Account) -> None:
+    """Remove the session `uid` from the programme."""
     sessions = canonical(EventSchema(), event).get("sessions") or []
-    del sessions[position]
+    del sessions[_session_index(sessions, uid)]
     update_event(event, {"sessions": sessions}, account)
+
+
+def _ties(a: dict, b: dict) -> bool:
+    return a.get("day") == b.get("day") and a.get("starts_at") == b.get("starts_at")
+
+
+def can_move(sessions: list, index: int, step: int) -> bool:
+    """Whether the session at `index` may move by `step` (±1): only past a session that
+    starts at the same time on the same day (times decide the order otherwise)."""
+    other = index + step
+    if not 0 <= other < len(sessions):
+        return False
+    a, b = sessions[index], sessions[other]
+    if not isinstance(a, dict):
+        return a.day == b.day and a.starts_at == b.starts_at
+    return _ties(a, b)
+
+
+def move_session(event: Event, uid: str, step: int, account: Account) -> bool:
+    """Move the session `uid` up (-1) or down (+1) among its ties; False if it cannot."""
+    sessions = canonical(EventSchema(), event).get("sessions") or []
+    index = _session_index(sessions, uid)
+    if step not in (-1, 1) or not can_move(sessions, index, step):
+        return False
+    sessions[index], sessions[index + step] = sessions[index + step], sessions[index]
+    update_event(event, {"sessions": sessions}, account)
+    return True
 
 
 def publish_event(event: Event, account: Account) -> bool:

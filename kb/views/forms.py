@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from marshmallow import ValidationError
+from wtforms import FieldList
 
 from kb.extensions import db
 from kb.schemas import messages as schema_messages
@@ -19,11 +20,28 @@ def attach_errors(form, messages, fields: dict[str, str] | None = None) -> None:
     """
     fields = fields or {}
     for path, message in flatten(messages):
+        row = _row_field(form, path)
+        if row is not None:
+            row.errors = [*row.errors, message]
+            continue
         name = fields.get(path) or fields.get(path.split(".")[0]) or path.replace(".", "_")
         if name in form._fields and name != "csrf_token":
             form[name].errors = [*form[name].errors, message]
         else:
             form.form_errors.append(message)
+
+
+def _row_field(form, path: str):
+    """The field of a row (`days.1.ends`) of a list of sub-forms, if `path` names one."""
+    parts = path.split(".")
+    if len(parts) != 3 or not parts[1].isdigit() or parts[0] not in form._fields:
+        return None
+    rows = form[parts[0]]
+    if not isinstance(rows, FieldList) or int(parts[1]) >= len(rows.entries):
+        return None
+    entry = rows.entries[int(parts[1])]
+    sub = getattr(entry, "form", None)
+    return sub[parts[2]] if sub is not None and parts[2] in sub._fields else None
 
 
 def save_or_refuse(form, save: Callable[[], object], fields: dict[str, str] | None = None) -> bool:

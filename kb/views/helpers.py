@@ -9,6 +9,7 @@ from kb.i18n import pick
 from kb.services import history
 from kb.services.common import Page
 from kb.services.compare import field_label
+from kb.services.organizing import can_move
 from kb.views import bp
 
 #: How many changes a record page lists; the API pages through all of them.
@@ -83,3 +84,6 @@ def person(who, fallback: str) -> str:
     if who.name and org:
         return f"{who.name} ({org})"
     return who.name or (str(org) if org else fallback)
+
+
+bp.app_template_global("can_move_session")(can_move)

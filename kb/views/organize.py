@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kb.extensions import db
-from kb.forms.events import EventForm, SessionForm, parse_speakers, speakers_text
+from kb.forms.events import SPARE_DAYS, EventForm, SessionForm, parse_speakers, speakers_text
 from kb.forms.fields import fill_lang, options, wall_clock
 from kb.forms.registrations import ConfirmForm
 from kb.i18n import current_language, pick
@@ -64,6 +64,9 @@ def _event_form(event: Event | None = None) -> EventForm:
         form[name].choices = options(choices)
     if event is not None and request.method == "GET":
         _fill_event_form(form, event)
+    if request.method == "GET":
+        for _spare in range(SPARE_DAYS):
+            form.days.append_entry()
     return form
 
 
@@ -72,9 +75,8 @@ def _fill_event_form(form: EventForm, event: Event) -> None:
     form.slug.data, form.kind.data, form.timezone.data = event.slug, event.kind, zone
     for prefix in ("title", "summary", "description", "venue"):
         fill_lang(form, prefix, getattr(event, prefix))
-    form.starts_at.data = wall_clock(event.starts_at, zone)
-    form.ends_at.data = wall_clock(event.ends_at, zone)
-    form.start_date.data, form.end_date.data = event.start_date, event.end_date
+    for day in event.days:  # the days decide the span, so its fields stay empty
+        form.days.append_entry({"day": day.day, "starts": day.starts, "ends": day.ends})
     form.online.data = {True: "yes", False: "no"}.get(event.online, "")
     form.languages.data = list(event.languages or [])
     for name, role in EventForm.ROLE_FIELDS:
@@ -156,15 +158,19 @@ def publish_event(slug: str):
     return redirect(url_for("pages.manage_event", slug=event.slug))
 
 
+def _session_of(event: Event, uid: str) -> dict:
+    for session in canonical(EventSchema(), event).get("sessions") or []:
+        if session.get("uid") == uid:
+            return session
+    abort(404)
+
+
 @bp.route("/organize/events/<slug>/sessions/new", methods=["GET", "POST"])
-@bp.route("/organize/events/<slug>/sessions/<int:position>", methods=["GET", "POST"])
-def manage_session(slug: str, position: int | None = None):
-    """Add a session to the programme, or edit one."""
+@bp.route("/organize/events/<slug>/sessions/<uid>", methods=["GET", "POST"])
+def manage_session(slug: str, uid: str | None = None):
+    """Add a session to the programme, or edit one (a session is named by its lasting id)."""
     event = managed(slug)
-    sessions = canonical(EventSchema(), event).get("sessions") or []
-    if position is not None and not 0 <= position < len(sessions):
-        abort(404)
-    current = sessions[position] if position is not None else {}
+    current = _session_of(event, uid) if uid is not None else {}
     form = SessionForm()
     if request.method == "GET" and current:
         _fill_session_form(form, current, event.timezone)
@@ -175,14 +181,12 @@ def manage_session(slug: str, position: int | None = None):
 
         def save():
             session = SessionSchema().load(form.to_data(event.timezone, speakers))
-            organizing.set_session(event, position, session, current_user._get_current_object())
+            organizing.set_session(event, uid, session, current_user._get_current_object())
 
         if save_or_refuse(form, save, SESSION_FIELDS):
             return redirect(url_for("pages.manage_event", slug=event.slug, _anchor="sessions"))
     status = 422 if request.method == "POST" else 200
-    return render_template(
-        "organize/session.html", form=form, item=event, position=position
-    ), status
+    return render_template("organize/session.html", form=form, item=event, uid=uid), status
 
 
 def _fill_session_form(form: SessionForm, session: dict, zone: str) -> None:
@@ -198,13 +202,29 @@ def _fill_session_form(form: SessionForm, session: dict, zone: str) -> None:
     form.join_url.data = session.get("join_url")
 
 
-@bp.post("/organize/events/<slug>/sessions/<int:position>/remove")
-def remove_session(slug: str, position: int):
-    """Remove a session from the programme."""
+@bp.route("/organize/events/<slug>/sessions/<uid>/remove", methods=["GET", "POST"])
+def remove_session(slug: str, uid: str):
+    """Remove a session, after the organiser confirms on a page of its own."""
     event = managed(slug)
-    if not 0 <= position < len(event.sessions):
-        abort(404)
-    if ConfirmForm().validate_on_submit():
-        organizing.remove_session(event, position, current_user._get_current_object())
+    session = _session_of(event, uid)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        organizing.remove_session(event, uid, current_user._get_current_object())
         db.session.commit()
-    return redirect(url_for("pages.manage_event", slug=event.slug, _anchor="sessions"))
+        return redirect(url_for("pages.manage_event", slug=event.slug, _anchor="sessions"))
+    return render_template(
+        "organize/remove_session.html", item=event, session=session, confirm=form
+    )
+
+
+@bp.post("/organize/events/<slug>/sessions/<uid>/move")
+def move_session(slug: str, uid: str):
+    """Move a session up or down among the sessions that start at the same time."""
+    event = managed(slug)
+    _session_of(event, uid)
+    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    account = current_user._get_current_object()
+    moved = ConfirmForm().validate_on_submit() and step is not None
+    if moved and organizing.move_session(event, uid, step, account):
+        db.session.commit()
+    return redirect(url_for("pages.manage_event", slug=event.slug, _anchor=f"session-{uid}"))
