@@ -7,14 +7,12 @@ event's own entry.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import icalendar
 
 from kb.i18n import pick
 from kb.models import Event
+from kb.tz import in_zone, next_day
 from kb.urls import absolute_url
-from kb.views.text import in_zone
 
 PRODID = "-//Silk Roads ICH Network//Knowledge base//EN"
 UID_DOMAIN = "silk-roads-ich.kb"
@@ -44,7 +42,7 @@ def _event_entry(event: Event, lang: str) -> icalendar.Event:
             entry.add("dtend", in_zone(event.ends_at, event.timezone))
     else:
         entry.add("dtstart", event.start_date)
-        entry.add("dtend", (event.end_date or event.start_date) + timedelta(days=1))
+        entry.add("dtend", next_day(event.end_date or event.start_date))
     return entry
 
 

@@ -9,12 +9,29 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
+from kb.i18n import TEXT_LANGUAGES
+from kb.tz import in_zone
+
 LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+#: Characters no text may hold: C0/C1 controls (tab and line breaks excepted), NUL
+#: included (PostgreSQL cannot store it), lone surrogates (not UTF-8) and non-characters.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def control_message():
+    """The refusal of a text that holds control characters, in the reader's language."""
+    return _l("Remove the control characters (such as NUL) from this text.")
+
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class LangText(fields.Field):
-    """Text per language: `{"en": "…", "ru": "…"}`; codes are ISO 639, texts non-empty."""
+    """Text per language: `{"en": "…", "ru": "…"}`; texts non-empty, without control characters.
+
+    Codes are the working languages and the community languages of `kb.i18n.TEXT_LANGUAGES`
+    (a key nothing can name or format would otherwise be stored and shown to everyone).
+    """
 
     def __init__(self, *, max_length: int = 20000, **kwargs):
         super().__init__(**kwargs)
@@ -30,10 +47,19 @@ class LangText(fields.Field):
         for code, text in value.items():
             if not isinstance(code, str) or not LANG_CODE.match(code):
                 errors[str(code)] = [_l("Not a language code.")]
+            elif code not in TEXT_LANGUAGES:
+                errors[code] = [
+                    _l(
+                        "Texts are accepted in these languages only: %(codes)s.",
+                        codes=", ".join(TEXT_LANGUAGES),
+                    )
+                ]
             elif not isinstance(text, str) or not text.strip():
                 errors[code] = [_l("Leave a language out rather than give it empty text.")]
             elif len(text) > self.max_length:
                 errors[code] = [_l("Longer than %(max)d characters.", max=self.max_length)]
+            elif CONTROL.search(text):
+                errors[code] = [control_message()]
             else:
                 out[code] = text.strip()
         if errors:
@@ -106,7 +132,7 @@ class ZonedDateTime(fields.DateTime):
         if value is None:
             return None
         zone = getattr(obj, "timezone", None) or getattr(obj, "event", None).timezone
-        return value.astimezone(ZoneInfo(zone) if zone else None).isoformat()
+        return in_zone(value, zone).isoformat() if zone else value.isoformat()
 
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)

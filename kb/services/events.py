@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -19,11 +18,12 @@ from kb.services.common import (
     resolve_slugs,
 )
 from kb.services.records import Actor, save_record
+from kb.tz import today_in, zone_info
 
 
 def local_today(zone: str = "UTC") -> date:
     """Today's date in `zone`."""
-    return utcnow().astimezone(ZoneInfo(zone)).date()
+    return today_in(zone, utcnow())
 
 
 def list_events(
@@ -69,7 +69,7 @@ def event_state(event: Event, now: datetime | None = None) -> str:
         if now < event.starts_at:
             return "upcoming"
         return "ongoing" if now <= event.ends_at else "past"
-    today = now.astimezone(ZoneInfo(event.timezone)).date()
+    today = today_in(event.timezone, now)
     if today < event.start_date:
         return "upcoming"
     return "ongoing" if today <= (event.end_date or event.start_date) else "past"
@@ -117,7 +117,7 @@ EVENT_SETTERS = {
 def complete_days(data: dict) -> dict:
     """Fill `start_date`/`end_date` from the start and end times, in the event's zone."""
     data = dict(data)
-    zone = ZoneInfo(data["timezone"]) if data.get("timezone") else None
+    zone = zone_info(data["timezone"]) if data.get("timezone") else None
     for day_key, time_key in (("start_date", "starts_at"), ("end_date", "ends_at")):
         if zone and data.get(time_key) and not data.get(day_key):
             data[day_key] = data[time_key].astimezone(zone).date()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_interval, format_skeleton, get_month_names, get_timezone_gmt
@@ -12,6 +11,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from kb.i18n import current_language
+from kb.tz import in_zone
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -40,11 +40,6 @@ def month_name(month: int) -> str:
     return get_month_names("wide", context="stand-alone", locale=current_language())[month]
 
 
-def in_zone(value: datetime, zone: str) -> datetime:
-    """An instant as wall-clock time in `zone`."""
-    return value.astimezone(ZoneInfo(zone))
-
-
 def fmt_time(value: datetime, zone: str) -> str:
     """A time of day in `zone`, on the 24-hour clock the network's programmes use."""
     return format_skeleton("Hm", in_zone(value, zone), locale=current_language())
@@ -65,7 +60,7 @@ def fmt_datetime(value: datetime, zone: str) -> str:
 
 def zone_label(zone: str, at: datetime | None = None) -> str:
     """The zone as readers know it: its GMT offset and its IANA name."""
-    moment = in_zone(at, zone) if at else datetime.now(ZoneInfo(zone))
+    moment = in_zone(at or datetime.now(UTC), zone)
     gmt = get_timezone_gmt(moment, width="long", locale=current_language())
     return f"{gmt}, {zone}"
 

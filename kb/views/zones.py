@@ -14,7 +14,8 @@ from babel.dates import format_date, format_skeleton
 from flask import request
 
 from kb.i18n import current_language
-from kb.views.text import fmt_time, in_zone
+from kb.tz import in_zone
+from kb.views.text import fmt_time
 
 ZONE_COOKIE = "tz"
 #: Zone-name prefixes that are aliases or legacy names, not places people choose.
