@@ -19,7 +19,9 @@ from kb.models import (
 )
 from kb.schemas.fields import (
     LANG_CODE,
+    MAX_INT,
     CountryRef,
+    Day,
     LangText,
     Ref,
     TimeZone,
@@ -145,9 +147,9 @@ class EditionSchema(Schema):
     """A dated edition of a festival."""
 
     year = fields.Integer(required=True, validate=year())
-    number = fields.Integer(validate=validate.Range(min=1), allow_none=True)
-    start_date = fields.Date(allow_none=True)
-    end_date = fields.Date(allow_none=True)
+    number = fields.Integer(validate=validate.Range(min=1, max=MAX_INT), allow_none=True)
+    start_date = Day(allow_none=True)
+    end_date = Day(allow_none=True)
     city = LangText(max_length=200, allow_none=True)
     country = CountryRef(allow_none=True)
     note = LangText(max_length=2000, allow_none=True)
@@ -225,7 +227,7 @@ class SessionSchema(Schema):
 
     title = name_text()
     description = LangText(allow_none=True)
-    day = fields.Date(allow_none=True)
+    day = Day(allow_none=True)
     starts_at = ZonedDateTime(allow_none=True)
     ends_at = ZonedDateTime(allow_none=True)
     chair = fields.String(validate=validate.Length(max=200), allow_none=True)
@@ -253,7 +255,7 @@ class RegistrationSettingsSchema(Schema):
 
     opens_at = ZonedDateTime(allow_none=True)
     closes_at = ZonedDateTime(allow_none=True)
-    capacity = fields.Integer(validate=validate.Range(min=1), allow_none=True)
+    capacity = fields.Integer(validate=validate.Range(min=1, max=MAX_INT), allow_none=True)
 
     @validates_schema
     def _window(self, data, **kwargs):
@@ -272,8 +274,8 @@ class EventSchema(RecordSchema):
     summary = LangText(max_length=2000, allow_none=True)
     description = LangText(allow_none=True)
     timezone = TimeZone(required=True)
-    start_date = fields.Date(allow_none=True)
-    end_date = fields.Date(allow_none=True)
+    start_date = Day(allow_none=True)
+    end_date = Day(allow_none=True)
     starts_at = ZonedDateTime(allow_none=True)
     ends_at = ZonedDateTime(allow_none=True)
     online = fields.Boolean(allow_none=True)
