@@ -88,6 +88,12 @@ def load_config(overrides: dict | None = None) -> dict:
     if env.get("KB_SECRET_KEY"):
         config["SECRET_KEY"] = env["KB_SECRET_KEY"]
     config.update(overrides)
+    # Connections are tested before use, so one dropped by the server (a restart,
+    # pg_terminate_backend) is replaced instead of failing a request (kb/resilience.py).
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "pool_pre_ping": True,
+        **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     # A request larger than an image upload (plus its form) is refused with 413 unread;
     # a body without files (JSON, a form) larger than MAX_BODY_LENGTH too (kb/edge.py).
     if env.get("KB_MAX_CONTENT_LENGTH"):

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, abort, current_app, g, render_template, request
+from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-from kb.errors import error_json
-from kb.i18n import LANGUAGES, negotiate
+from kb.errors import error_json, render_error
 from kb.schemas.fields import CONTROL, control_message
 
 #: The largest id a URL may name: PostgreSQL's `integer`.
@@ -81,11 +80,8 @@ def _api() -> bool:
 def _refuse(status: int, fields: dict[str, list[str]], message: str):
     if _api():
         return error_json(status, "invalid", message, fields)
-    if not getattr(g, "lang", None):
-        first = request.path.strip("/").split("/")[0]
-        g.lang = first if first in LANGUAGES else negotiate()
     details = [f"{name}: {' '.join(msgs)}" for name, msgs in fields.items()]
-    return render_template("error.html", status=status, message=message, details=details), status
+    return render_error(status, message, details)
 
 
 def _fields_with_control(multidict) -> dict[str, list[str]]:

@@ -25,14 +25,20 @@ def error_json(status: int, code: str, message: str, fields: dict | None = None)
     return response
 
 
+def render_error(status: int, message: str, details: list[str] | None = None):
+    """An error page in the URL's language (or the browser's), with optional detail lines."""
+    if not getattr(g, "lang", None):
+        first = request.path.strip("/").split("/")[0]
+        g.lang = first if first in LANGUAGES else negotiate()
+    page = render_template("error.html", status=status, message=message, details=details)
+    return page, status
+
+
 def _http_error(exc: HTTPException):
     if _wants_json():
         code = (exc.name or "error").lower().replace(" ", "_")
         return error_json(exc.code or 500, code, _http_message(exc.code))
-    if not getattr(g, "lang", None):
-        first = request.path.strip("/").split("/")[0]
-        g.lang = first if first in LANGUAGES else negotiate()
-    return render_template("error.html", status=exc.code, message=_http_message(exc.code)), exc.code
+    return render_error(exc.code or 500, _http_message(exc.code))
 
 
 def _http_message(status: int | None) -> str:
