@@ -35,10 +35,15 @@ def render_error(status: int, message: str, details: list[str] | None = None):
 
 
 def _http_error(exc: HTTPException):
+    # The exception's own headers travel with the answer (405 names what is Allowed).
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if _wants_json():
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_json(exc.code or 500, code, _http_message(exc.code))
-    return render_error(exc.code or 500, _http_message(exc.code))
+        response = error_json(exc.code or 500, code, _http_message(exc.code))
+        response.headers.extend(headers)
+        return response
+    page, status = render_error(exc.code or 500, _http_message(exc.code))
+    return page, status, headers
 
 
 def _http_message(status: int | None) -> str:

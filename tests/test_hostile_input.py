@@ -335,3 +335,12 @@ def test_registration_times_and_capacity_are_bounded(app, world):
     assert "registration.capacity" in response.get_json()["error"]["fields"]
     later = event_body("later", starts_in=timedelta(days=20))
     assert client.post("/api/v1/events", json=later, headers=auth).status_code == 201
+
+
+def test_a_method_an_address_does_not_take_answers_405_with_allow(app):
+    client = fresh_client(app)
+    response = client.delete("/api/v1/events")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
+    page = client.put("/en/")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]
