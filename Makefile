@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PORT ?= 5000
 
-.PHONY: install vendor lock upgrade-check translations db run test browser test-sqlite test-postgres lint messages clean
+.PHONY: install install-runtime serve nginx vendor lock upgrade-check translations db run test browser test-sqlite test-postgres lint messages clean
 
 # Every machine installs the same versions: requirements/dev.txt is the lock (hashes
 # included) of pyproject.toml's ranges plus the dev tools; the project itself goes in
@@ -19,6 +19,16 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# A production host needs only the runtime lock (no test or lint tools); a checkout that
+# ran `make install` already has the same versions, so this is then quick.
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+$(RUNTIME_STAMP): pyproject.toml requirements/runtime.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/runtime.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(RUNTIME_STAMP)
+install-runtime: $(RUNTIME_STAMP)
 
 # Front-end libraries (Leaflet, its clustering plugin, topojson-client, Natural Earth's
 # borders from world-atlas) and axe-core for the browser tests, from the npm registry at
@@ -60,6 +70,9 @@ translations: install
 	$(BIN)/pybabel compile -d translations -D messages 2>&1 | grep -v "^compiling" || true
 	@test -f translations/ru/LC_MESSAGES/messages.mo
 
+# The site's address in links (KB_BASE_URL, required outside debug and tests): on this
+# machine, make run's port unless the environment names another.
+db run: export KB_BASE_URL ?= http://127.0.0.1:$(PORT)
 db: install translations
 	$(BIN)/kb db upgrade
 	$(BIN)/kb seed
@@ -73,9 +86,17 @@ run: db
 	$(BIN)/kb worker & worker=$$!; \
 	$(BIN)/kb run --port $(PORT)
 
+# The production profile on one host (see README "Production"): refuses to start without
+# KB_SECRET_KEY, KB_BASE_URL and KB_DATABASE_URL; migrates, then runs gunicorn
+# (gunicorn.conf.py: two workers per CPU, KB_WEB_WORKERS overrides) and `kb worker`
+# together until SIGTERM/Ctrl-C, which stops both.
+serve: install-runtime
+	@$(BIN)/pybabel compile -q -d translations -D messages
+	$(BIN)/python -m kb.serve
+
 # The suite on SQLite, then on PostgreSQL when one answers (KB_TEST_DATABASE_URL, or the
 # local default). Set KB_TEST_DATABASE_URL to force PostgreSQL.
-test: install translations browser test-sqlite test-postgres
+test: install translations browser nginx test-sqlite test-postgres
 
 # Browser tests drive the system Chromium; install Debian's package when it is missing
 # and we may (root with apt-get). Otherwise those tests are skipped, and say why.
@@ -85,6 +106,15 @@ browser:
 	  echo "installing Debian's chromium for the browser tests" && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
 	echo "no Chromium: the browser tests will be skipped"
+
+# tests/test_deploy.py runs deploy/nginx-kb.conf in a real nginx: Debian's nginx-light
+# when missing and we may (root with apt-get); otherwise that test is skipped, saying so.
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || \
+	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "installing Debian's nginx-light for the deploy/ tests" && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light) >/dev/null 2>&1; } || \
+	echo "no nginx: the deploy/ nginx tests will be skipped"
 
 test-sqlite: install translations
 	env -u KB_TEST_DATABASE_URL $(BIN)/pytest

@@ -90,7 +90,11 @@ def main() -> None:
     options = args.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
-            {"INSTANCE_PATH": tmp, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/kb.db"}
+            {
+                "INSTANCE_PATH": tmp,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/kb.db",
+                "BASE_URL": "http://127.0.0.1:5000",  # no mail leaves a bench
+            }
         )
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))

@@ -22,6 +22,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind n proxies the client's address and scheme are the n-th from the right in
+        # X-Forwarded-For/-Proto (rate limits count per client, cookies and HSTS follow
+        # https). X-Forwarded-Host and -Prefix stay untrusted: links come from KB_BASE_URL.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_prefix=0)
 
     db.init_app(app)
     migrate.init_app(

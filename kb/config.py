@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask.helpers import get_debug_flag
 
 #: The checkout's root. Templates, translations, migrations and seed data live beside
 #: the package, so the app runs from a checkout or an editable install.
@@ -42,8 +45,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_URL": env.get("KB_MAIL_URL") or None,
         "OUTBOX_DIR": str(instance / "outbox"),
         "MAIL_FROM": env.get("KB_MAIL_FROM") or "Silk Roads ICH Network <no-reply@localhost>",
-        # The site's address in e-mails and calendar files sent from the CLI.
-        "BASE_URL": env.get("KB_BASE_URL") or "http://127.0.0.1:5000",
+        # The site's public address: every absolute link (e-mails, calendars, feeds, the
+        # API's `url`s) starts with it, never with a request's Host header. Required
+        # unless debugging or testing (see base_url below).
+        "BASE_URL": env.get("KB_BASE_URL") or None,
+        # How many reverse proxies stand in front of the app (nginx: 1). Their
+        # X-Forwarded-For and X-Forwarded-Proto give the client's address (rate limits)
+        # and scheme; 0 trusts no such header.
+        "TRUSTED_PROXIES": env.get("KB_TRUSTED_PROXIES") or 0,
         # `kb events send-links` sends the links of events starting within this many hours.
         "EVENT_LINKS_WINDOW_HOURS": float(env.get("KB_EVENT_LINKS_WINDOW_HOURS") or 24),
         # Seconds an SMTP server may take to answer before a delivery counts as failed.
@@ -60,6 +69,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "WORKER_STOP_SECONDS": _number(env, "KB_WORKER_STOP_SECONDS", 30),
         # A failing task is retried after its interval, doubled per failure up to this.
         "WORKER_MAX_BACKOFF_SECONDS": _number(env, "KB_WORKER_MAX_BACKOFF_SECONDS", 60),
+        # `/healthz` calls the outbox (search queue) degraded when its oldest unsent
+        # message (waiting change) is older than this many seconds.
+        "HEALTH_OUTBOX_SECONDS": _number(env, "KB_HEALTH_OUTBOX_SECONDS", 900),
+        "HEALTH_SEARCH_SECONDS": _number(env, "KB_HEALTH_SEARCH_SECONDS", 300),
         # Messages one round of the mail task tries before the lane looks again.
         "WORKER_MAIL_BATCH": 50,
         "SEED_DIR": str(ROOT / "seed_data"),
@@ -102,4 +115,48 @@ def load_config(overrides: dict | None = None) -> dict:
     config.setdefault("MAX_BODY_LENGTH", int(env.get("KB_MAX_BODY_LENGTH") or 1024 * 1024))
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance)
+    config["BASE_URL"] = base_url(config)
+    config["TRUSTED_PROXIES"] = _proxies(config["TRUSTED_PROXIES"])
     return config
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong: the app refuses to start, saying which and why."""
+
+
+#: `make run`'s address: the default of KB_BASE_URL in debug and test runs only.
+DEV_BASE_URL = "http://127.0.0.1:{port}"
+
+
+def base_url(config: dict) -> str:
+    """The checked KB_BASE_URL (no trailing slash); a default only in debug and tests."""
+    value = config.get("BASE_URL")
+    if not value:
+        if not (config.get("TESTING") or config.get("DEBUG") or get_debug_flag()):
+            raise ConfigError(
+                "KB_BASE_URL is not set. Set it to the site's public address, e.g. "
+                "KB_BASE_URL=https://kb.example.org: every link in e-mails, calendar files "
+                "and feeds starts with it (the request's Host header is never trusted). "
+                "Only debug and test runs have a default."
+            )
+        value = DEV_BASE_URL.format(port=os.environ.get("FLASK_RUN_PORT") or 5000)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"KB_BASE_URL={value!r} is not a site address: give http:// or https://, a host "
+            "and at most a path, e.g. https://kb.example.org"
+        )
+    return value.rstrip("/")
+
+
+def _proxies(value) -> int:
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = -1
+    if count < 0:
+        raise ConfigError(
+            f"KB_TRUSTED_PROXIES={value!r}: give the number of reverse proxies in front of "
+            "the app (0 when clients connect to it directly, 1 behind one nginx)"
+        )
+    return count

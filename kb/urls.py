@@ -1,22 +1,32 @@
-"""Absolute addresses of pages, in a request (its host) or outside one (KB_BASE_URL)."""
+"""Absolute addresses of pages: always from KB_BASE_URL, never from a request.
+
+Every link that leaves the site (e-mails, calendar files, feeds, the API's `url` fields)
+is built here. A request's Host header (or X-Forwarded-Host) is chosen by whoever sends
+the request: a password reset asked for with `Host: evil.example` must still mail a link
+to the site. So nothing else in the app calls `url_for(..., _external=True)` or reads
+`request.host_url` / `request.url_root` (tests/test_base_url.py checks the sources).
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context
 
 
-def absolute_url(endpoint: str, **values) -> str:
-    """The full URL of `endpoint`, for e-mails and calendar files.
+def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:
+    """The full URL of `endpoint` under the site's address (the BASE_URL setting).
 
-    Outside a request (the CLI) the site's address comes from the `BASE_URL` setting.
-    Give every URL value (e.g. `lang`) explicitly: no request supplies defaults there.
+    In a request the blueprints' URL defaults apply (e.g. the page's language), as with
+    `url_for`; outside one (the CLI, the worker) give every URL value explicitly.
     """
+    app = current_app
+    values = dict(values)
     if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
-    )
-    return adapter.build(endpoint, values, force_external=True)
+        app.inject_url_defaults(endpoint, values)
+    base = urlsplit(app.config["BASE_URL"])
+    adapter = app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    url = adapter.build(endpoint, values, force_external=True)
+    if _anchor:
+        url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
+    return url

@@ -33,7 +33,9 @@ FALLBACK_QUERIES = ["Navruz", "фестивале Сори", "판소리 축제",
 def test_another_whoosh_release_is_refused_at_start(monkeypatch, tmp_path):
     monkeypatch.setattr(whoosh, "__version__", (2, 7, 6))
     with pytest.raises(WhooshMismatch, match=r"Whoosh 2\.7\.5's internals but Whoosh 2\.7\.6"):
-        create_app({"INSTANCE_PATH": str(tmp_path), "INDEX_DIR": str(tmp_path / "index")})
+        create_app(
+            {"TESTING": True, "INSTANCE_PATH": str(tmp_path), "INDEX_DIR": str(tmp_path / "index")}
+        )
 
 
 def test_the_pinned_release_passes():

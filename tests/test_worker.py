@@ -150,6 +150,7 @@ def test_the_worker_process_beats_wakes_on_commit_and_stops_cleanly(app, stop_si
         "KB_DATABASE_URL": _database_url(app),
         "KB_INDEX_DIR": app.config["INDEX_DIR"],
         "KB_SECRET_KEY": "test-secret",
+        "KB_BASE_URL": app.config["BASE_URL"],
         # Nothing runs on a schedule after the first round: only a commit's wake-up.
         "KB_WORKER_SEARCH_SECONDS": "3600",
         "KB_WORKER_MAIL_SECONDS": "3600",

@@ -42,7 +42,11 @@ def _decision(path: str, summary: str, description: str) -> None:
                 "200": {"description": "Decided; the submission now", **_json("Submission")},
                 **AUTH_ERRORS,
                 "404": _error("No submission with this id that you may see"),
-                "409": _error("The submission is not awaiting review"),
+                "409": _error(
+                    "code `conflict`: the submission is not awaiting review; "
+                    "`already_decided`: another moderator decided on it at the same moment; "
+                    "`exists`: a record took its slug"
+                ),
                 "422": _error("The reason is missing or too long; nothing changed"),
             },
         },

@@ -31,9 +31,16 @@ class Submission(TimestampMixin, db.Model):
     """A new record, or a change to a published one, proposed by an account."""
 
     __tablename__ = "submission"
+    __table_args__ = (
+        sa.UniqueConstraint("record_type", "reserved_slug", name="uq_submission_reserved_slug"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_type: Mapped[str] = mapped_column(sa.String(32), index=True)
+    #: The slug a new record's submission holds from its submission until it is rejected
+    #: (None for drafts and change proposals): no other submission or record may take it,
+    #: so two approvals can never publish one slug (see `kb.services.common.unique_slug`).
+    reserved_slug: Mapped[str | None] = mapped_column(sa.String(120))
     #: The published record a change proposal is for; None for a new record.
     record_id: Mapped[int | None]
     state: Mapped[str] = mapped_column(sa.String(16), default="draft", index=True)

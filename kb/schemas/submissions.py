@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from kb.models import SUBMISSION_STATES, SUBMISSION_TYPES
 from kb.schemas.fields import one_of, ref_json
+from kb.urls import absolute_url
 
 
 class StepSchema(Schema):
@@ -40,9 +40,7 @@ class SubmissionSchema(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     steps = fields.List(fields.Nested(StepSchema))
-    url = fields.Function(
-        lambda s: url_for("api.get_submission", submission_id=s.id, _external=True)
-    )
+    url = fields.Function(lambda s: absolute_url("api.get_submission", submission_id=s.id))
 
     def _kind(self, submission) -> str:
         return "change" if submission.is_change else "new"

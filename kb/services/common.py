@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from kb.extensions import db
-from kb.models import Country
+from kb.models import Country, Submission
 
 
 class ServiceError(Exception):
@@ -99,6 +100,50 @@ def resolve_slugs(model, slugs: list[str], field_name: str) -> list:
 def by_slug(model, slug: str):
     """The record of `model` with `slug`, or None."""
     return db.session.scalar(sa.select(model).where(model.slug == slug))
+
+
+#: The submission record type of each model whose new records come through submissions.
+_SUBMITTED = {"festival": "festival", "organization": "organization"}
+
+
+def slug_taken(model, slug: str, *, holder: Submission | None = None) -> bool:
+    """Whether `slug` is taken for `model`: by a record, or reserved by a submission
+    other than `holder` (new records' submissions reserve theirs when submitted).
+
+    The one rule for every record type: forms, the API, submissions and approvals ask it.
+    """
+    if by_slug(model, slug) is not None:
+        return True
+    record_type = _SUBMITTED.get(model.__tablename__)
+    if record_type is None:
+        return False
+    query = sa.select(Submission.id).where(
+        Submission.record_type == record_type, Submission.reserved_slug == slug
+    )
+    if holder is not None and holder.id is not None:
+        query = query.where(Submission.id != holder.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def unique_slug(model, base: str, *, holder: Submission | None = None) -> str:
+    """`base`, or `base-2`, `base-3`… : the first slug not taken (see `slug_taken`)."""
+    slug, n = base, 1
+    while slug_taken(model, slug, holder=holder):
+        n += 1
+        slug = f"{base[:110]}-{n}"
+    return slug
+
+
+def slug_conflict(exc: IntegrityError, message: str) -> ServiceError | None:
+    """A concurrent writer took the slug between our check and our flush: the error to
+    answer (code `exists`, 409), or None when the violation is not about a slug.
+
+    The session is rolled back (a failed flush leaves nothing usable).
+    """
+    db.session.rollback()
+    if "slug" not in str(exc.orig).lower():
+        return None
+    return ServiceError("slug", message, code="exists")
 
 
 def get_visible(model, slug: str, include_unpublished: bool = False):

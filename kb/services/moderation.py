@@ -4,16 +4,25 @@ Approving saves the record through the same service as the API and the seed, in 
 moderator's name, so the record's history gains a `Revision` (who published, when, each
 field from what to what); the submission keeps that revision's id, and so the history
 knows the submitter too.
+
+Decisions are serialised: each takes the submission with a conditional UPDATE on its
+state (`pending`), which on PostgreSQL also locks the row until the commit. Of two
+moderators deciding at once, the second waits for the first's commit, finds the state
+changed and is refused (code `already_decided`, 409): never a second revision, a second
+step or a second e-mail.
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
+from kb.extensions import db
 from kb.models import Account, Festival, Organization, Submission, SubmissionStep
 from kb.models.base import utcnow
 from kb.services import images
-from kb.services.common import ServiceError, by_slug
+from kb.services.common import ServiceError, slug_conflict, slug_taken
 from kb.services.directory import save_organization
 from kb.services.heritage import save_festival
 from kb.services.notices import notify_submitter
@@ -24,6 +33,14 @@ from kb.services.submissions import Forbidden, is_moderator, latest_revision_id,
 MAX_REASON = 5000
 
 
+def _decided_already() -> ServiceError:
+    return ServiceError(
+        None,
+        _("Another moderator has decided on this submission already; see its steps below."),
+        code="already_decided",
+    )
+
+
 def _check(submission: Submission, moderator: Account) -> None:
     if not is_moderator(moderator):
         raise Forbidden()
@@ -31,6 +48,25 @@ def _check(submission: Submission, moderator: Account) -> None:
         raise ServiceError(
             None, _("Only a submission awaiting review can be decided on."), code="conflict"
         )
+
+
+def _take(submission: Submission) -> None:
+    """Hold the submission for this decision, or refuse: another decided first.
+
+    The conditional UPDATE waits for a concurrent decision's commit (PostgreSQL's row
+    lock; SQLite has one writer at a time) and then matches no row if that decision
+    changed the state. The submission is re-read after it, so what follows sees the
+    committed state.
+    """
+    result = db.session.execute(
+        sa.update(Submission)
+        .where(Submission.id == submission.id, Submission.state == "pending")
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(submission)
+    if result.rowcount != 1:
+        raise _decided_already()
 
 
 def _reason(reason: str | None, required: bool) -> str | None:
@@ -54,15 +90,11 @@ def _publish(submission: Submission, data: dict, actor: Actor, note: str | None)
     record = target(submission)
     if submission.is_change and record is None:
         raise ServiceError(None, _("The record this change is for no longer exists."), "conflict")
+    model = Festival if submission.record_type == "festival" else Organization
+    if record is None and slug_taken(model, data["slug"], holder=submission):
+        raise Invalid({"slug": [_("A record with this slug exists already.")]})
     if submission.record_type == "festival":
-        if record is None and by_slug(Festival, data["slug"]) is not None:
-            raise Invalid({"slug": [_("A record with this slug exists already.")]})
         return save_festival(data, actor, record=record or Festival(), note=note)
-    if record is None:
-        base, n = data["slug"], 1
-        while by_slug(Organization, data["slug"]) is not None:
-            n += 1
-            data["slug"] = f"{base[:110]}-{n}"
     organization, changes = save_organization(data, actor, record=record or Organization())
     account = submission.account
     if account is not None and account.organization_id is None:
@@ -76,8 +108,16 @@ def approve(submission: Submission, moderator: Account, note: str | None = None)
     if submission.account_id == moderator.id:
         raise Forbidden(_("You cannot approve your own submission; another moderator must."))
     note = _reason(note, required=False)
+    _take(submission)
     data = check_payload(submission.record_type, submission.payload)
-    record, changes = _publish(submission, data, Actor.of(moderator), note)
+    try:
+        record, changes = _publish(submission, data, Actor.of(moderator), note)
+        db.session.flush()
+    except IntegrityError as exc:  # a record took the slug since we looked
+        conflict = slug_conflict(exc, _("A record with this slug exists already."))
+        if conflict is None:
+            raise
+        raise conflict from exc
     if submission.record_type == "festival":  # pictures proposed with it become the record's
         images.attach_submission_images(submission, record)
     if changes:
@@ -91,12 +131,17 @@ def approve(submission: Submission, moderator: Account, note: str | None = None)
 def send_back(submission: Submission, moderator: Account, reason: str | None) -> None:
     """Return the submission to its submitter, who may edit and resubmit it."""
     _check(submission, moderator)
-    step = _decide(submission, moderator, "returned", _reason(reason, required=True))
+    reason = _reason(reason, required=True)
+    _take(submission)
+    step = _decide(submission, moderator, "returned", reason)
     notify_submitter(submission, step)
 
 
 def reject(submission: Submission, moderator: Account, reason: str | None) -> None:
     """Refuse the submission for good, saying why."""
     _check(submission, moderator)
-    step = _decide(submission, moderator, "rejected", _reason(reason, required=True))
+    reason = _reason(reason, required=True)
+    _take(submission)
+    submission.reserved_slug = None  # refused for good: the slug is free again
+    step = _decide(submission, moderator, "rejected", reason)
     notify_submitter(submission, step)

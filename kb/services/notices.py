@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import g, render_template, url_for
+from flask import g, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from kb.i18n import DEFAULT_LANGUAGE, LANGUAGES, pick
 from kb.mail import queue_mail
 from kb.models import Account, Submission, SubmissionStep
+from kb.urls import absolute_url
 
 RECORD_COLLECTIONS = {"festival": "festivals", "organization": "organizations"}
 
@@ -66,15 +67,12 @@ def notify_submitter(submission: Submission, step: SubmissionStep) -> None:
         return
     with in_language(account.locale) as lang:
         name = submission_name(submission)
-        status_url = url_for(
-            "pages.submission", lang=lang, submission_id=submission.id, _external=True
-        )
-        record_url = url_for(
+        status_url = absolute_url("pages.submission", lang=lang, submission_id=submission.id)
+        record_url = absolute_url(
             "pages.record",
             lang=lang,
             collection=RECORD_COLLECTIONS[submission.record_type],
             slug=submission.payload.get("slug", ""),
-            _external=True,
         )
         _queue(
             account,
@@ -91,17 +89,17 @@ def notify_submitter(submission: Submission, step: SubmissionStep) -> None:
 
 def send_confirmation(account: Account, token: str) -> None:
     """The link that confirms a new account's e-mail address."""
-    url = url_for("pages.confirm", lang=account.locale, token=token, _external=True)
+    url = absolute_url("pages.confirm", lang=account.locale, token=token)
     _queue(account, "confirm", lambda: _("Confirm your e-mail address"), None, url=url)
 
 
 def send_already_registered(account: Account) -> None:
     """Someone signed up with an address that has an account: tell its owner, not them."""
-    url = url_for("pages.reset_request", lang=account.locale, _external=True)
+    url = absolute_url("pages.reset_request", lang=account.locale)
     _queue(account, "already_registered", lambda: _("You already have an account"), None, url=url)
 
 
 def send_reset(account: Account, token: str) -> None:
     """The link that lets the account holder choose a new password."""
-    url = url_for("pages.reset", lang=account.locale, token=token, _external=True)
+    url = absolute_url("pages.reset", lang=account.locale, token=token)
     _queue(account, "reset", lambda: _("Choose a new password"), None, url=url)

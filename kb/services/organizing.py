@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from kb.extensions import db
 from kb.models import Account, Event, EventOrganization, Revision
 from kb.schemas.records import EventSchema, check_coordinates, check_event_times
-from kb.services.common import ServiceError, by_slug
+from kb.services.common import ServiceError, slug_conflict, slug_taken
 from kb.services.events import save_event
 from kb.services.records import Actor, canonical
 
@@ -22,6 +23,10 @@ from kb.services.records import Actor, canonical
 MANAGING_ROLES = ("organizer", "co-organizer", "host")
 #: Fields whose change recomputes the event's days, unless the days are given too.
 TIME_FIELDS = ("starts_at", "ends_at", "timezone")
+
+
+def _SLUG_TAKEN() -> str:  # noqa: N802  (a message, translated when asked)
+    return _("An event with this slug exists already; choose another.")
 
 
 def may_organize(account: Account | None) -> bool:
@@ -55,13 +60,18 @@ def managed_events(account: Account) -> list[Event]:
 
 def create_event(data: dict, account: Account) -> Event:
     """A new draft event from loaded input (EventSchema), created by `account`."""
-    if by_slug(Event, data["slug"]):
-        raise ServiceError(
-            "slug", _("An event with this slug exists already; choose another."), code="exists"
+    if slug_taken(Event, data["slug"]):
+        raise ServiceError("slug", _SLUG_TAKEN(), code="exists")
+    try:
+        event, _changes = save_event(
+            data, Actor.of(account), record=Event(status="draft", created_by_id=account.id)
         )
-    event, _changes = save_event(
-        data, Actor.of(account), record=Event(status="draft", created_by_id=account.id)
-    )
+        db.session.flush()
+    except IntegrityError as exc:  # another request took the slug since we looked
+        conflict = slug_conflict(exc, _SLUG_TAKEN())
+        if conflict is None:
+            raise
+        raise conflict from exc
     return event
 
 
@@ -92,11 +102,16 @@ def merged_with(event: Event, patch: dict) -> dict:
 
 def update_event(event: Event, patch: dict, account: Account) -> dict:
     """Apply a partial change to `event`; returns the changes (empty if none)."""
-    if "slug" in patch and patch["slug"] != event.slug and by_slug(Event, patch["slug"]):
-        raise ServiceError(
-            "slug", _("An event with this slug exists already; choose another."), code="exists"
-        )
-    _event, changes = save_event(merged_with(event, patch), Actor.of(account), record=event)
+    if "slug" in patch and patch["slug"] != event.slug and slug_taken(Event, patch["slug"]):
+        raise ServiceError("slug", _SLUG_TAKEN(), code="exists")
+    try:
+        _event, changes = save_event(merged_with(event, patch), Actor.of(account), record=event)
+        db.session.flush()
+    except IntegrityError as exc:
+        conflict = slug_conflict(exc, _SLUG_TAKEN())
+        if conflict is None:
+            raise
+        raise conflict from exc
     return changes
 
 
@@ -118,10 +133,24 @@ def remove_session(event: Event, position: int, account: Account) -> None:
 
 
 def publish_event(event: Event, account: Account) -> bool:
-    """Make a draft public (registration opens then, unless set otherwise); False if it was."""
-    if event.status == "published":
+    """Make a draft public (registration opens then, unless set otherwise); False if it was.
+
+    A conditional UPDATE on the status (PostgreSQL locks the row until the commit): of
+    two publications at once, the second waits, matches nothing and changes nothing, so
+    the event gets one "publish" revision.
+    """
+    before = event.status
+    if before == "published":
         return False
-    before, event.status = event.status, "published"
+    result = db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event.id, Event.status != "published")
+        .values(status="published")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(event)
+    if result.rowcount != 1:
+        return False
     db.session.add(
         Revision(
             record_type="event",

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from kb.extensions import db
 from kb.models import Account, Festival, Organization, Revision, Submission, SubmissionStep
 from kb.models.base import utcnow
-from kb.services.common import NotFound, Page, ServiceError, by_slug, paginate
+from kb.services.common import (
+    NotFound,
+    Page,
+    ServiceError,
+    paginate,
+    slug_conflict,
+    slug_taken,
+    unique_slug,
+)
 from kb.services.notices import notify_submitter
 from kb.services.payloads import Invalid, check_payload, jsonable, slugify
 
@@ -91,24 +100,17 @@ def update(submission: Submission, account: Account, payload: dict, message: str
     db.session.flush()
 
 
-def _unique_slug(model, base: str) -> str:
-    slug, n = base, 1
-    while by_slug(model, slug) is not None:
-        n += 1
-        slug = f"{base[:110]}-{n}"
-    return slug
-
-
 def _settle_slug(submission: Submission) -> None:
-    """Give a new record a free slug: derived from its name when none was given."""
+    """Give a new record a free slug (derived from its name when none was given)."""
     if submission.is_change:
         return
     model = MODELS[submission.record_type]
     payload = dict(submission.payload)
     given = (payload.get("slug") or "").strip().lower()
     if not given:
-        payload["slug"] = _unique_slug(model, slugify(payload.get("name"), submission.record_type))
-    elif by_slug(model, given) is not None:
+        base = slugify(payload.get("name"), submission.record_type)
+        payload["slug"] = unique_slug(model, base, holder=submission)
+    elif slug_taken(model, given, holder=submission):
         raise Invalid({"slug": [_("A record with this slug exists already.")]})
     submission.payload = payload
 
@@ -126,12 +128,20 @@ def submit(submission: Submission, account: Account) -> SubmissionStep:
     data = check_payload(submission.record_type, submission.payload)
     submission.payload = jsonable(data)
     submission.country_codes = _country_codes(submission.record_type, submission.payload)
+    if not submission.is_change:  # held from now on: no one else may take it
+        submission.reserved_slug = submission.payload["slug"]
     action = "resubmitted" if submission.state == "returned" else "submitted"
     submission.state = "pending"
     submission.submitted_at = utcnow()
     step = SubmissionStep(action=action, account=account)
     submission.steps.append(step)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # another submission reserved it since we looked
+        conflict = slug_conflict(exc, _("This slug was taken a moment ago; submit again."))
+        if conflict is None:
+            raise
+        raise conflict from exc
     notify_submitter(submission, step)
     return step
 

@@ -44,8 +44,10 @@ def init_app(app: Flask) -> None:
     """Register the pages, the root redirect and the template helpers."""
     from kb.views import (  # noqa: F401  (their routes)
         accounts,
+        assets,
         events,
         glossary,
+        health,
         helpers,
         images,
         maps,
@@ -62,9 +64,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(images.media)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_url_rule("/", "root", _root)
+    app.add_url_rule("/healthz", "healthz", health.healthz)
     app.jinja_env.globals.update(
         label=labels.label,
         labels=labels,
         switch_language_url=switch_language_url,
     )
     text.init_app(app)
+    assets.init_app(app)
