@@ -91,7 +91,7 @@ run: db
 # (gunicorn.conf.py: two workers per CPU, KB_WEB_WORKERS overrides) and `kb worker`
 # together until SIGTERM/Ctrl-C, which stops both.
 serve: install-runtime
-	@$(BIN)/pybabel compile -q -d translations -D messages
+	@$(BIN)/pybabel -q compile -d translations -D messages
 	$(BIN)/python -m kb.serve
 
 # The suite on SQLite, then on PostgreSQL when one answers (KB_TEST_DATABASE_URL, or the

@@ -61,6 +61,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "WORKER_MAIL_SECONDS": _number(env, "KB_WORKER_MAIL_SECONDS", 10),
         "WORKER_SEARCH_SECONDS": _number(env, "KB_WORKER_SEARCH_SECONDS", 1),
         "WORKER_MERGE_SECONDS": _number(env, "KB_WORKER_MERGE_SECONDS", 60),
+        # Search change-log rows older than this are pruned even if an index lags
+        # (that index then rebuilds); indexes not seen for as long are forgotten.
+        "SEARCH_LOG_RETENTION_DAYS": _number(env, "KB_SEARCH_LOG_RETENTION_DAYS", 7),
         "WORKER_LINKS_SECONDS": _number(env, "KB_WORKER_LINKS_SECONDS", 3600),
         "WORKER_HEARTBEAT_SECONDS": _number(env, "KB_WORKER_HEARTBEAT_SECONDS", 10),
         # A worker whose last beat is older than this counts as gone (kb.worker.heartbeat).

@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 from kb import create_app
 from kb.config import ROOT
 from kb.extensions import db
+from kb.models import SearchIndex
 from tests.browserkit import browser, live_url  # noqa: F401  (fixtures of the browser tests)
 
 PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
@@ -77,11 +78,17 @@ class PostgresBackend:
         }
 
     def reset(self, app) -> None:
+        # The database's identity survives (the template's empty index names it); the
+        # log starts again from 1 and nothing counts as pruned.
         with app.app_context():
             db.session.remove()
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            kept = {"search_log_state"}
+            tables = ", ".join(
+                f'"{t.name}"' for t in db.metadata.sorted_tables if t.name not in kept
+            )
             with db.engine.begin() as conn:
                 conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                conn.execute(sa.text("UPDATE search_log_state SET pruned_through = 0"))
             db.engine.dispose()
 
     def close(self) -> None:
@@ -120,7 +127,10 @@ def _build_template(backend, name: str, tmp_path_factory, seed: bool) -> Path:
         upgrade(directory=str(ROOT / "migrations"))
         if seed:
             load_seed(ROOT / "seed_data")
-            reindex()
+        reindex()  # the index that mirrors the template (marked with its identity)
+        # Its copies register as indexes of their own; the template's would hold pruning.
+        db.session.execute(sa.delete(SearchIndex))
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return instance / "index"
@@ -145,7 +155,7 @@ def backend(tmp_path_factory):
     backend = (
         PostgresBackend(PG_URL) if PG_URL else SQLiteBackend(tmp_path_factory.mktemp("templates"))
     )
-    _build_template(backend, "empty", tmp_path_factory, seed=False)
+    backend.empty_index = _build_template(backend, "empty", tmp_path_factory, seed=False)
     yield backend
     backend.close()
 
@@ -157,10 +167,18 @@ def seeded_backend(backend, tmp_path_factory):
     return backend
 
 
+def empty_index(backend, instance: Path) -> None:
+    """A copy of the empty template's index (it mirrors the empty database) for an app."""
+    shutil.copytree(backend.empty_index, instance / "index", symlinks=True)
+    (instance / "index" / "index-id").unlink(missing_ok=True)  # each copy is an index of its own
+
+
 @pytest.fixture
 def app(backend, tmp_path):
-    """An app on a fresh, empty (migrated) database."""
-    app = make_app(tmp_path / "instance", backend.fresh("empty", tmp_path / "instance"))
+    """An app on a fresh, empty (migrated) database, with an index that mirrors it."""
+    config = backend.fresh("empty", tmp_path / "instance")
+    empty_index(backend, tmp_path / "instance")
+    app = make_app(tmp_path / "instance", config)
     with app.app_context():
         yield app
         db.session.remove()

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from kb.extensions import db
 from kb.mail import queue_mail
-from kb.models import OutboxMessage, SearchQueue
+from kb.models import OutboxMessage, SearchChange
 from kb.models.base import utcnow
 from kb.worker import heartbeat
 from tests.conftest import make_app
@@ -78,10 +78,10 @@ def test_a_missing_or_lagging_index_degrades(app, client, run_worker_once, tmp_p
     assert not (tmp_path / "nowhere").exists()  # asking never creates an empty index
 
     run_worker_once("search")
-    db.session.add(SearchQueue(record_type="elements", record_id=1))
+    db.session.add(SearchChange(record_type="elements", record_id=1))
     db.session.commit()
     assert _health(client)[1]["components"]["search"]["status"] == "ok"
-    db.session.query(SearchQueue).update({"created_at": utcnow() - timedelta(minutes=10)})
+    db.session.query(SearchChange).update({"created_at": utcnow() - timedelta(minutes=10)})
     db.session.commit()
     status, body = _health(client)
     assert body["components"]["search"]["status"] == "degraded"

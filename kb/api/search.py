@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 
 from kb.api import bp
 from kb.api.openapi import describe
+from kb.errors import error_json
 from kb.i18n import current_language
 from kb.schemas.search import SearchArgs, SearchResultsSchema
-from kb.search import search
+from kb.search import SearchUnavailable, search
 
 
 def filters_of(args: dict) -> dict:
@@ -20,13 +22,22 @@ def filters_of(args: dict) -> dict:
 def search_records():
     """One page of records matching `q`, with facet counts and a suggestion."""
     args = SearchArgs().load(request.args)
-    results = search(
-        args["q"],
-        filters_of(args),
-        page=args["page"],
-        per_page=args["per_page"],
-        lang=current_language(),
-    )
+    try:
+        results = search(
+            args["q"],
+            filters_of(args),
+            page=args["page"],
+            per_page=args["per_page"],
+            lang=current_language(),
+        )
+    except SearchUnavailable:  # never empty results from an index that is not right
+        response = error_json(
+            503,
+            "search_rebuilding",
+            _("Search is being rebuilt. Please try again in a few minutes."),
+        )
+        response.headers["Retry-After"] = "60"
+        return response
     items = [
         {
             "type": hit.type,
@@ -73,6 +84,13 @@ describe(
             "200": {
                 "description": "One page of results",
                 "content": {"application/json": {"schema": "SearchResults"}},
+            },
+            "503": {
+                "description": (
+                    "code `search_rebuilding`: this host's index is being rebuilt from the "
+                    "database (missing, or built from another database); see Retry-After"
+                ),
+                "content": {"application/json": {"schema": "Error"}},
             },
             "400": {
                 "description": "A filter is not valid",

@@ -31,7 +31,7 @@ from kb.models.history import Revision
 from kb.models.images import IMAGE_RECORD_TYPES, LICENCES, Image
 from kb.models.mail import OutboxMessage
 from kb.models.registrations import REGISTRATION_STATES, Registration
-from kb.models.search import SearchQueue
+from kb.models.search import SearchChange, SearchIndex, SearchLogState
 from kb.models.submissions import (
     SUBMISSION_STATES,
     SUBMISSION_TYPES,
@@ -74,7 +74,9 @@ __all__ = [
     "OutboxMessage",
     "Registration",
     "Revision",
-    "SearchQueue",
+    "SearchChange",
+    "SearchIndex",
+    "SearchLogState",
     "Speaker",
     "Submission",
     "SubmissionStep",

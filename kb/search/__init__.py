@@ -3,8 +3,9 @@
 The only package that imports Whoosh (the seam where another engine could take its
 place): `analysis` (the script-aware analyser), `schema`, `documents` (what a record
 puts in the index), `store` (generations on disk, the reused searcher), `writing`
-(locked updates, rebuild and swap), `sync` (the database's events), `queue` (the
-durable queue, reindex, status), `query` and `engine` (searching), `highlight`.
+(locked updates, rebuild and swap), `sync` (the database's events), `log` (the change
+log in the database), `marker` and `integrity` (what an index mirrors), `queue`
+(applying the log, reindex, status), `query` and `engine` (searching), `highlight`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,21 @@ from flask import Flask
 from kb.search.engine import Hit, Results, run
 from kb.search.queue import holder, process, reindex, status
 from kb.search.schema import FACETS
+from kb.search.store import SearchUnavailable
 from kb.search.writing import IndexBusy
 
 
 def search(text: str, filters: dict | None = None, **kwargs) -> Results:
-    """Search the app's index; see `kb.search.engine.run` for the arguments."""
-    return run(holder(), text, filters, **kwargs)
+    """Search the app's index; see `kb.search.engine.run` for the arguments.
+
+    Raises SearchUnavailable when the index does not mirror the database (missing,
+    foreign, stale: `kb.search.integrity`); callers say "search is being rebuilt".
+    """
+    from kb.search import integrity
+
+    h = holder()
+    integrity.require(h)
+    return run(h, text, filters, **kwargs)
 
 
 def init_app(app: Flask) -> None:
@@ -39,6 +49,7 @@ __all__ = [
     "Hit",
     "IndexBusy",
     "Results",
+    "SearchUnavailable",
     "init_app",
     "process",
     "reindex",

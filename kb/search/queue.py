@@ -1,21 +1,26 @@
-"""Applying the queue to the index, rebuilding it, and reporting how far it is behind."""
+"""Applying the change log to this host's index, rebuilding it, and reporting its state."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from kb.extensions import db
-from kb.models import SearchQueue
+from kb.models.base import utcnow
+from kb.search import integrity, log, marker
 from kb.search.documents import TYPES, document
-from kb.search.store import REBUILDING, Holder
+from kb.search.store import REBUILDING, Holder, SearchUnavailable
 from kb.search.writing import MERGE_AT, IndexBusy, apply, merge_small, rebuild, segment_count
 
 MODELS = {collection: model for model, collection in TYPES.items()}
 CHUNK = 500
+#: An idle index says it is alive in the registry this often (seconds).
+REGISTER_SECONDS = 60
 
 
 def holder() -> Holder:
@@ -37,35 +42,55 @@ def _loader(session: Session) -> Callable[[list[str]], dict]:
     return load
 
 
-def process(keys: list[str] | None = None, limit: int = CHUNK) -> tuple[int, int]:
-    """Apply queued changes (those of `keys`, or the oldest `limit`) to the index.
+def _keys(rows) -> list[str]:
+    return list(dict.fromkeys(f"{t}:{i}" for _, t, i in rows))
 
-    Returns (applied, still waiting). Raises IndexBusy if the index is locked.
+
+def process(limit: int = CHUNK) -> tuple[int, int]:
+    """Apply the next changes of the log this host's index has not seen (up to `limit`,
+    and any gaps that have appeared), then record how far it got: in the generation's
+    marker, and in the `search_index` registry.
+
+    Returns (changes applied, changes still waiting). Raises IndexBusy if the index is
+    locked, SearchUnavailable if it is not ok (`kb.search.integrity`).
     """
-    q = SearchQueue
+    h = holder()
+    health = integrity.check(h)
+    if not health.ok:
+        raise SearchUnavailable(health.state)
+    mark = health.marker
     with Session(db.engine) as session:
-        select = sa.select(q.id, q.record_type, q.record_id).order_by(q.id)
-        if keys is None:
-            rows = session.execute(select.limit(limit)).all()
-        else:
-            rows = []
-            for collection in {k.partition(":")[0] for k in keys}:
-                ids = [int(k.partition(":")[2]) for k in keys if k.startswith(collection + ":")]
-                rows += session.execute(
-                    select.where(q.record_type == collection, q.record_id.in_(ids))
-                ).all()
-        todo = list(dict.fromkeys([*(keys or []), *(f"{t}:{i}" for _, t, i in rows)]))
-        apply(holder(), todo, _loader(session), timeout=current_app.config["SEARCH_LOCK_TIMEOUT"])
-        row_ids = [row.id for row in rows]
-        for start in range(0, len(row_ids), CHUNK):
-            session.execute(sa.delete(q).where(q.id.in_(row_ids[start : start + CHUNK])))
-        session.commit()
-        waiting = session.scalar(sa.select(sa.func.count(q.id))) or 0
-    return len(todo), waiting
+        rows = log.read(session, mark.last, mark.gaps, limit)
+        written = health.generation
+        if rows:
+            timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
+            written = apply(h, _keys(rows), _loader(session), timeout=timeout)
+        if written == health.generation:  # else a rebuild swapped in a generation of its own
+            mark = mark.advance([seq for seq, _, _ in rows])
+            changed = bool(rows) or mark.gaps != health.marker.gaps
+            if changed:
+                marker.write(h.dir.root / written, mark)
+            now = time.monotonic()
+            if changed or now - getattr(h, "registered_at", 0.0) > REGISTER_SECONDS:
+                log.register(session, marker.index_id(h.dir.root), str(h.dir.root), mark.applied)
+                h.registered_at = now
+        left, _ = log.waiting(session, mark.last)
+    return len(rows), left
 
 
 def catch_up() -> str:
-    """Apply every waiting change (the worker's `search` task); merge if segments piled up."""
+    """The worker's `search` task: rebuild the index if it is not ok (missing, foreign,
+    stale), else apply every change it has not seen; merge if segments piled up; prune
+    the log of what every index has."""
+    h = holder()
+    health = integrity.check(h)
+    if not health.ok:
+        current_app.logger.warning("search index %s: rebuilding from the database", health.state)
+        try:
+            name = reindex()
+        except BlockingIOError:
+            return f"index {health.state}; a rebuild is running"
+        return f"index {health.state}: rebuilt ({name})"
     applied = waiting = 0
     try:
         while True:
@@ -74,13 +99,18 @@ def catch_up() -> str:
             if not done or not waiting:
                 break
         merged = (
-            merge_small(holder(), timeout=current_app.config["SEARCH_LOCK_TIMEOUT"])
-            if (segment_count(holder()) >= MERGE_AT)
+            merge_small(h, timeout=current_app.config["SEARCH_LOCK_TIMEOUT"])
+            if (segment_count(h) >= MERGE_AT)
             else 0
         )
     except IndexBusy:
         return f"{applied} applied; index busy, {waiting} waiting"
-    return f"{applied} applied, {waiting} waiting" + (f", {merged} merged" if merged else "")
+    except SearchUnavailable as exc:  # deleted or replaced while we worked: next round
+        return f"{applied} applied; index {exc.state}"
+    with Session(db.engine) as session:
+        pruned = log.prune(session)
+    done = f"{applied} applied, {waiting} waiting" + (f", {merged} merged" if merged else "")
+    return done + (f", {pruned} pruned" if pruned else "")
 
 
 def merge() -> str:
@@ -117,43 +147,83 @@ def count_records() -> int:
 
 
 def reindex(progress=None, procs: int = 1) -> str:
-    """Rebuild the index from the database into a new generation and swap it in."""
+    """Rebuild the index from the database into a new generation and swap it in.
+
+    Before reading the records it notes the log's highest number and the time; with the
+    old index locked, the new generation then applies every change past that number or
+    logged up to `GAP_SECONDS` before the build began (a transaction still open then may
+    commit later with a lower number), and its marker records the database and the
+    gaps. Raises BlockingIOError when another rebuild of this directory is running.
+    """
+    h = holder()
     with Session(db.engine) as session:
+        database = log.state(session).database_id
+        start = log.high(session)
+        began = utcnow() - timedelta(seconds=log.GAP_SECONDS)
+        session.commit()
 
-        def finish(catch_up, replayed: list[str]) -> None:
-            rows = session.execute(
-                sa.select(SearchQueue.id, SearchQueue.record_type, SearchQueue.record_id)
-            ).all()
+        def finish(catch_up, replayed: list[str], generation_dir) -> None:
             with Session(db.engine) as reader:
-                catch_up(replayed + [f"{t}:{i}" for _, t, i in rows], _loader(reader))
-            session.execute(sa.delete(SearchQueue).where(SearchQueue.id.in_([r.id for r in rows])))
-            session.commit()
+                rows = log.since(reader, start, began)
+                catch_up(replayed + _keys(rows), _loader(reader))
+                # Numbers missing between the oldest row of the window and `start` may
+                # still commit: they are gaps, like those past `start`.
+                floor = min([seq for seq, _, _ in rows if seq <= start], default=start + 1) - 1
+                mark = marker.Marker(database, floor).advance([seq for seq, _, _ in rows])
+                marker.write(generation_dir, mark)
 
-        return rebuild(holder(), _all_docs(session, progress), finish=finish, procs=procs)
+        name = rebuild(h, _all_docs(session, progress), finish=finish, procs=procs)
+    integrity.forget(h)
+    with Session(db.engine) as session:
+        mark = marker.read(h.dir.root / name)
+        log.register(session, marker.index_id(h.dir.root), str(h.dir.root), mark.applied)
+    return name
 
 
 def status() -> dict:
-    """Index and database counts per type, the queue, and whether a rebuild is under way."""
+    """The index's state against the database (`kb.search.integrity`), counts per type
+    in the index and the database, how many changes wait, and the registered indexes."""
     h = holder()
-    with h.searcher() as searcher:
-        in_index = {}
-        for collection in MODELS:
-            in_index[collection] = len(list(searcher.document_numbers(type=collection)))
+    health = integrity.check(h)
+    in_index = dict.fromkeys(MODELS)
+    if health.state != "missing":
+        with h.searcher() as searcher:
+            for collection in MODELS:
+                in_index[collection] = len(list(searcher.document_numbers(type=collection)))
     in_db = {}
     for collection, model in MODELS.items():
         query = sa.select(sa.func.count(model.id))
         if hasattr(model, "slug") and collection != "countries":
             query = query.where(model.status == "published")
         in_db[collection] = db.session.scalar(query) or 0
-    queue = db.session.execute(
-        sa.select(sa.func.count(SearchQueue.id), sa.func.min(SearchQueue.created_at))
-    ).one()
+    mark = health.marker
+    with Session(db.engine) as session:
+        waiting, oldest = log.waiting(session, mark.last if mark else 0)
+        registered = [
+            {
+                "id": r.id,
+                "host": r.host,
+                "directory": r.directory,
+                "applied": r.applied,
+                "seen_at": r.seen_at,
+            }
+            for r in log.indexes(session)
+        ]
+        top = log.high(session)
     return {
         "directory": str(h.dir.root),
-        "generation": h.name,
+        "generation": health.generation,
+        "state": health.state,
+        "database": health.database,
+        "applied": mark.applied if mark else None,
+        "last": mark.last if mark else None,
+        "gaps": len(mark.gaps) if mark else 0,
+        "high": top,
+        "pruned_through": health.pruned_through,
         "index": in_index,
-        "database": in_db,
-        "queue": queue[0],
-        "oldest": queue[1],
+        "records": in_db,
+        "queue": waiting if health.ok else None,
+        "oldest": oldest if health.ok else None,
+        "indexes": registered,
         "rebuilding": (h.dir.root / REBUILDING).exists(),
     }

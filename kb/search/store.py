@@ -28,6 +28,15 @@ CURRENT = "current"
 REBUILDING = "rebuilding"
 
 
+class SearchUnavailable(Exception):
+    """This host's index cannot answer truthfully now (`state`: missing, unmarked,
+    foreign or stale; see `kb.search.integrity`): it is being rebuilt."""
+
+    def __init__(self, state: str):
+        super().__init__(f"the search index is {state}; it is being rebuilt")
+        self.state = state
+
+
 class IndexDir:
     """The generations under one index directory."""
 
@@ -77,13 +86,14 @@ class IndexDir:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     def ensure(self) -> str:
-        """The serving generation, creating an empty one if there is none yet."""
+        """The serving generation, creating an empty one if there is none (for writers
+        that need a lock to hold, e.g. a rebuild; readers never create one)."""
         name = self.current_name()
-        if name:
+        if name and (self.root / name).is_dir():
             return name
         with self.exclusive(".create.lock"):
             name = self.current_name()
-            if not name:
+            if not name or not (self.root / name).is_dir():
                 name, _ = self.new_generation()
                 self.swap(name)
         return name
@@ -117,9 +127,17 @@ class Holder:
         self._searcher = None
         #: Per-segment caches (facet postings), dropped when a segment goes away.
         self.segment_cache: dict[str, dict] = {}
+        #: The last judgement of `kb.search.integrity.require`, and when it was made.
+        self.health = None
+        self.health_at = 0.0
 
     def _fresh(self):
-        name = self.dir.ensure()
+        name = self.dir.current_name()
+        if name is None or not (self.dir.root / name).is_dir():
+            # Never recreate it empty here: an empty index would answer "nothing found".
+            self.close()
+            self.name = self.ix = None
+            raise SearchUnavailable("missing")
         if name != self.name or self._searcher is None:
             self.close()
             self.ix = self.dir.open(name)

@@ -1,7 +1,7 @@
 """Noting what the index must catch up with (the pattern of pypi/warehouse, made durable).
 
 `after_flush` notes every changed searchable record (and the records whose documents
-show its name) and writes a `search_queue` row for each in the same transaction, so
+show its name) and appends a `search_change` row for each in the same transaction, so
 the intent to re-index is as durable as the change; a rollback discards both. It also
 registers, on the unit of work (`kb.uow`), the wake-up of the local `kb worker` after
 the commit: the worker, never the request, writes the index.
@@ -25,7 +25,7 @@ from kb.models import (
     Festival,
     FestivalEdition,
     Organization,
-    SearchQueue,
+    SearchChange,
     Speaker,
 )
 from kb.models import heritage as h
@@ -104,7 +104,7 @@ def after_flush(session: Session, flush_context) -> None:
     new = keys - pending
     if new:
         session.connection().execute(
-            sa.insert(SearchQueue.__table__),
+            sa.insert(SearchChange.__table__),
             [{"record_type": t, "record_id": i} for t, i in sorted(new)],
         )
         pending |= new

@@ -57,15 +57,17 @@ def _update(writer, searcher, docs: dict[str, dict | None]) -> None:
             lookup.close()
 
 
-def apply(holder: Holder, keys: list[str], load: Loader, timeout: float = 1.0) -> None:
-    """Write the current state of the records `keys` ("type:id") into the serving index.
+def apply(holder: Holder, keys: list[str], load: Loader, timeout: float = 1.0) -> str | None:
+    """Write the current state of the records `keys` ("type:id") into the serving index;
+    returns the name of the generation written (None when there was nothing to write).
 
     `load` is called with the lock held (so two writers cannot put an older state over a
     newer one) and returns each key's document, or None to delete it. Raises IndexBusy
-    when the lock is not had within `timeout` seconds.
+    when the lock is not had within `timeout` seconds, SearchUnavailable when no index
+    serves.
     """
     if not keys:
-        return
+        return None
     for _attempt in range(3):
         with holder.lock:
             holder._fresh()
@@ -88,7 +90,7 @@ def apply(holder: Holder, keys: list[str], load: Loader, timeout: float = 1.0) -
         except BaseException:
             writer.cancel()
             raise
-        return
+        return name
     raise IndexBusy("the index kept changing generation")
 
 
@@ -142,17 +144,19 @@ def rebuild(
     holder: Holder,
     docs: Iterable[dict],
     *,
-    finish: Callable[[Callable[[list[str], Loader], None], list[str]], None],
+    finish: Callable[..., None],
     procs: int = 1,
     limitmb: int = 1024,
 ) -> str:
     """Build a new generation from `docs`, catch up, and swap it in; returns its name.
 
-    While it runs, writers to the serving index also note their keys in the new
-    generation's replay file. `finish(catch_up, replayed)` is called with the serving
-    index locked: it must pass every key changed since the build began (the replayed
-    ones, and what waits in the queue) to `catch_up(keys, load)`; then the swap happens.
-    A crash before the swap leaves the old generation serving.
+        While it runs, writers to the serving index also note their keys in the new
+        generation's replay file. `finish(catch_up, replayed)` is called with the serving
+        index locked: it must pass every key changed since the build began (the replayed
+        ones, and what the change log holds) to `catch_up(keys, load)` and may leave files
+    in the new generation's directory (`kb.search.marker`), given as its third argument;
+    then the swap happens.
+        A crash before the swap leaves the old generation serving.
     """
     root = holder.dir
     with root.exclusive("reindex.lock", blocking=False):
@@ -174,7 +178,7 @@ def rebuild(
                     with ix.searcher() as searcher, ix.writer() as w:
                         _update(w, searcher, load(keys))
 
-            finish(catch_up, replayed)
+            finish(catch_up, replayed, root.root / name)
             root.swap(name)
             (root.root / REBUILDING).unlink(missing_ok=True)
         finally:

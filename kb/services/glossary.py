@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from kb.i18n import LANGUAGES
-from kb.search import search
+from kb.search import SearchUnavailable, search
 from kb.services.common import NotFound
 from kb.terms import Term, load
 
@@ -65,8 +65,11 @@ def usage() -> dict[str, Usage]:
     cache = current_app.extensions.setdefault("kb_glossary", {})
     now = time.monotonic()
     if cache.get("until", 0.0) <= now:
-        cache["usage"] = {term.id: _find(term) for term in load()}
-        cache["until"] = now + USAGE_SECONDS
+        try:
+            cache["usage"] = {term.id: _find(term) for term in load()}
+            cache["until"] = now + USAGE_SECONDS
+        except SearchUnavailable:  # being rebuilt: name no records for now, ask again soon
+            return {term.id: Usage((), 0, "", dict(term.filter)) for term in load()}
     return cache["usage"]
 
 

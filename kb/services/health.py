@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from kb.extensions import db, limiter
-from kb.models import OutboxMessage, SearchQueue, WorkerHeartbeat
+from kb.models import OutboxMessage, WorkerHeartbeat
 from kb.models.base import utcnow
 
 OK, DEGRADED, FAILING, UNKNOWN = "ok", "degraded", "failing", "unknown"
@@ -40,20 +40,20 @@ def _database() -> dict:
 
 
 def _search(now: datetime) -> dict:
-    from kb.search import holder
+    """This host's index: `present` when it mirrors the database (else its state:
+    missing, unmarked, foreign, stale; see `kb.search.integrity`), and the changes of
+    the log it has not applied yet."""
+    from kb.search import holder, integrity, log
 
-    index = holder().dir
-    name = index.current_name()
-    present = bool(name) and any((index.root / name).glob("*.toc"))
-    waiting, oldest = db.session.execute(
-        sa.select(sa.func.count(SearchQueue.id), sa.func.min(SearchQueue.created_at))
-    ).one()
+    health = integrity.check(holder())
+    after = health.marker.last if health.marker is not None else 0
+    waiting, oldest = log.waiting(db.session, after)
     age = _age(oldest, now)
     limit = current_app.config["HEALTH_SEARCH_SECONDS"]
     behind = age is not None and age > limit
     return {
-        "status": OK if present and not behind else DEGRADED,
-        "index": "present" if present else "missing",
+        "status": OK if health.ok and not behind else DEGRADED,
+        "index": "present" if health.ok else health.state,
         "waiting": waiting or 0,
         "oldest_waiting_seconds": age,
     }

@@ -15,7 +15,7 @@ from kb.i18n import LANGUAGES, current_language, language_name, pick
 from kb.models import Country
 from kb.schemas import messages
 from kb.schemas.search import SearchArgs
-from kb.search import search
+from kb.search import SearchUnavailable, search
 from kb.views import bp
 
 #: Facet field → (query argument, heading).
@@ -110,9 +110,15 @@ def search_page():
     filters = filters_of(args)
     results = None
     if q or filters:
-        results = search(
-            q, filters, page=args["page"], per_page=args["per_page"], lang=current_language()
-        )
+        try:
+            results = search(
+                q, filters, page=args["page"], per_page=args["per_page"], lang=current_language()
+            )
+        except SearchUnavailable:  # never "nothing found" from an index that is not right
+            page = render_template(
+                "search.html", q=q, results=None, errors={}, boxes=[], rebuilding=True
+            )
+            return page, 503, {"Retry-After": "60"}
     chosen = {k: v for k, v in request.args.items() if k in SearchArgs().fields or k == "list"}
     chosen.pop("q", None)
     boxes = facet_boxes(results, chosen) if results and results.total else []

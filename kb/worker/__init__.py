@@ -146,6 +146,16 @@ class Worker:
             except Exception as exc:
                 db.session.rollback()
                 log.warning("worker: old heartbeats not pruned (%s)", exc)
+            try:  # say at start whether this host's index mirrors the database
+                from kb.search import holder, integrity
+
+                health = integrity.check(holder())
+                if health.ok:
+                    log.info("worker: search index ok (generation %s)", health.generation)
+                else:
+                    log.warning("worker: search index %s: rebuilding it", health.state)
+            except Exception as exc:
+                log.warning("worker: search index not checked (%s)", exc)
         threads = [
             threading.Thread(target=self._lane, args=(lane,), name=f"kb-worker-{lane}", daemon=True)
             for lane in self._lanes
