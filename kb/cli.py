@@ -48,7 +48,11 @@ users = AppGroup("users", help="Accounts and API tokens.")
 @users.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
-@click.option("--organization", metavar="SLUG", help="The organization the account acts for.")
+@click.option(
+    "--organization",
+    metavar="SLUG",
+    help="The organization the account acts for (granted: confirmed by you, the admin).",
+)
 @click.option("--name", help="The person's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(email, role, organization, name, password_stdin):
@@ -72,6 +76,30 @@ def users_create(email, role, organization, name, password_stdin):
         raise click.ClickException(f"{exc.field}: {exc.message}") from exc
     db.session.commit()
     click.echo(f"created {account.email} ({role})")
+
+
+@users.command("affiliate")
+@click.argument("email")
+@click.argument("slug")
+def users_affiliate(email, slug):
+    """Confirm that the account acts for the organization SLUG (an admin's grant)."""
+    from kb.models import Organization
+    from kb.services.accounts import find_account
+    from kb.services.affiliations import grant
+    from kb.services.common import by_slug
+
+    try:
+        account = find_account(email)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    if account is None:
+        raise click.ClickException(f"no account has the e-mail address {email}")
+    organization = by_slug(Organization, slug)
+    if organization is None:
+        raise click.ClickException(f"no organization has the slug {slug}")
+    grant(account, organization, granted_by="admin")
+    db.session.commit()
+    click.echo(f"{account.email} acts for {organization.slug}")
 
 
 @users.command("token")

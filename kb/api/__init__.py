@@ -62,6 +62,7 @@ def page_json(page, items: list) -> dict:
 def init_app(app: Flask) -> None:
     """Register the API; it authenticates by token, not by form, so CSRF does not apply."""
     from kb.api import (  # noqa: F401  (their routes)
+        affiliations,
         events,
         glossary,
         openapi,

@@ -28,3 +28,9 @@ def decision_forms(formdata=None, posted: str | None = None) -> dict[str, Decisi
         name: DecisionForm(formdata=formdata if name == posted else None, prefix=name)
         for name in DECISIONS
     }
+
+
+class AffiliationDecisionForm(FlaskForm):
+    """Confirm or decline a request to act for an organisation; the reason is optional."""
+
+    reason = TextAreaField(_l("Note to the person (optional)"), [Length(max=2000)])

@@ -1,6 +1,13 @@
 """All models, importable from one place."""
 
-from kb.models.accounts import ROLES, Account, AccountRole, ApiToken
+from kb.models.accounts import (
+    AFFILIATION_STATES,
+    ROLES,
+    Account,
+    AccountRole,
+    Affiliation,
+    ApiToken,
+)
 from kb.models.base import STATUSES, Base, db
 from kb.models.directory import (
     NETWORK_ROLES,
@@ -41,6 +48,7 @@ from kb.models.submissions import (
 from kb.models.worker import WorkerHeartbeat
 
 __all__ = [
+    "AFFILIATION_STATES",
     "DOMAINS",
     "EVENT_KINDS",
     "EVENT_ROLES",
@@ -58,6 +66,7 @@ __all__ = [
     "UNESCO_LISTS",
     "Account",
     "AccountRole",
+    "Affiliation",
     "ApiToken",
     "Base",
     "CaseStudy",

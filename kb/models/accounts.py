@@ -1,4 +1,11 @@
-"""Accounts: people who log in, the institution they act for, their roles and API tokens."""
+"""Accounts: people who log in, the institution they act for, their roles and API tokens.
+
+Acting for an institution is granted, never self-declared: an account *asks* (an
+`Affiliation` in the state `claimed`), and only a moderator's or an admin's confirmation
+(or an admin's `kb users create --organization`) sets `Account.organization`. Every
+permission that depends on an organisation reads `Account.organization_id`, so it sees
+confirmed affiliations only.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,8 @@ from kb.models.base import TimestampMixin, UTCDateTime, db, utcnow
 from kb.models.directory import Organization
 
 ROLES = ("member", "moderator", "organizer", "admin")
+#: The states of an affiliation: asked for, granted, refused, or taken back by its asker.
+AFFILIATION_STATES = ("claimed", "confirmed", "declined", "withdrawn")
 
 
 class AccountRole(db.Model):
@@ -25,7 +34,11 @@ class AccountRole(db.Model):
 
 
 class Account(TimestampMixin, db.Model):
-    """A person's login, acting for one organisation of the directory."""
+    """A person's login, acting for (at most) one organisation of the directory.
+
+    `organization` is the *confirmed* affiliation only; what the account asked for and
+    what became of it are its `Affiliation` rows.
+    """
 
     __tablename__ = "account"
 
@@ -95,3 +108,30 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     account: Mapped[Account] = relationship(back_populates="tokens")
+
+
+class Affiliation(db.Model):
+    """An account's request to act for an organisation, and the decision on it."""
+
+    __tablename__ = "affiliation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(sa.String(16), default="claimed", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("account.id", ondelete="SET NULL")
+    )
+    #: Who granted it when no moderator's decision did: "cli", "migration", "proposal".
+    granted_by: Mapped[str | None] = mapped_column(sa.String(32))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    account: Mapped[Account] = relationship(foreign_keys=[account_id])
+    organization: Mapped[Organization] = relationship()
+    decided_by: Mapped[Account | None] = relationship(foreign_keys=[decided_by_id])

@@ -84,3 +84,28 @@ class HistoryEntrySchema(Schema):
 
     def _submission(self, entry):
         return HistorySubmissionSchema().dump(entry) if entry.submission_id else None
+
+
+class AffiliationSchema(Schema):
+    """A request to act for an organisation, as its asker and the moderators see it."""
+
+    id = fields.Integer()
+    state = fields.String(metadata={"enum": ["claimed", "confirmed", "declined", "withdrawn"]})
+    organization = fields.Function(lambda a: ref_json(a.organization))
+    account = fields.Nested(SubmitterSchema)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    reason = fields.String(allow_none=True)
+    url = fields.Function(lambda a: absolute_url("api.get_affiliation", affiliation_id=a.id))
+
+
+class ClaimSchema(Schema):
+    """Ask to act for an organisation: its slug."""
+
+    organization = fields.String(required=True, validate=validate.Length(min=1, max=120))
+
+
+class AffiliationDecisionSchema(Schema):
+    """A moderator's decision on a request: an optional note to the person."""
+
+    reason = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))

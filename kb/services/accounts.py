@@ -54,7 +54,11 @@ def create_account(
     locale: str = "en",
     confirmed: bool = False,
 ) -> Account:
-    """A new account with one role, acting for the organisation with slug `organization`."""
+    """A new account with one role, acting for the organisation with slug `organization`.
+
+    The affiliation is granted (confirmed), not claimed: this is how an admin creates an
+    institution's account (`kb users create --organization`). Sign-up claims instead.
+    """
     email = normalize_email(email)
     if role not in ROLES:
         raise ServiceError(
@@ -65,13 +69,13 @@ def create_account(
             "email", _("An account with this e-mail address exists already."), code="exists"
         )
     account = Account(email=email, name=name, locale=locale)
+    org = None
     if organization:
         org = by_slug(Organization, organization)
         if org is None:
             raise ServiceError(
                 "organization", _("No organization has the slug “%(slug)s”.", slug=organization)
             )
-        account.organization = org
     if password is not None:
         set_password(account, password)
     if confirmed:
@@ -79,6 +83,10 @@ def create_account(
     account.add_role(role)
     db.session.add(account)
     db.session.flush()
+    if org is not None:
+        from kb.services.affiliations import grant
+
+        grant(account, org, granted_by="admin")
     return account
 
 

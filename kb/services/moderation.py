@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from kb.extensions import db
 from kb.models import Account, Festival, Organization, Submission, SubmissionStep
 from kb.models.base import utcnow
-from kb.services import images
+from kb.services import affiliations, images
 from kb.services.common import ServiceError, slug_conflict, slug_taken
 from kb.services.directory import save_organization
 from kb.services.heritage import save_festival
@@ -86,7 +86,8 @@ def _decide(submission: Submission, moderator: Account, action: str, reason: str
     return step
 
 
-def _publish(submission: Submission, data: dict, actor: Actor, note: str | None):
+def _publish(submission: Submission, data: dict, moderator: Account, note: str | None):
+    actor = Actor.of(moderator)
     record = target(submission)
     if submission.is_change and record is None:
         raise ServiceError(None, _("The record this change is for no longer exists."), "conflict")
@@ -97,8 +98,10 @@ def _publish(submission: Submission, data: dict, actor: Actor, note: str | None)
         return save_festival(data, actor, record=record or Festival(), note=note)
     organization, changes = save_organization(data, actor, record=record or Organization())
     account = submission.account
-    if account is not None and account.organization_id is None:
-        account.organization = organization
+    if account is not None and account.organization_id is None and not submission.is_change:
+        # The moderator approves a new organisation knowing who proposed it: its proposer
+        # acts for it (recorded as the moderator's grant).
+        affiliations.grant(account, organization, by=moderator, granted_by="proposal")
     return organization, changes
 
 
@@ -111,7 +114,7 @@ def approve(submission: Submission, moderator: Account, note: str | None = None)
     _take(submission)
     data = check_payload(submission.record_type, submission.payload)
     try:
-        record, changes = _publish(submission, data, Actor.of(moderator), note)
+        record, changes = _publish(submission, data, moderator, note)
         db.session.flush()
     except IntegrityError as exc:  # a record took the slug since we looked
         conflict = slug_conflict(exc, _("A record with this slug exists already."))

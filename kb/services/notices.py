@@ -103,3 +103,23 @@ def send_reset(account: Account, token: str) -> None:
     """The link that lets the account holder choose a new password."""
     url = absolute_url("pages.reset", lang=account.locale, token=token)
     _queue(account, "reset", lambda: _("Choose a new password"), None, url=url)
+
+
+def notify_affiliation(affiliation) -> None:
+    """Tell an account's holder that their request to act for an organisation was decided."""
+    account = affiliation.account
+    with in_language(account.locale) as lang:
+        name = str(pick(affiliation.organization.name) or affiliation.organization.slug)
+        account_url = absolute_url("pages.account", lang=lang)
+        confirmed = affiliation.state == "confirmed"
+        _queue(
+            account,
+            "affiliation_confirmed" if confirmed else "affiliation_declined",
+            (lambda: _("You now act for %(name)s", name=name))
+            if confirmed
+            else (lambda: _("Not confirmed: acting for %(name)s", name=name)),
+            f"affiliation:{affiliation.id}:{affiliation.state}",
+            affiliation=affiliation,
+            name=name,
+            account_url=account_url,
+        )

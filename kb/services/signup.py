@@ -17,9 +17,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.extensions import db
-from kb.models import Account, Organization, Submission
+from kb.models import Account, Affiliation, Organization, Submission
 from kb.models.base import utcnow
-from kb.services import submissions
+from kb.services import affiliations, submissions
 from kb.services.accounts import (
     check_password,
     create_account,
@@ -85,22 +85,25 @@ def sign_up(
 ) -> Account | None:
     """A new, unconfirmed account; the confirmation link is e-mailed.
 
-    With `proposal`, a new organisation is proposed as well (sent to the moderators once
-    the address is confirmed). For an address that has an account already, nothing is
-    created: its owner is told by e-mail, and None is returned.
+    With `organization` (a slug), the account asks to act for that organisation: a claim
+    that moderators confirm or decline. With `proposal`, a new organisation is proposed
+    instead (sent to the moderators once the address is confirmed). For an address that
+    has an account already, nothing is created: its owner is told by e-mail, and None is
+    returned.
     """
     email = normalize_email(email)
     if len(password or "") < 10:
         set_password(Account(), password)  # raises the translated error
     if proposal is not None:
         check_proposal(proposal)
+    chosen = _published_organization(organization) if organization else None
     existing = find_account(email)
     if existing is not None:
         send_already_registered(existing)
         return None
-    account = create_account(
-        email, password=password, organization=organization, name=name, locale=locale
-    )
+    account = create_account(email, password=password, name=name, locale=locale)
+    if chosen is not None:
+        affiliations.claim(account, chosen)
     if proposal is not None:
         submissions.start(account, "organization", proposal)
     send_confirmation(account, confirm_token(account))
@@ -184,26 +187,26 @@ def account_for_reset(token: str) -> Account:
     return account
 
 
+def _published_organization(slug: str) -> Organization:
+    organization = by_slug(Organization, slug)
+    if organization is None or not organization.is_published:
+        raise ServiceError("organization", _("No organization has the slug “%(slug)s”.", slug=slug))
+    return organization
+
+
 def choose_organization(
     account: Account, slug: str | None = None, proposal: dict | None = None
-) -> Submission | None:
-    """Act for a directory organisation (`slug`), or propose a new one for moderation.
+) -> Submission | Affiliation | None:
+    """Ask to act for a directory organisation (`slug`), or propose a new one for moderation.
 
-    Acting for an organisation is the account holder's own statement; moderators see it
-    with every submission. A proposal replaces one the moderators returned.
+    Asking grants nothing: it is a claim (returned) that a moderator confirms or declines
+    (see `kb.services.affiliations`). Choosing nothing stops acting for any organisation.
+    A proposal replaces one the moderators returned.
     """
     if slug:
-        organization = by_slug(Organization, slug)
-        if organization is None or not organization.is_published:
-            raise ServiceError(
-                "organization", _("No organization has the slug “%(slug)s”.", slug=slug)
-            )
-        account.organization = organization
-        db.session.flush()
-        return None
+        return affiliations.claim(account, _published_organization(slug))
     if proposal is None:
-        account.organization = None
-        db.session.flush()
+        affiliations.leave(account)
         return None
     check_proposal(proposal)
     current = db.session.scalar(

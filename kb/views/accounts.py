@@ -17,8 +17,9 @@ from kb.forms.accounts import (
     PreferencesForm,
     SignupForm,
 )
-from kb.models import Organization
-from kb.services import choices, signup, submissions
+from kb.models import Affiliation, Organization, Submission
+from kb.redirects import safe_next
+from kb.services import affiliations, choices, signup, submissions
 from kb.services.accounts import find_account
 from kb.services.common import ServiceError
 from kb.services.notices import send_confirmation
@@ -29,14 +30,6 @@ from kb.views import bp
 LOGIN_LIMIT = "10 per minute; 60 per hour"
 SIGNUP_LIMIT = "5 per minute; 30 per hour"
 MAIL_LIMIT = "5 per minute; 30 per hour"
-
-
-def safe_next(default: str) -> str:
-    """The `next` address if it stays on this site, else `default`."""
-    target = request.values.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 def field_error(form, exc: ServiceError) -> list[str]:
@@ -186,10 +179,13 @@ def reset(token: str):
 def _account_page(prefs=None, org_form=None, errors=(), status=200):
     account = current_user._get_current_object()
     prefs = prefs or PreferencesForm(prefix="prefs", obj=account, formdata=None)
+    claim = affiliations.open_claim(account)
     if org_form is None:
         org_form = OrganizationChoiceForm(prefix="org", formdata=None)
-        org_form.organization.data = account.organization.slug if account.organization else ""
+        asked = claim.organization if claim else account.organization
+        org_form.organization.data = asked.slug if asked else ""
     _organization_choices(org_form)
+    decided = None if claim else affiliations.last_decision(account)
     mine = submissions.mine(account)
     proposals = [s for s in mine if s.record_type == "organization"]
     return render_template(
@@ -199,6 +195,8 @@ def _account_page(prefs=None, org_form=None, errors=(), status=200):
         org_form=org_form,
         submissions=[s for s in mine if s.record_type != "organization"],
         proposal=proposals[0] if proposals else None,
+        claim=claim,
+        declined=decided if decided is not None and decided.state == "declined" else None,
         errors=list(errors),
     ), status
 
@@ -227,13 +225,13 @@ def preferences():
 @bp.post("/account/organization")
 @login_required
 def organization():
-    """Act for another directory organisation, or propose a new one."""
+    """Ask to act for a directory organisation, or propose a new one."""
     form = OrganizationChoiceForm(prefix="org")
     _organization_choices(form)
     if not form.validate_on_submit():
         return _account_page(org_form=form, status=422)
     try:
-        proposal = signup.choose_organization(current_user, form.chosen(), form.proposal(g.lang))
+        outcome = signup.choose_organization(current_user, form.chosen(), form.proposal(g.lang))
     except Invalid as exc:
         db.session.rollback()
         return _account_page(org_form=form, errors=form.show_errors(exc.fields), status=422)
@@ -241,9 +239,15 @@ def organization():
         db.session.rollback()
         return _account_page(org_form=form, errors=field_error(form, exc), status=422)
     db.session.commit()
-    flash(
-        _("Your proposal was sent to the moderators.")
-        if proposal
-        else _("Your organization is saved.")
-    )
+    if isinstance(outcome, Submission):
+        flash(_("Your proposal was sent to the moderators."))
+    elif isinstance(outcome, Affiliation):
+        flash(
+            _(
+                "Your request to act for this organization was sent to the moderators; "
+                "you will be told by e-mail."
+            )
+        )
+    else:
+        flash(_("Your organization is saved."))
     return redirect(url_for("pages.account"))

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kb.extensions import db
-from kb.forms.moderation import decision_forms
+from kb.forms.moderation import AffiliationDecisionForm, decision_forms
 from kb.models import SUBMISSION_STATES, SUBMISSION_TYPES
 from kb.schemas.args import MAX_PAGE
-from kb.services import choices, moderation, submissions
+from kb.services import affiliations, choices, moderation, submissions
 from kb.services.common import ServiceError
 from kb.services.payloads import Invalid
 from kb.services.submissions import Forbidden
@@ -83,3 +83,55 @@ def decide(submission_id: int, decision: str):
     db.session.commit()
     flash(DONE[decision]())
     return redirect(url_for("pages.queue"))
+
+
+def _affiliation_page(account, errors=(), status=200, form=None):
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    result = affiliations.queue(account, page=page)
+    return render_template(
+        "submissions/affiliations.html",
+        page=result,
+        form=form or AffiliationDecisionForm(formdata=None),
+        errors=list(errors),
+    ), status
+
+
+@bp.get("/moderation/affiliations")
+@login_required
+def affiliation_queue():
+    """Requests to act for an organisation, awaiting a moderator's decision."""
+    account = current_user._get_current_object()
+    if not submissions.is_moderator(account):
+        abort(403)
+    return _affiliation_page(account)
+
+
+AFFILIATION_DONE = {
+    "confirm": lambda: _("Confirmed; the person is told by e-mail."),
+    "decline": lambda: _("Declined; the person is told by e-mail."),
+}
+ERROR_STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409}
+
+
+@bp.post("/moderation/affiliations/<int:affiliation_id>/<any(confirm, decline):decision>")
+@login_required
+def decide_affiliation(affiliation_id: int, decision: str):
+    """Confirm or decline one request to act for an organisation."""
+    account = current_user._get_current_object()
+    if not submissions.is_moderator(account):
+        abort(403)
+    form = AffiliationDecisionForm()
+    if not form.validate_on_submit():
+        errors = [m for messages in form.errors.values() for m in messages]
+        return _affiliation_page(account, errors, 422, form)
+    try:
+        item = affiliations.visible(affiliation_id, account)
+        decide = affiliations.confirm if decision == "confirm" else affiliations.decline
+        decide(item, account, form.reason.data)
+    except ServiceError as exc:
+        db.session.rollback()
+        return _affiliation_page(account, [exc.message], ERROR_STATUS.get(exc.code, 422), form)
+    db.session.commit()
+    flash(AFFILIATION_DONE[decision]())
+    return redirect(url_for("pages.affiliation_queue"))

@@ -29,6 +29,19 @@ COLUMNS = [
 ]
 
 
+#: What makes a spreadsheet read a cell as a formula (or as the start of one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """The cell as text a spreadsheet never runs: a leading `'` before a formula start.
+
+    Registrants type their own name and organisation; `=HYPERLINK(…)`, `+cmd|…` or
+    `@SUM(…)` must reach the organiser's spreadsheet as the text that was typed.
+    """
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def counts(registrations) -> dict:
     """Confirmed and cancelled, links sent, and confirmed registrants per language."""
     confirmed = [r for r in registrations if r.is_confirmed]
@@ -65,7 +78,7 @@ def registrants_csv(slug: str):
     writer = csv.writer(out)
     writer.writerow([name for name, _read in COLUMNS])
     for registration in regs.registrations_of(event):
-        writer.writerow([read(registration) for _name, read in COLUMNS])
+        writer.writerow([spreadsheet_safe(read(registration)) for _name, read in COLUMNS])
     response = Response(out.getvalue().encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (
