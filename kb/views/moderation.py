@@ -87,7 +87,7 @@ def decide(submission_id: int, decision: str):
 
 def _affiliation_page(account, errors=(), status=200, form=None):
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     result = affiliations.queue(account, page=page)
     return render_template(
         "submissions/affiliations.html",
