@@ -10,7 +10,7 @@ from __future__ import annotations
 import icalendar
 
 from kb.i18n import pick
-from kb.models import Event
+from kb.models import Event, Festival
 from kb.tz import in_zone, next_day
 from kb.urls import absolute_url
 
@@ -77,4 +77,36 @@ def calendar(events: list[Event], lang: str, name: str) -> bytes:
         for entry in _session_entries(event, lang):
             cal.add_component(entry)
     cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def festival_calendar(festival: Festival, lang: str) -> bytes:
+    """An iCalendar file of a festival's dated editions, as all-day entries (texts in `lang`)."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    name = _text(festival.name, lang)
+    cal.add("x-wr-calname", name)
+    url = absolute_url("pages.record", lang=lang, collection="festivals", slug=festival.slug)
+    for edition in festival.editions:
+        if edition.start_date is None:
+            continue
+        entry = icalendar.Event()
+        entry.add("uid", f"festival-{festival.slug}-{edition.year}@{UID_DOMAIN}")
+        entry.add("dtstamp", festival.updated_at)
+        entry.add("last-modified", festival.updated_at)
+        entry.add("summary", f"{name} {edition.year}")
+        note = _text(edition.note, lang) or _text(festival.summary, lang)
+        entry.add("description", f"{note}\n\n{url}" if note else url)
+        entry.add("url", url)
+        city = _text(edition.city, lang) or _text(festival.city, lang)
+        country = _text(edition.country.name, lang) if edition.country else None
+        place = ", ".join(part for part in (city, country) if part)
+        if place:
+            entry.add("location", place)
+        entry.add("dtstart", edition.start_date)
+        entry.add("dtend", next_day(edition.end_date or edition.start_date))
+        cal.add_component(entry)
     return cal.to_ical()

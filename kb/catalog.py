@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
 from kb.models import CaseStudy, Country, Element, Event, Festival, Organization
-from kb.schemas import args
+from kb.schemas import args, dublin_core, linked
 from kb.schemas.details import (
     CaseStudyDetailSchema,
     CountryDetailSchema,
@@ -43,7 +43,14 @@ class RecordType:
     get: Callable
     title: object  # lazy, translated plural
     title_one: object  # lazy, translated singular
+    blurb: object  # lazy, translated: what the list holds (its meta description)
     by_name: bool = True  # lists are ordered by name in the reader's language
+    #: Whether records have a `status` (only published ones are public); countries have not.
+    has_status: bool = True
+    #: The record as schema.org JSON-LD (a builder of `kb.schemas.linked`).
+    linked_data: Callable | None = None
+    #: The record as simple Dublin Core for OAI-PMH (a builder of `kb.schemas.dublin_core`).
+    dublin_core: Callable | None = None
 
 
 RECORD_TYPES = [
@@ -58,6 +65,12 @@ RECORD_TYPES = [
         directory.get_organization,
         _l("Organizations"),
         _l("Organization"),
+        _l(
+            "The institutions of the network and their partners: ICH centres, festival "
+            "organizers, research institutes, NGOs and government bodies."
+        ),
+        linked_data=linked.organization,
+        dublin_core=dublin_core.organization,
     ),
     RecordType(
         "elements",
@@ -70,6 +83,12 @@ RECORD_TYPES = [
         heritage.get_element,
         _l("ICH elements"),
         _l("ICH element"),
+        _l(
+            "Elements of intangible cultural heritage along the Silk Roads, inscribed by "
+            "UNESCO or not: what they are, where they live and who safeguards them."
+        ),
+        linked_data=linked.element,
+        dublin_core=dublin_core.element,
     ),
     RecordType(
         "festivals",
@@ -82,6 +101,12 @@ RECORD_TYPES = [
         heritage.get_festival,
         _l("Festivals"),
         _l("Festival"),
+        _l(
+            "Festivals of intangible cultural heritage along the Silk Roads: where and when "
+            "they are held, who organizes them and what they present."
+        ),
+        linked_data=linked.festival,
+        dublin_core=dublin_core.festival,
     ),
     RecordType(
         "case-studies",
@@ -94,6 +119,12 @@ RECORD_TYPES = [
         heritage.get_case_study,
         _l("Case studies"),
         _l("Case study"),
+        _l(
+            "Case studies of safeguarding intangible cultural heritage: what was done, where, "
+            "by whom and with what results."
+        ),
+        linked_data=linked.case_study,
+        dublin_core=dublin_core.case_study,
     ),
     RecordType(
         "events",
@@ -106,7 +137,13 @@ RECORD_TYPES = [
         events.get_event,
         _l("Events"),
         _l("Event"),
+        _l(
+            "Conferences, workshops, meetings and webinars of the Silk Roads ICH Network, "
+            "upcoming and past."
+        ),
         by_name=False,
+        linked_data=linked.event,
+        dublin_core=dublin_core.event,
     ),
     RecordType(
         "countries",
@@ -119,9 +156,20 @@ RECORD_TYPES = [
         directory.get_country,
         _l("Countries"),
         _l("Country"),
+        _l(
+            "The countries of the Silk Roads ICH Network and the heritage, festivals and "
+            "institutions recorded for each."
+        ),
+        linked_data=linked.country,
+        dublin_core=dublin_core.country,
+        has_status=False,
     ),
 ]
 CATALOG = {rt.name: rt for rt in RECORD_TYPES}
+#: The same, by the name history, images and search use (e.g. "case_study").
+BY_SINGULAR = {rt.singular: rt for rt in RECORD_TYPES}
+#: The same, by model.
+BY_MODEL = {rt.model: rt for rt in RECORD_TYPES}
 
 
 def list_records(record_type: RecordType, filters: dict, lang: str):

@@ -45,6 +45,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_URL": env.get("KB_MAIL_URL") or None,
         "OUTBOX_DIR": str(instance / "outbox"),
         "MAIL_FROM": env.get("KB_MAIL_FROM") or "Silk Roads ICH Network <no-reply@localhost>",
+        # The address OAI-PMH harvesters are told to write to (Identify's adminEmail);
+        # KB_MAIL_FROM's address when not set.
+        "OAI_ADMIN_EMAIL": env.get("KB_OAI_ADMIN_EMAIL") or None,
         # The site's public address: every absolute link (e-mails, calendars, feeds, the
         # API's `url`s) starts with it, never with a request's Host header. Required
         # unless debugging or testing (see base_url below).

@@ -14,11 +14,15 @@ from kb.api.docs import describe_events
 from kb.auth import api_account, require_api
 from kb.errors import error_json
 from kb.extensions import db
+from kb.models import Event
 from kb.schemas.events import EventDetailSchema
 from kb.schemas.records import EventSchema
 from kb.schemas.registrations import RegistrationSchema
+from kb.schemas.shape import own_shape
 from kb.services import organizing
+from kb.services.common import unique_slug
 from kb.services.events import get_event
+from kb.services.payloads import slugify
 from kb.services.registrations import register
 from kb.views.events import registration_limit
 
@@ -43,8 +47,16 @@ def event_detail(slug: str):
 @bp.post("/events")
 @require_api("organizer")
 def create_event():
-    """Create a draft event from a body in the shape of an answer (sessions included)."""
-    event = organizing.create_event(EventSchema().load(json_body()), api_account())
+    """Create a draft event from a body in the shape of an answer (sessions included).
+
+    Read-only keys (those of an answer) are ignored; without a `slug`, one is made from
+    the English title (made unique).
+    """
+    body = own_shape(json_body(), EventDetailSchema(), None)
+    if not body.get("slug"):
+        title = body.get("title") if isinstance(body.get("title"), dict) else None
+        body["slug"] = unique_slug(Event, slugify(title, "event"))
+    event = organizing.create_event(EventSchema().load(body), api_account())
     db.session.commit()
     response = jsonify(EventDetailSchema().dump(event))
     response.status_code = 201
@@ -55,11 +67,16 @@ def create_event():
 @bp.patch("/events/<slug>")
 @require_api("organizer")
 def update_event(slug: str):
-    """Change the fields given; `sessions`, when given, replaces the programme."""
+    """Change the fields given; `sessions`, when given, replaces the programme.
+
+    The body may be a whole answer (GET) with some fields changed: read-only keys are
+    accepted when unchanged and refused when changed.
+    """
     event, refused = _managed(slug)
     if refused:
         return refused
-    organizing.update_event(event, EventSchema().load(json_body(), partial=True), api_account())
+    body = own_shape(json_body(), EventDetailSchema(), EventDetailSchema().dump(event))
+    organizing.update_event(event, EventSchema().load(body, partial=True), api_account())
     db.session.commit()
     return jsonify(EventDetailSchema().dump(event))
 

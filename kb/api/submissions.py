@@ -16,6 +16,8 @@ from kb.errors import error_json
 from kb.extensions import db
 from kb.models import Festival
 from kb.schemas.args import PageArgs
+from kb.schemas.details import FestivalDetailSchema
+from kb.schemas.shape import own_shape
 from kb.schemas.submissions import DecisionSchema, HistoryEntrySchema, SubmissionSchema
 from kb.services import heritage, history, moderation, submissions
 from kb.services.common import by_slug
@@ -36,6 +38,11 @@ def submit_festival():
     body = json_body()
     slug = body.get("slug") if isinstance(body.get("slug"), str) else None
     record = by_slug(Festival, slug.strip().lower()) if slug else None
+    if record is not None and not record.is_published:
+        record = None
+    # A festival's answer (GET) sent back: read-only keys unchanged are accepted.
+    current = FestivalDetailSchema().dump(record) if record is not None else None
+    body = own_shape(body, FestivalDetailSchema(), current)
     try:
         item = submissions.start(
             account,

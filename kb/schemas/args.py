@@ -91,6 +91,17 @@ class EventArgs(PageArgs):
     language = fields.String(validate=one_of(LANGUAGES))
 
 
+class CalendarArgs(Schema):
+    """Filters of the events calendar feed (/events.ics): one feed per country or kind."""
+
+    class Meta:
+        unknown = EXCLUDE  # calendar clients may add parameters of their own
+
+    kind = fields.String(validate=one_of(EVENT_KINDS))
+    language = fields.String(validate=one_of(LANGUAGES))
+    country = CountryRef()
+
+
 class MapArgs(Schema):
     """Filters of the map (and of the calendar, which shares them but for `organization`)."""
 

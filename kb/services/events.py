@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from kb.models import Event, EventOrganization, EventSession, Organization, Speaker
+from kb.models import Country, Event, EventOrganization, EventSession, Organization, Speaker
 from kb.models.base import utcnow
 from kb.schemas.records import EventSchema
 from kb.services.common import (
@@ -32,6 +32,7 @@ def list_events(
     year: int | None = None,
     when: str | None = None,
     language: str | None = None,
+    country: str | None = None,
     page: int = 1,
     per_page: int = 20,
 ) -> Page:
@@ -48,6 +49,8 @@ def list_events(
         query = query.where(Event.start_date.between(date(year, 1, 1), date(year, 12, 31)))
     if language:
         query = query.where(sa.cast(Event.languages, sa.String).like(f'%"{language}"%'))
+    if country:
+        query = query.where(Event.country.has(Country.code == country))
     if when == "upcoming":
         query = query.where(last_day >= today).order_by(Event.start_date, Event.id)
     else:

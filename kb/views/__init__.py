@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, g, redirect, request, url_for
 
 from kb import labels
+from kb.extensions import csrf
 from kb.i18n import LANGUAGES, negotiate
 from kb.views import text
 
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
     from kb.views import (  # noqa: F401  (their routes)
         accounts,
         assets,
+        crawl,
         events,
         glossary,
         health,
@@ -52,6 +54,7 @@ def init_app(app: Flask) -> None:
         images,
         maps,
         moderation,
+        oai,
         organize,
         pages,
         registrants,
@@ -62,6 +65,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(events.calendars)
     app.register_blueprint(images.media)
+    app.register_blueprint(crawl.crawl)
+    app.register_blueprint(oai.oai)
+    # OAI-PMH allows POST for long arguments; it reads only, and no cookie is consulted.
+    csrf.exempt(oai.oai)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_url_rule("/", "root", _root)
     app.add_url_rule("/healthz", "healthz", health.healthz)
@@ -69,6 +76,9 @@ def init_app(app: Flask) -> None:
         label=labels.label,
         labels=labels,
         switch_language_url=switch_language_url,
+        page_links=crawl.page_links,
+        page_description=crawl.page_description,
+        structured_data=crawl.structured_data,
     )
     text.init_app(app)
     assets.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from babel import Locale
 from flask import (
     Blueprint,
@@ -15,14 +16,19 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import ValidationError
 
+from kb import calendars as calendars_module
+from kb import labels
 from kb.calendars import calendar
 from kb.extensions import db, limiter
 from kb.forms.fields import options
 from kb.forms.registrations import ConfirmForm, RegistrationForm
 from kb.i18n import current_language, pick
-from kb.models import Event
+from kb.models import Country, Event
+from kb.schemas.args import CalendarArgs
 from kb.schemas.registrations import RegistrationSchema, country_codes
+from kb.services import heritage
 from kb.services import registrations as regs
 from kb.services.events import event_state, get_event, list_events
 from kb.services.organizing import can_manage
@@ -160,12 +166,40 @@ def event_calendar(slug: str):
 
 @calendars.get("/events.ics")
 def all_events_calendar():
-    """Every published event, as one iCalendar file to subscribe to."""
+    """Published events, as one iCalendar file to subscribe to.
+
+    `?country=UZ`, `?kind=webinar` and `?language=ko` narrow it (a feed per country or
+    kind of event, linked from those pages); a bad value is refused (400).
+    """
+    try:
+        filters = CalendarArgs().load(request.args)
+    except ValidationError as exc:
+        return Response(
+            "\n".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.messages.items()) + "\n",
+            status=400,
+            mimetype="text/plain",
+        )
     items, page = [], 1
     while True:
-        batch = list_events(page=page, per_page=100)
+        batch = list_events(**filters, page=page, per_page=100)
         items += batch.items
         if not batch.has_next:
             break
         page += 1
-    return _ics(items, _("Silk Roads ICH Network events"), "events.ics")
+    name = _("Silk Roads ICH Network events")
+    if filters.get("country"):
+        country = db.session.scalar(sa.select(Country).where(Country.code == filters["country"]))
+        name = f"{name}: {pick(country.name).text}" if country and country.name else name
+    if filters.get("kind"):
+        name = f"{name}: {labels.label('event_kind', filters['kind'])}"
+    return _ics(items, name, "events.ics")
+
+
+@calendars.get("/festivals/<slug>.ics")
+def festival_calendar(slug: str):
+    """A published festival's dated editions, as an iCalendar file."""
+    item = heritage.get_festival(slug)
+    body = calendars_module.festival_calendar(item, current_language())
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{item.slug}.ics"'
+    return response
