@@ -154,7 +154,9 @@ def test_every_form_refuses_control_characters_and_writes_nothing(app, world):
             continue
         url = _url(rule, world)
         page = client.get(url if "GET" in rule.methods else "/en/account/")
-        token = csrf_token(page.text) if page.status_code == 200 else ""
+        # a write that is not a form (OAI-PMH's POST) has no token to take
+        has_token = page.status_code == 200 and "csrf_token" in page.text
+        token = csrf_token(page.text) if has_token else ""
         fields = (
             _form_fields(page.text) if "GET" in rule.methods and page.status_code == 200 else set()
         )
