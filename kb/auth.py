@@ -16,9 +16,18 @@ login_manager = LoginManager()
 
 
 @login_manager.user_loader
-def _load_account(account_id: str) -> Account | None:
-    account = db.session.get(Account, int(account_id)) if account_id.isdigit() else None
-    return account if account and account.active else None
+def _load_account(session_id: str) -> Account | None:
+    """The active account of a session whose generation is still the account's.
+
+    A session id without a generation (from before generations existed) is no longer good.
+    """
+    account_id, _sep, generation = session_id.partition(":")
+    if not (account_id.isdigit() and generation.isdigit()):
+        return None
+    account = db.session.get(Account, int(account_id))
+    if account is None or not account.active:
+        return None
+    return account if account.session_generation == int(generation) else None
 
 
 def api_account() -> Account | None:

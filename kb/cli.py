@@ -102,11 +102,8 @@ def users_affiliate(email, slug):
     click.echo(f"{account.email} acts for {organization.slug}")
 
 
-@users.command("token")
-@click.argument("email")
-def users_token(email):
-    """Print a new API token for the account (only its hash is stored)."""
-    from kb.services.accounts import find_account, issue_token
+def _account_or_fail(email: str):
+    from kb.services.accounts import find_account
 
     try:
         account = find_account(email)
@@ -114,9 +111,65 @@ def users_token(email):
         raise click.ClickException(exc.message) from exc
     if account is None:
         raise click.ClickException(f"no account has the e-mail address {email}")
-    token = issue_token(account)
+    return account
+
+
+@users.command("token")
+@click.argument("email")
+@click.option("--name", help="What the token is for (shown on the account page).")
+@click.option(
+    "--expires-in",
+    "days",
+    type=click.IntRange(1, 3650),
+    metavar="DAYS",
+    help="The token stops working after this many days (default: never).",
+)
+def users_token(email, name, days):
+    """Print a new API token for the account (only its hash is stored)."""
+    from kb.services.accounts import issue_token
+
+    account = _account_or_fail(email)
+    try:
+        token = issue_token(account, name=name, expires_in_days=days)
+    except ServiceError as exc:
+        raise click.ClickException(f"{exc.field}: {exc.message}") from exc
     db.session.commit()
     click.echo(token)
+
+
+@users.command("revoke-tokens")
+@click.argument("email")
+def users_revoke_tokens(email):
+    """Revoke every API token of the account."""
+    from kb.services.accounts import revoke_tokens
+
+    count = revoke_tokens(_account_or_fail(email))
+    db.session.commit()
+    click.echo(f"{count} tokens revoked")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def users_deactivate(email):
+    """The account can no longer log in; its sessions end and its tokens are revoked."""
+    from kb.services.accounts import deactivate
+
+    account = _account_or_fail(email)
+    deactivate(account)
+    db.session.commit()
+    click.echo(f"deactivated {account.email}")
+
+
+@users.command("activate")
+@click.argument("email")
+def users_activate(email):
+    """Let a deactivated account log in again (its old sessions and tokens stay ended)."""
+    from kb.services.accounts import reactivate
+
+    account = _account_or_fail(email)
+    reactivate(account)
+    db.session.commit()
+    click.echo(f"activated {account.email}")
 
 
 mail_group = AppGroup("mail", help="The outbox.")

@@ -53,7 +53,7 @@ def bearer(acc) -> dict:
 def login(client, acc) -> None:
     """Log `acc` in on `client` (Flask-Login's session keys)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(acc.id)
+        session["_user_id"] = acc.get_id()
         session["_fresh"] = True
 
 

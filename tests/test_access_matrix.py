@@ -45,6 +45,7 @@ ORGANIZERS = frozenset(
 )
 MANAGERS = frozenset({"organizer_confirmed", "admin"})  # of ICHCAP's events
 MODERATORS = frozenset({"moderator", "admin"})
+ADMINS = frozenset({"admin"})
 NOBODY = frozenset()
 
 
@@ -88,6 +89,16 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("media.image_file", "GET"): missing("/images/no-such-key-w400.jpg"),
     ("calendars.all_events_calendar", "GET"): public("/events.ics"),
     ("calendars.event_calendar", "GET"): public("/events/webinar.ics"),
+    ("calendars.festival_calendar", "GET"): public("/festivals/{festival}.ics"),
+    # What crawlers, browsers and harvesters read (issue 11): public, read-only
+    ("crawl.robots", "GET"): public("/robots.txt"),
+    ("crawl.sitemap_index", "GET"): public("/sitemap.xml"),
+    ("crawl.sitemap_pages", "GET"): public("/sitemaps/pages.xml"),
+    ("crawl.sitemap", "GET"): public("/sitemaps/festivals-1.xml"),
+    ("crawl.favicon", "GET"): public("/favicon.ico"),
+    ("pages.manifest", "GET"): public("/en/manifest.webmanifest"),
+    ("oai.endpoint", "GET"): public("/oai?verb=Identify"),
+    ("oai.endpoint", "POST"): public("/oai", data={"verb": "Identify"}),
     # Public pages and forms
     ("pages.home", "GET"): public("/en/"),
     ("pages.collection", "GET"): public("/en/festivals/"),
@@ -120,6 +131,26 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("pages.preferences", "POST"): Case("/en/account/preferences", LOGGED_IN),
     ("pages.organization", "POST"): Case(
         "/en/account/organization", LOGGED_IN, data={"org-organization": "ichcap"}
+    ),
+    ("pages.change_password", "POST"): Case(
+        "/en/account/password",
+        LOGGED_IN,
+        data={"pw-current_password": "not it", "pw-password": "x", "pw-password_again": "x"},
+    ),
+    ("pages.new_token", "POST"): Case(
+        "/en/account/tokens", LOGGED_IN, data={"token-name": "m", "token-expires": "30"}
+    ),
+    ("pages.revoke_token", "POST"): Case("/en/account/tokens/999999/revoke", NOBODY, 404),
+    # Administrators' account tools (the submitter's account is the one acted on)
+    ("pages.users", "GET"): Case("/en/account/users/?email=submitter@example.org", ADMINS),
+    ("pages.revoke_user_tokens", "POST"): Case(
+        "/en/account/users/{submitter_id}/revoke-tokens", ADMINS
+    ),
+    ("pages.deactivate_user", "POST"): Case(
+        "/en/account/users/{submitter_id}/deactivate", ADMINS, last=1
+    ),
+    ("pages.reactivate_user", "POST"): Case(
+        "/en/account/users/{submitter_id}/reactivate", ADMINS, last=1
     ),
     # Submissions and moderation
     ("pages.new_submission", "GET"): Case("/en/submissions/new", LOGGED_IN),
@@ -245,7 +276,12 @@ def _world(app) -> dict:
     claimant = account("claimant@example.org")
     claim = signup.choose_organization(claimant, "ichcap")
     db.session.commit()
-    return {"festival": festival.slug, "submission": item.id, "claim": claim.id}
+    return {
+        "festival": festival.slug,
+        "submission": item.id,
+        "claim": claim.id,
+        "submitter_id": submitter.id,
+    }
 
 
 def _account_for(role: str):

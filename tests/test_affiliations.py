@@ -234,6 +234,8 @@ def test_the_migration_turns_self_declared_affiliations_into_claims(app):
     _institutions()
     proposer = account("proposer@example.org")
     declared = account("declared@example.org")
+    # read before the downgrade: later migrations' columns are gone until the upgrade
+    proposer_id, declared_id = proposer.id, declared.id
     with app.app_context():
         downgrade(directory=migrations, revision="7c3e9b14d0a2")
     ids = {
@@ -252,12 +254,12 @@ def test_the_migration_turns_self_declared_affiliations_into_claims(app):
             "created_at, updated_at) VALUES ('organization', :a, 'approved', :p, ',', "
             "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
         ),
-        {"a": proposer.id, "p": '{"slug": "ichcap", "name": {"en": "ICHCAP"}}'},
+        {"a": proposer_id, "p": '{"slug": "ichcap", "name": {"en": "ICHCAP"}}'},
     )
     db.session.commit()
     with app.app_context():
         upgrade(directory=migrations)
     db.session.expire_all()
-    proposer, declared = db.session.get(Account, proposer.id), db.session.get(Account, declared.id)
+    proposer, declared = db.session.get(Account, proposer_id), db.session.get(Account, declared_id)
     assert proposer.organization.slug == "ichcap"
     assert declared.organization is None and open_claim(declared).organization.slug == "iicas"

@@ -118,6 +118,16 @@ class NewPasswordForm(FlaskForm):
     )
 
 
+class ChangePasswordForm(NewPasswordForm):
+    """The current password, and a new one twice."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        [DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class PreferencesForm(FlaskForm):
     """The account holder's name and the language of e-mails."""
 
@@ -126,6 +136,29 @@ class PreferencesForm(FlaskForm):
         _l("Language of our e-mails to you"),
         choices=options((code, NATIVE_NAMES[code]) for code in LANGUAGES),
     )
+
+
+class TokenForm(FlaskForm):
+    """A new API token: a name to recognise it by, and when it stops working."""
+
+    EXPIRIES = (("30", _l("In 30 days")), ("90", _l("In 90 days")), ("365", _l("In a year")))
+
+    name = StringField(_l("Name (what the token is for)"), [Length(max=100)])
+    expires = SelectField(
+        _l("Expires"),
+        choices=options([*EXPIRIES, ("never", _l("Never (revoke it yourself)"))]),
+        default="90",
+    )
+
+    def days(self) -> int | None:
+        """The chosen lifetime in days; None for a token that does not expire."""
+        return None if self.expires.data == "never" else int(self.expires.data)
+
+
+class AccountLookupForm(FlaskForm):
+    """An e-mail address to look an account up by (administrators)."""
+
+    email = EmailField(_l("E-mail address"), [DataRequired(REQUIRED), Length(max=320)])
 
 
 class PlainForm(FlaskForm):

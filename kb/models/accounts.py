@@ -52,6 +52,9 @@ class Account(TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
     active: Mapped[bool] = mapped_column(default=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Part of every session's id: raising it ends every session the account has (log-out,
+    #: password change or reset, deactivation), however the session cookie was copied.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organization: Mapped[Organization | None] = relationship()
     role_rows: Mapped[list[AccountRole]] = relationship(
@@ -90,11 +93,16 @@ class Account(TimestampMixin, db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The id kept in the session: the account's and its session generation."""
+        return f"{self.id}:{self.session_generation}"
+
+    def end_sessions(self) -> None:
+        """Make every session of this account, on every device, stop working."""
+        self.session_generation = (self.session_generation or 0) + 1
 
 
 class ApiToken(db.Model):
-    """An API token; only the SHA-256 of the secret is stored."""
+    """An API token; only the SHA-256 of the secret is stored. It may have an expiry."""
 
     __tablename__ = "api_token"
 
@@ -103,11 +111,18 @@ class ApiToken(db.Model):
         sa.ForeignKey("account.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     account: Mapped[Account] = relationship(back_populates="tokens")
+
+    def usable(self, now: datetime | None = None) -> bool:
+        """Not revoked and not expired."""
+        now = now or utcnow()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
 class Affiliation(db.Model):

@@ -105,6 +105,26 @@ def send_reset(account: Account, token: str) -> None:
     _queue(account, "reset", lambda: _("Choose a new password"), None, url=url)
 
 
+#: For each purpose: where the e-mail points (sign up; log in) and its subject.
+NO_ACCOUNT = {
+    "reset": ("pages.signup_page", lambda: _("Password reset requested")),
+    "confirm": ("pages.login", lambda: _("Confirmation link requested")),
+}
+
+
+def send_no_account(email: str, purpose: str, lang: str) -> None:
+    """Someone asked for a reset or confirmation link for an address that cannot have one.
+
+    Mailed to the address itself (never shown to whoever asked), so that asking about an
+    address that has no account costs the same work, and answers the same page, as asking
+    about one that has. `purpose` is "reset" or "confirm"; `lang` the page's language.
+    """
+    endpoint, subject = NO_ACCOUNT[purpose]
+    nobody = Account(email=email, locale=lang)  # never added to the session
+    url = absolute_url(endpoint, lang=nobody.locale)
+    _queue(nobody, f"no_account_{purpose}", subject, None, url=url)
+
+
 def notify_affiliation(affiliation) -> None:
     """Tell an account's holder that their request to act for an organisation was decided."""
     account = affiliation.account

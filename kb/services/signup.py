@@ -19,16 +19,23 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from kb.extensions import db
 from kb.models import Account, Affiliation, Organization, Submission
 from kb.models.base import utcnow
-from kb.services import affiliations, submissions
+from kb.services import accounts, affiliations, submissions
 from kb.services.accounts import (
     check_password,
     create_account,
     find_account,
     normalize_email,
+    revoke_tokens,
     set_password,
 )
 from kb.services.common import ServiceError, by_slug
-from kb.services.notices import send_already_registered, send_confirmation, send_reset
+from kb.services.notices import (
+    send_already_registered,
+    send_confirmation,
+    send_no_account,
+    send_reset,
+)
+from kb.services.passwords import check_strength
 from kb.services.payloads import Invalid, check_payload
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -89,16 +96,18 @@ def sign_up(
     that moderators confirm or decline. With `proposal`, a new organisation is proposed
     instead (sent to the moderators once the address is confirmed). For an address that
     has an account already, nothing is created: its owner is told by e-mail, and None is
-    returned.
+    returned. Both ways do the same expensive work (the password is hashed, one
+    e-mail is queued), so neither the page nor its timing tells whether the address has an
+    account.
     """
     email = normalize_email(email)
-    if len(password or "") < 10:
-        set_password(Account(), password)  # raises the translated error
+    check_strength(password, email=email, name=name)
     if proposal is not None:
         check_proposal(proposal)
     chosen = _published_organization(organization) if organization else None
     existing = find_account(email)
     if existing is not None:
+        accounts.hash_password(password)  # the work a new account's password costs
         send_already_registered(existing)
         return None
     account = create_account(email, password=password, name=name, locale=locale)
@@ -158,20 +167,49 @@ def authenticate(email: str, password: str) -> Account:
     return account
 
 
-def request_reset(email: str) -> None:
-    """E-mail a reset link if an active account has this address (silently nothing if not)."""
+def request_reset(email: str, lang: str) -> None:
+    """E-mail a reset link if an active account has this address; else tell the address.
+
+    Either way one e-mail is queued to the address (never an answer to whoever asked), so
+    the work and the page are the same. Something that is not an address gets the same page
+    and no e-mail: there is nobody to write to, and it says nothing about any account.
+    """
     try:
-        account = find_account(email)
-    except ServiceError:  # not an address at all: the same answer as for an unknown one
+        email = normalize_email(email)
+    except ServiceError:
         return
+    account = find_account(email)
     if account is not None and account.active:
         send_reset(account, reset_token(account))
+    else:
+        send_no_account(email, "reset", lang)
+
+
+def resend_confirmation(email: str, lang: str) -> None:
+    """E-mail the confirmation link again to an account waiting for it; else tell the address.
+
+    The same work and page whether or not such an account exists (see `request_reset`).
+    """
+    try:
+        email = normalize_email(email)
+    except ServiceError:
+        return
+    account = find_account(email)
+    if account is not None and account.active and account.confirmed_at is None:
+        send_confirmation(account, confirm_token(account))
+    else:
+        send_no_account(email, "confirm", lang)
 
 
 def reset_password(token: str, password: str) -> Account:
-    """Set a new password with a reset token; the address is thereby confirmed too."""
+    """Set a new password with a reset token; the address is thereby confirmed too.
+
+    Every session of the account ends and every API token is revoked: a reset is for
+    someone who lost control of the account, so nothing made with the old password stays.
+    """
     account = account_for_reset(token)
-    set_password(account, password)
+    set_password(account, password)  # ends every session
+    revoke_tokens(account)  # whoever had the old password may have made tokens too
     if account.confirmed_at is None:
         account.confirmed_at = utcnow()
     db.session.flush()

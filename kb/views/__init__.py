@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
         registrants,
         search,
         submissions,
+        tokens,
     )
 
     app.register_blueprint(bp)

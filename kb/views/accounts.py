@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from kb.auth import login_manager
 from kb.extensions import db, limiter
 from kb.forms.accounts import (
+    ChangePasswordForm,
     EmailForm,
     LoginForm,
     NewPasswordForm,
@@ -16,13 +17,13 @@ from kb.forms.accounts import (
     PlainForm,
     PreferencesForm,
     SignupForm,
+    TokenForm,
 )
 from kb.models import Affiliation, Organization, Submission
 from kb.redirects import safe_next
+from kb.services import accounts as account_service
 from kb.services import affiliations, choices, signup, submissions
-from kb.services.accounts import find_account
 from kb.services.common import ServiceError
-from kb.services.notices import send_confirmation
 from kb.services.payloads import Invalid
 from kb.views import bp
 
@@ -101,13 +102,8 @@ def resend_confirmation():
     """Send the confirmation link again."""
     form = EmailForm()
     if form.validate_on_submit():
-        try:
-            account = find_account(form.email.data)
-        except ServiceError:
-            account = None
-        if account is not None and account.confirmed_at is None:
-            send_confirmation(account, signup.confirm_token(account))
-            db.session.commit()
+        signup.resend_confirmation(form.email.data, g.lang)
+        db.session.commit()
         return render_template("account/check_mail.html", reason="confirm")
     return render_template("account/email_form.html", form=form, purpose="confirm")
 
@@ -134,8 +130,14 @@ def login():
 
 @bp.post("/account/logout")
 def logout():
-    """Log out (a POST with the CSRF token, so no other site can log anyone out)."""
+    """Log out (a POST with the CSRF token, so no other site can log anyone out).
+
+    Every session of the account ends, on every device: a copied cookie stops working.
+    """
     if PlainForm().validate_on_submit():
+        if current_user.is_authenticated:
+            account_service.log_out(current_user._get_current_object())
+            db.session.commit()
         logout_user()
     return redirect(url_for("pages.home"))
 
@@ -146,7 +148,7 @@ def reset_request():
     """Ask for a link to choose a new password."""
     form = EmailForm()
     if form.validate_on_submit():
-        signup.request_reset(form.email.data)
+        signup.request_reset(form.email.data, g.lang)
         db.session.commit()
         return render_template("account/check_mail.html", reason="reset")
     return render_template("account/email_form.html", form=form, purpose="reset")
@@ -176,9 +178,18 @@ def reset(token: str):
     return render_template("account/reset.html", form=form, errors=errors), status
 
 
-def _account_page(prefs=None, org_form=None, errors=(), status=200):
+def _account_page(
+    prefs=None,
+    org_form=None,
+    errors=(),
+    status=200,
+    password_form=None,
+    token_form=None,
+    new_token=None,
+):
     account = current_user._get_current_object()
     prefs = prefs or PreferencesForm(prefix="prefs", obj=account, formdata=None)
+    password_form = password_form or ChangePasswordForm(prefix="pw", formdata=None)
     claim = affiliations.open_claim(account)
     if org_form is None:
         org_form = OrganizationChoiceForm(prefix="org", formdata=None)
@@ -192,6 +203,10 @@ def _account_page(prefs=None, org_form=None, errors=(), status=200):
         "account/account.html",
         account=account,
         prefs=prefs,
+        password_form=password_form,
+        token_form=token_form or TokenForm(prefix="token", formdata=None),
+        tokens=account_service.tokens_of(account),
+        new_token=new_token,
         org_form=org_form,
         submissions=[s for s in mine if s.record_type != "organization"],
         proposal=proposals[0] if proposals else None,
@@ -219,6 +234,26 @@ def preferences():
     current_user.locale = form.locale.data
     db.session.commit()
     flash(_("Your preferences are saved."))
+    return redirect(url_for("pages.account"))
+
+
+@bp.post("/account/password")
+@login_required
+@limiter.limit(LOGIN_LIMIT)
+def change_password():
+    """Choose a new password; every other session of the account ends."""
+    form = ChangePasswordForm(prefix="pw")
+    if not form.validate_on_submit():
+        return _account_page(password_form=form, status=422)
+    account = current_user._get_current_object()
+    try:
+        account_service.change_password(account, form.current_password.data, form.password.data)
+    except ServiceError as exc:
+        db.session.rollback()
+        return _account_page(password_form=form, errors=field_error(form, exc), status=422)
+    db.session.commit()
+    login_user(account)  # this browser stays logged in, with the new generation
+    flash(_("Your new password is set. You are logged out everywhere else."))
     return redirect(url_for("pages.account"))
 
 
