@@ -7,7 +7,7 @@ from flask import Flask
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app. `config` overrides settings (tests pass paths and URLs here)."""
-    from kb import api, auth, cli, errors, i18n, search, uow, views
+    from kb import api, auth, cli, edge, errors, i18n, resilience, search, uow, views
     from kb.config import load_config
     from kb.extensions import csrf, db, limiter, migrate
 
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(
         app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True, compare_type=True
     )
+    edge.init_app(app)  # before any route: it bounds <int:…> and checks every request
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
@@ -44,5 +45,6 @@ def create_app(config: dict | None = None) -> Flask:
     views.init_app(app)
     api.init_app(app)
     errors.init_app(app)
+    resilience.init_app(app)
     cli.init_app(app)
     return app

@@ -9,13 +9,12 @@ sessions after a deletion. Sessions known only by their day are left to the day'
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import icalendar
 
 from kb.i18n import pick
 from kb.models import Event, Festival
-from kb.timeview import in_zone
+from kb.tz import in_zone, next_day, zone_info
 from kb.urls import absolute_url
 
 PRODID = "-//Silk Roads ICH Network//Knowledge base//EN"
@@ -56,7 +55,7 @@ def _day_entries(event: Event, lang: str) -> list[icalendar.Event]:
     title = _text(event.title, lang)
     description = _text(event.summary, lang)
     location = _text(event.venue, lang) or ("Online" if event.online else None)
-    zone = ZoneInfo(event.timezone)
+    zone = zone_info(event.timezone)
     entries = []
     for first, last, timed in _blocks(event):
         entry = icalendar.Event()
@@ -73,7 +72,7 @@ def _day_entries(event: Event, lang: str) -> list[icalendar.Event]:
             entry.add("dtend", datetime.combine(first.day, first.ends, zone))
         else:
             entry.add("dtstart", first.day)
-            entry.add("dtend", last.day + timedelta(days=1))
+            entry.add("dtend", next_day(last.day))
         entries.append(entry)
     return entries
 
@@ -144,6 +143,6 @@ def festival_calendar(festival: Festival, lang: str) -> bytes:
         if place:
             entry.add("location", place)
         entry.add("dtstart", edition.start_date)
-        entry.add("dtend", (edition.end_date or edition.start_date) + timedelta(days=1))
+        entry.add("dtend", next_day(edition.end_date or edition.start_date))
         cal.add_component(entry)
     return cal.to_ical()

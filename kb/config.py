@@ -107,8 +107,18 @@ def load_config(overrides: dict | None = None) -> dict:
     if env.get("KB_SECRET_KEY"):
         config["SECRET_KEY"] = env["KB_SECRET_KEY"]
     config.update(overrides)
-    # A request larger than an image upload (plus its form) is refused with 413 unread.
+    # Connections are tested before use, so one dropped by the server (a restart,
+    # pg_terminate_backend) is replaced instead of failing a request (kb/resilience.py).
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "pool_pre_ping": True,
+        **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
+    # A request larger than an image upload (plus its form) is refused with 413 unread;
+    # a body without files (JSON, a form) larger than MAX_BODY_LENGTH too (kb/edge.py).
+    if env.get("KB_MAX_CONTENT_LENGTH"):
+        config.setdefault("MAX_CONTENT_LENGTH", int(env["KB_MAX_CONTENT_LENGTH"]))
     config.setdefault("MAX_CONTENT_LENGTH", config["IMAGE_MAX_BYTES"] + 1024 * 1024)
+    config.setdefault("MAX_BODY_LENGTH", int(env.get("KB_MAX_BODY_LENGTH") or 1024 * 1024))
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance)
     config["BASE_URL"] = base_url(config)

@@ -25,14 +25,25 @@ def error_json(status: int, code: str, message: str, fields: dict | None = None)
     return response
 
 
-def _http_error(exc: HTTPException):
-    if _wants_json():
-        code = (exc.name or "error").lower().replace(" ", "_")
-        return error_json(exc.code or 500, code, _http_message(exc.code))
+def render_error(status: int, message: str, details: list[str] | None = None):
+    """An error page in the URL's language (or the browser's), with optional detail lines."""
     if not getattr(g, "lang", None):
         first = request.path.strip("/").split("/")[0]
         g.lang = first if first in LANGUAGES else negotiate()
-    return render_template("error.html", status=exc.code, message=_http_message(exc.code)), exc.code
+    page = render_template("error.html", status=status, message=message, details=details)
+    return page, status
+
+
+def _http_error(exc: HTTPException):
+    # The exception's own headers travel with the answer (405 names what is Allowed).
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    if _wants_json():
+        code = (exc.name or "error").lower().replace(" ", "_")
+        response = error_json(exc.code or 500, code, _http_message(exc.code))
+        response.headers.extend(headers)
+        return response
+    page, status = render_error(exc.code or 500, _http_message(exc.code))
+    return page, status, headers
 
 
 def _http_message(status: int | None) -> str:

@@ -18,6 +18,15 @@ LANGUAGES = ("en", "ru", "ko")
 DEFAULT_LANGUAGE = "en"
 #: Each language's name in itself, for the language switcher.
 NATIVE_NAMES = {"en": "English", "ru": "Русский", "ko": "한국어"}
+#: Languages of the network's communities that texts may carry besides the working ones
+#: (ISO 639-1; each is a locale Babel knows, so its name can be shown in every language).
+#: A text object keyed by any other code is refused at the edge (see README "Languages").
+COMMUNITY_LANGUAGES = (
+    "uz", "kk", "ky", "tg", "tk", "mn", "fa", "ps", "az", "tr", "hy", "ka",
+    "ug", "tt", "ba", "ur", "hi", "zh", "ja", "ar",
+)  # fmt: skip
+#: Every language code a text object may be keyed by.
+TEXT_LANGUAGES = LANGUAGES + COMMUNITY_LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,8 @@ def language_name(code: str, in_lang: str | None = None) -> str:
     """The name of language `code`, written in `in_lang` (default: the current one)."""
     try:
         name = Locale.parse(code).get_display_name(in_lang or current_language())
-    except (ValueError, LookupError):
-        return code
+    except Exception:  # noqa: BLE001  (a code Babel does not know, stored before it was checked)
+        return str(code)
     return name or code
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from kb.models import Event, EventSession
 from kb.models.base import utcnow
-from kb.timeview import day_block, day_heading, day_hours, in_zone, offsets_differ, span
+from kb.timeview import day_block, day_heading, day_hours, offsets_differ, span
+from kb.tz import in_zone, next_day, start_of
 
 
 @dataclass
@@ -39,10 +39,10 @@ def session_state(session: EventSession, zone: str, now: datetime) -> str | None
     if session.starts_at:
         start = session.starts_at
         day = in_zone(start, zone).date()
-        end = session.ends_at or datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(zone))
+        end = session.ends_at or start_of(next_day(day), zone)
     elif session.day:
-        start = datetime.combine(session.day, time(0), ZoneInfo(zone))
-        end = start + timedelta(days=1)
+        start = start_of(session.day, zone)
+        end = start_of(next_day(session.day), zone)
     else:
         return None
     if now < start:

@@ -10,6 +10,7 @@ import yaml
 from marshmallow import Schema, ValidationError
 
 from kb.extensions import db
+from kb.schemas.messages import flatten
 from kb.schemas.records import (
     CaseStudySchema,
     CountrySchema,
@@ -72,24 +73,6 @@ class FileReport:
     updated: int = 0
     unchanged: int = 0
     slugs: list[str] = field(default_factory=list)
-
-
-def flatten(messages, prefix: str = "") -> list[tuple[str, str]]:
-    """marshmallow's nested error messages as (dotted field path, message) pairs."""
-    if isinstance(messages, dict):
-        out = []
-        for key, value in messages.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            out.extend(flatten(value, path))
-        return out
-    if isinstance(messages, list | tuple):
-        if all(not isinstance(m, dict | list | tuple) for m in messages):
-            return [(prefix, str(m)) for m in messages]
-        out = []
-        for item in messages:
-            out.extend(flatten(item, prefix))
-        return out
-    return [(prefix, str(messages))]
 
 
 def _read(path: Path, problems: list[SeedProblem]) -> list | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from babel.dates import format_date as babel_date
 from babel.dates import (
@@ -20,6 +20,7 @@ from babel.dates import (
 from flask_babel import gettext as _
 
 from kb.i18n import current_language
+from kb.tz import in_zone, zone_info
 
 #: Zone-name prefixes that are aliases or legacy names, not places people choose.
 _LEGACY = ("Etc/", "SystemV/", "US/", "posix", "right/", "Canada/", "Brazil/", "Mexico/", "Chile/")
@@ -33,11 +34,6 @@ def fmt_date(value: date | None, form: str = "long") -> str:
 def month_name(month: int) -> str:
     """The name of a month (1–12) in the reader's language, as it stands alone."""
     return get_month_names("wide", context="stand-alone", locale=current_language())[month]
-
-
-def in_zone(value: datetime, zone: str) -> datetime:
-    """An instant as wall-clock time in `zone`."""
-    return value.astimezone(ZoneInfo(zone))
 
 
 def fmt_time(value: datetime, zone: str) -> str:
@@ -60,14 +56,14 @@ def fmt_datetime(value: datetime, zone: str) -> str:
 
 def zone_label(zone: str, at: datetime | None = None) -> str:
     """The zone as readers know it: its GMT offset and its IANA name."""
-    moment = in_zone(at, zone) if at else datetime.now(ZoneInfo(zone))
+    moment = in_zone(at or datetime.now(UTC), zone)
     gmt = get_timezone_gmt(moment, width="long", locale=current_language())
     return f"{gmt}, {zone}"
 
 
 def day_block(day, zone: str) -> tuple[datetime | None, datetime | None]:
     """An event day's hours (wall clock in the event's zone) as instants; None where unknown."""
-    event_zone = ZoneInfo(day.event.timezone)
+    event_zone = zone_info(day.event.timezone)
     start = datetime.combine(day.day, day.starts, event_zone) if day.starts else None
     end = datetime.combine(day.day, day.ends, event_zone) if day.ends else None
     return start, end

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from kb.extensions import db
-from kb.models import Organization
+from kb.models import Event, Organization
 from kb.services import affiliations, signup, submissions
 from kb.services.common import by_slug
 from tests.eventkit import account, bearer, client_of, event_body, login, person
@@ -189,10 +189,20 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("pages.registrants_csv", "GET"): Case(
         "/en/organize/events/webinar/registrations.csv", MANAGERS
     ),
-    ("pages.manage_session", "GET"): Case("/en/organize/events/webinar/sessions/0", MANAGERS),
-    ("pages.manage_session", "POST"): Case("/en/organize/events/webinar/sessions/0", MANAGERS),
+    ("pages.manage_session", "GET"): Case(
+        "/en/organize/events/webinar/sessions/{session}", MANAGERS
+    ),
+    ("pages.manage_session", "POST"): Case(
+        "/en/organize/events/webinar/sessions/{session}", MANAGERS
+    ),
+    ("pages.move_session", "POST"): Case(
+        "/en/organize/events/webinar/sessions/{session}/move", MANAGERS, data={"direction": "up"}
+    ),
+    ("pages.remove_session", "GET"): Case(
+        "/en/organize/events/webinar/sessions/{session}/remove", MANAGERS
+    ),
     ("pages.remove_session", "POST"): Case(
-        "/en/organize/events/webinar/sessions/0/remove", MANAGERS, last=1
+        "/en/organize/events/webinar/sessions/{session}/remove", MANAGERS, last=1
     ),
     # The API: public reads
     ("api.collection", "GET"): public("/api/v1/festivals"),
@@ -281,6 +291,7 @@ def _world(app) -> dict:
         "submission": item.id,
         "claim": claim.id,
         "submitter_id": submitter.id,
+        "session": by_slug(Event, "webinar").sessions[0].uid,  # its lasting id
     }
 
 

@@ -18,7 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def _invalid(exc: ValidationError):
     # Query arguments that do not validate are a bad request; a body that does not is 422.
     status = 422 if request.method in ("POST", "PUT", "PATCH") else 400
-    return error_json(status, "invalid", messages.summary(), messages.translate(exc.messages))
+    return error_json(status, "invalid", messages.summary(), messages.as_fields(exc.messages))
 
 
 @bp.errorhandler(NotFound)
@@ -29,7 +29,7 @@ def _not_found(exc: NotFound):
 @bp.errorhandler(ServiceError)
 def _refused(exc: ServiceError):
     status = 409 if exc.code not in ("invalid",) else 422
-    return error_json(status, exc.code, exc.message, messages.translate(exc.as_fields()))
+    return error_json(status, exc.code, exc.message, messages.as_fields(exc.as_fields()))
 
 
 @bp.after_request

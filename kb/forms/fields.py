@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from wtforms import SelectChoice, SelectMultipleField, widgets
 
 from kb.i18n import LANGUAGES
+from kb.tz import in_zone, zone_info
 
 
 class CheckboxesField(SelectMultipleField):
@@ -36,9 +36,9 @@ def fill_lang(form, prefix: str, value: dict | None) -> None:
 
 def zoned(value: datetime | None, zone: str) -> str | None:
     """A wall-clock time from a form (naive, in `zone`) as ISO 8601 with its offset."""
-    return value.replace(tzinfo=ZoneInfo(zone)).isoformat() if value else None
+    return value.replace(tzinfo=zone_info(zone)).isoformat() if value else None
 
 
 def wall_clock(value: datetime | None, zone: str) -> datetime | None:
     """An instant as the naive wall-clock time in `zone` that a form field shows."""
-    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None) if value else None
+    return in_zone(value, zone).replace(tzinfo=None) if value else None

@@ -17,6 +17,9 @@ from kb.models import (
 )
 from kb.schemas.fields import CountryRef, Ref, one_of, year
 
+#: The last page a list may be asked for (an offset beyond it overflows the database).
+MAX_PAGE = 100_000
+
 
 class PageArgs(Schema):
     """`page` and `per_page`."""
@@ -25,7 +28,10 @@ class PageArgs(Schema):
         unknown = EXCLUDE
 
     page = fields.Integer(
-        load_default=1, validate=validate.Range(min=1, error=_l("Pages start at 1."))
+        load_default=1,
+        validate=validate.Range(
+            min=1, max=MAX_PAGE, error=_l("Pages are numbered from {min} to {max}.")
+        ),
     )
     per_page = fields.Integer(
         load_default=20,

@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from datetime import date, datetime
+from functools import cache
+from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
+from kb.i18n import TEXT_LANGUAGES
+from kb.tz import in_zone
+
 LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+#: Characters no text may hold: C0/C1 controls (tab and line breaks excepted), NUL
+#: included (PostgreSQL cannot store it), lone surrogates (not UTF-8) and non-characters.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def control_message():
+    """The refusal of a text that holds control characters, in the reader's language."""
+    return _l("Remove the control characters (such as NUL) from this text.")
+
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class LangText(fields.Field):
-    """Text per language: `{"en": "…", "ru": "…"}`; codes are ISO 639, texts non-empty."""
+    """Text per language: `{"en": "…", "ru": "…"}`; texts non-empty, without control characters.
+
+    Codes are the working languages and the community languages of `kb.i18n.TEXT_LANGUAGES`
+    (a key nothing can name or format would otherwise be stored and shown to everyone).
+    """
 
     def __init__(self, *, max_length: int = 20000, **kwargs):
         super().__init__(**kwargs)
@@ -30,10 +48,19 @@ class LangText(fields.Field):
         for code, text in value.items():
             if not isinstance(code, str) or not LANG_CODE.match(code):
                 errors[str(code)] = [_l("Not a language code.")]
+            elif code not in TEXT_LANGUAGES:
+                errors[code] = [
+                    _l(
+                        "Texts are accepted in these languages only: %(codes)s.",
+                        codes=", ".join(TEXT_LANGUAGES),
+                    )
+                ]
             elif not isinstance(text, str) or not text.strip():
                 errors[code] = [_l("Leave a language out rather than give it empty text.")]
             elif len(text) > self.max_length:
                 errors[code] = [_l("Longer than %(max)d characters.", max=self.max_length)]
+            elif CONTROL.search(text):
+                errors[code] = [control_message()]
             else:
                 out[code] = text.strip()
         if errors:
@@ -87,13 +114,40 @@ class TimeZone(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValidationError(_l("Not a known time zone (e.g. Asia/Seoul).")) from exc
-        if value not in available_timezones():
+        # Looked up in the zone database's list, never opened by name (a long or odd name
+        # would reach the file system).
+        if value not in zone_names():
             raise ValidationError(_l("Not a known time zone (e.g. Asia/Seoul)."))
         return value
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """The names in the zone database."""
+    return frozenset(available_timezones())
+
+
+#: The largest whole number a field takes: the database's `integer`.
+MAX_INT = 2**31 - 1
+
+#: The dates and instants the knowledge base takes: history to the foreseeable future.
+FIRST_DAY, LAST_DAY = date(1000, 1, 1), date(2200, 12, 31)
+
+
+def _plausible_day(day: date) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            _l("Not a plausible date (years %(first)d to %(last)d).", first=1000, last=2200)
+        )
+
+
+class Day(fields.Date):
+    """A calendar date between the years 1000 and 2200."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        _plausible_day(result)
+        return result
 
 
 class ZonedDateTime(fields.DateTime):
@@ -106,7 +160,7 @@ class ZonedDateTime(fields.DateTime):
         if value is None:
             return None
         zone = getattr(obj, "timezone", None) or getattr(obj, "event", None).timezone
-        return value.astimezone(ZoneInfo(zone) if zone else None).isoformat()
+        return in_zone(value, zone).isoformat() if zone else value.isoformat()
 
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
@@ -114,6 +168,7 @@ class ZonedDateTime(fields.DateTime):
             raise ValidationError(
                 _l("Give the time with its offset, e.g. 2020-11-18T13:00:00+09:00.")
             )
+        _plausible_day(result.date())
         return result
 
 

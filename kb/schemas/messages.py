@@ -41,6 +41,32 @@ def translate(messages):
     return str(BUILTIN[text]) if text in BUILTIN else text
 
 
+def flatten(messages, prefix: str = "") -> list[tuple[str, str]]:
+    """marshmallow's nested error messages as (dotted field path, message) pairs."""
+    if isinstance(messages, dict):
+        out = []
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            out.extend(flatten(value, path))
+        return out
+    if isinstance(messages, list | tuple):
+        if all(not isinstance(m, dict | list | tuple) for m in messages):
+            return [(prefix, str(m)) for m in messages]
+        out = []
+        for item in messages:
+            out.extend(flatten(item, prefix))
+        return out
+    return [(prefix, str(messages))]
+
+
+def as_fields(messages) -> dict[str, list[str]]:
+    """An error tree as the API documents `fields`: dotted path → list of messages."""
+    out: dict[str, list[str]] = {}
+    for path, message in flatten(translate(messages)):
+        out.setdefault(path or "_schema", []).append(message)
+    return out
+
+
 def summary() -> str:
     """The top-level message of a validation error."""
     return _("Some fields are not valid; nothing was saved.")

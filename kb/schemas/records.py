@@ -19,7 +19,9 @@ from kb.models import (
 )
 from kb.schemas.fields import (
     LANG_CODE,
+    MAX_INT,
     CountryRef,
+    Day,
     LangText,
     Ref,
     TimeZone,
@@ -145,9 +147,9 @@ class EditionSchema(Schema):
     """A dated edition of a festival."""
 
     year = fields.Integer(required=True, validate=year())
-    number = fields.Integer(validate=validate.Range(min=1), allow_none=True)
-    start_date = fields.Date(allow_none=True)
-    end_date = fields.Date(allow_none=True)
+    number = fields.Integer(validate=validate.Range(min=1, max=MAX_INT), allow_none=True)
+    start_date = Day(allow_none=True)
+    end_date = Day(allow_none=True)
     city = LangText(max_length=200, allow_none=True)
     country = CountryRef(allow_none=True)
     note = LangText(max_length=2000, allow_none=True)
@@ -223,7 +225,7 @@ class SpeakerSchema(Schema):
 class EventDaySchema(Schema):
     """One day of an event, with its hours as wall-clock times in the event's zone."""
 
-    day = fields.Date(required=True)
+    day = Day(required=True)
     starts = fields.Time(format="%H:%M", allow_none=True)
     ends = fields.Time(format="%H:%M", allow_none=True)
 
@@ -244,7 +246,7 @@ class SessionSchema(Schema):
     id = fields.String(attribute="uid", validate=validate.Length(max=32), allow_none=True)
     title = name_text()
     description = LangText(allow_none=True)
-    day = fields.Date(allow_none=True)
+    day = Day(allow_none=True)
     starts_at = ZonedDateTime(allow_none=True)
     ends_at = ZonedDateTime(allow_none=True)
     chair = fields.String(validate=validate.Length(max=200), allow_none=True)
@@ -272,7 +274,7 @@ class RegistrationSettingsSchema(Schema):
 
     opens_at = ZonedDateTime(allow_none=True)
     closes_at = ZonedDateTime(allow_none=True)
-    capacity = fields.Integer(validate=validate.Range(min=1), allow_none=True)
+    capacity = fields.Integer(validate=validate.Range(min=1, max=MAX_INT), allow_none=True)
 
     @validates_schema
     def _window(self, data, **kwargs):
@@ -294,8 +296,8 @@ class EventSchema(RecordSchema):
     #: The days, each with its hours; without them, one day per date of the span below.
     days = fields.List(fields.Nested(EventDaySchema), validate=validate.Length(max=366))
     #: The span: computed from the days (first day's start, last day's end) when given.
-    start_date = fields.Date(allow_none=True)
-    end_date = fields.Date(allow_none=True)
+    start_date = Day(allow_none=True)
+    end_date = Day(allow_none=True)
     starts_at = ZonedDateTime(allow_none=True)
     ends_at = ZonedDateTime(allow_none=True)
     online = fields.Boolean(allow_none=True)

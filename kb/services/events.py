@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -30,11 +29,12 @@ from kb.services.common import (
     resolve_slugs,
 )
 from kb.services.records import Actor, save_record
+from kb.tz import next_day, today_in, zone_info
 
 
 def local_today(zone: str = "UTC") -> date:
     """Today's date in `zone`."""
-    return utcnow().astimezone(ZoneInfo(zone)).date()
+    return today_in(zone, utcnow())
 
 
 def list_events(
@@ -83,7 +83,7 @@ def event_state(event: Event, now: datetime | None = None) -> str:
         if now < event.starts_at:
             return "upcoming"
         return "ongoing" if now <= event.ends_at else "past"
-    today = now.astimezone(ZoneInfo(event.timezone)).date()
+    today = today_in(event.timezone, now)
     if today < event.start_date:
         return "upcoming"
     return "ongoing" if today <= (event.end_date or event.start_date) else "past"
@@ -164,11 +164,11 @@ EVENT_SETTERS = {
 MAX_DAYS = 366
 
 
-def _at(day: date, hour: time | None, zone: ZoneInfo) -> datetime | None:
+def _at(day: date, hour: time | None, zone: tzinfo) -> datetime | None:
     return datetime.combine(day, hour, zone) if hour is not None else None
 
 
-def _days_from_span(data: dict, zone: ZoneInfo) -> list[dict]:
+def _days_from_span(data: dict, zone: tzinfo) -> list[dict]:
     """One day per calendar date of the span, with only the hours the span says."""
     starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
     first = starts_at.astimezone(zone).date() if starts_at else data.get("start_date")
@@ -200,7 +200,7 @@ def complete_days(data: dict) -> dict:
     data = dict(data)
     if not data.get("timezone"):
         return data
-    zone = ZoneInfo(data["timezone"])
+    zone = zone_info(data["timezone"])
     days = sorted(data.get("days") or [], key=lambda d: d["day"]) or _days_from_span(data, zone)
     for i in range(1, len(days)):
         if days[i]["day"] == days[i - 1]["day"]:
@@ -220,11 +220,11 @@ def complete_days(data: dict) -> dict:
     return data
 
 
-def day_bounds(day: dict, zone: ZoneInfo) -> tuple[datetime, datetime]:
+def day_bounds(day: dict, zone: tzinfo) -> tuple[datetime, datetime]:
     """The instants a day's block starts and ends (midnight where an hour is not known)."""
     start = _at(day["day"], day.get("starts") or time(0), zone)
     end = _at(day["day"], day.get("ends"), zone) or datetime.combine(
-        day["day"] + timedelta(days=1), time(0), zone
+        next_day(day["day"]), time(0), zone
     )
     return start, end
 
@@ -240,7 +240,7 @@ def _days_text(days: list[dict]) -> str:
     return "; ".join(f"{fmt_date(d['day'])} {_hours(d)}" for d in days)
 
 
-def check_sessions(data: dict, zone: ZoneInfo) -> None:
+def check_sessions(data: dict, zone: tzinfo) -> None:
     """Refuse a session outside the event's days, field by field; give each its day.
 
     Sessions are then put in order: by day, by start time, and in their given order

@@ -10,8 +10,7 @@ others, and the outbox's key refuses a second message for the same registration.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -22,6 +21,7 @@ from kb.models import Event, Registration
 from kb.models.base import utcnow
 from kb.services.events import get_event
 from kb.services.registrations import event_start
+from kb.tz import next_day, start_of
 
 
 @dataclass
@@ -50,7 +50,7 @@ def event_end(event: Event) -> datetime:
     if event.ends_at:
         return event.ends_at
     last = event.end_date or event.start_date
-    return datetime.combine(last + timedelta(days=1), time(0), ZoneInfo(event.timezone))
+    return start_of(next_day(last), event.timezone)
 
 
 def events_due(now: datetime, within_hours: float | None, slug: str | None = None) -> list[Event]:

@@ -6,8 +6,7 @@ an event's `registration` settings may open it later, close it earlier or cap it
 
 from __future__ import annotations
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from kb.models import Event, Registration
 from kb.models.base import utcnow
 from kb.services.accounts import normalize_email
 from kb.services.common import ServiceError
+from kb.tz import start_of
 
 #: Registration states an event can be in, as the API names them.
 OPEN, NOT_OPEN_YET, CLOSED, FULL = "open", "not_open_yet", "closed", "full"
@@ -27,7 +27,7 @@ def event_start(event: Event) -> datetime:
     """When the event starts: its start time, or the start of its first day in its zone."""
     if event.starts_at:
         return event.starts_at
-    return datetime.combine(event.start_date, time(0), ZoneInfo(event.timezone))
+    return start_of(event.start_date, event.timezone)
 
 
 def closes_at(event: Event) -> datetime:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from kb.extensions import db
 from kb.forms.moderation import AffiliationDecisionForm, decision_forms
 from kb.models import SUBMISSION_STATES, SUBMISSION_TYPES
+from kb.schemas.args import MAX_PAGE
 from kb.services import affiliations, choices, moderation, submissions
 from kb.services.common import ServiceError
 from kb.services.payloads import Invalid
@@ -30,7 +31,7 @@ def queue():
     record_type = request.args.get("type")
     record_type = record_type if record_type in SUBMISSION_TYPES else None
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     result = submissions.queue(
         account, state=state, country=country, record_type=record_type, page=page
     )
@@ -86,7 +87,7 @@ def decide(submission_id: int, decision: str):
 
 def _affiliation_page(account, errors=(), status=200, form=None):
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     result = affiliations.queue(account, page=page)
     return render_template(
         "submissions/affiliations.html",
