@@ -122,6 +122,14 @@ def load_config(overrides: dict | None = None) -> dict:
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance)
     config["BASE_URL"] = base_url(config)
+    # Cookies: never readable by scripts, not sent with other sites' POSTs, and only over
+    # https when the site is served over https (behind a proxy too: the flag follows the
+    # site's address, not the request).
+    https = config["BASE_URL"].startswith("https://")
+    for cookie in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        config.setdefault(f"{cookie}_HTTPONLY", True)
+        config.setdefault(f"{cookie}_SAMESITE", "Lax")
+        config.setdefault(f"{cookie}_SECURE", https)
     config["TRUSTED_PROXIES"] = _proxies(config["TRUSTED_PROXIES"])
     return config
 

@@ -28,6 +28,7 @@ from kb.i18n import current_language, pick
 from kb.models import Country, Event
 from kb.schemas.args import CalendarArgs
 from kb.schemas.registrations import RegistrationSchema, country_codes
+from kb.security import secure_cookies
 from kb.services import heritage
 from kb.services import registrations as regs
 from kb.services.events import event_state, get_event, list_events
@@ -62,7 +63,10 @@ def visible_event(slug: str) -> Event:
 def _remember_zone(response):
     chosen = valid_zone(request.args.get("tz"))
     if chosen:
-        response.set_cookie(ZONE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
+        # Read by static/js/reader-zone.js too, so not HttpOnly: a preference, no secret.
+        response.set_cookie(
+            ZONE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax", secure=secure_cookies()
+        )
     return response
 
 
