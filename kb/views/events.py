@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -26,6 +25,7 @@ from kb.forms.fields import options
 from kb.forms.registrations import ConfirmForm, RegistrationForm
 from kb.i18n import current_language, pick
 from kb.models import Country, Event
+from kb.ratelimits import setting
 from kb.schemas.args import CalendarArgs
 from kb.schemas.registrations import RegistrationSchema, country_codes
 from kb.security import secure_cookies
@@ -39,14 +39,13 @@ from kb.views.programme import programme, zones_differ
 from kb.views.zones import ZONE_COOKIE, reader_zone, valid_zone, zone_choices
 
 calendars = Blueprint("calendars", __name__)
-#: Registrations one address may send, pages and API together (REGISTRATION_RATE_LIMIT).
-DEFAULT_REGISTRATION_LIMIT = "10 per hour"
 
 
 def registration_limit():
-    """The shared rate limit of registrations (page and API), from REGISTRATION_RATE_LIMIT."""
+    """Registrations one client address may send, pages and API together
+    (KB_RATELIMIT_REGISTRATION, see kb/ratelimits.py)."""
     return limiter.shared_limit(
-        lambda: current_app.config.get("REGISTRATION_RATE_LIMIT", DEFAULT_REGISTRATION_LIMIT),
+        setting("RATELIMIT_REGISTRATION"),
         scope="event-registration",
         methods=["POST"],
     )
