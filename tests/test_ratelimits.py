@@ -13,6 +13,7 @@ import socket
 import pytest
 
 from kb.config import ConfigError, load_config
+from kb.extensions import db
 from kb.ratelimits import LIMITS
 from tests.conftest import make_app
 from tests.eventkit import account, bearer, client_of, event_body, person
@@ -21,9 +22,24 @@ from tests.journeys import csrf_token
 REGISTER = "/api/v1/events/webinar/registrations"
 
 
-def _app(backend, tmp_path, name: str, **overrides):
+@pytest.fixture
+def own_apps(backend):
+    """Apps with settings of their own, their database emptied afterwards (PostgreSQL's
+    test schema is shared by the tests, unlike SQLite's copied files)."""
+    made = []
+    yield made
+    for app in made:
+        backend.reset(app)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _app(backend, tmp_path, name: str, own_apps: list | None = None, **overrides):
     instance = tmp_path / name
-    return make_app(instance, backend.fresh("empty", instance), **overrides)
+    app = make_app(instance, backend.fresh("empty", instance), **overrides)
+    if own_apps is not None:
+        own_apps.append(app)
+    return app
 
 
 def _login_attempts(client, n: int, email="a@example.org", **kw) -> list[int]:
@@ -62,8 +78,8 @@ def test_the_registration_limit_follows_its_setting(app):
     assert visitor.post(REGISTER, json=person("b@example.org")).status_code == 429
 
 
-def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(backend, tmp_path):
-    app = _app(backend, tmp_path, "proxied", TRUSTED_PROXIES=1)
+def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(backend, tmp_path, own_apps):
+    app = _app(backend, tmp_path, "proxied", own_apps, TRUSTED_PROXIES=1)
     app.config["LIMITS"]["RATELIMIT_LOGIN"] = "3 per minute"
     app.config["LIMITS"]["RATELIMIT_LOGIN_EMAIL"] = "100 per minute"
     with app.app_context():
@@ -79,8 +95,8 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(backend, tmp_path
         assert _login_attempts(first, 1, headers=forged) == [429]
 
 
-def test_without_trusted_proxies_a_forwarded_for_header_is_ignored(backend, tmp_path):
-    app = _app(backend, tmp_path, "direct")
+def test_without_trusted_proxies_a_forwarded_for_header_is_ignored(backend, tmp_path, own_apps):
+    app = _app(backend, tmp_path, "direct", own_apps)
     app.config["LIMITS"]["RATELIMIT_LOGIN"] = "2 per minute"
     app.config["LIMITS"]["RATELIMIT_LOGIN_EMAIL"] = "100 per minute"
     with app.app_context():
@@ -90,8 +106,8 @@ def test_without_trusted_proxies_a_forwarded_for_header_is_ignored(backend, tmp_
         assert statuses == [422, 422, 429]
 
 
-def test_log_in_attempts_on_one_account_are_limited_from_any_address(backend, tmp_path):
-    app = _app(backend, tmp_path, "by-email", TRUSTED_PROXIES=1)
+def test_log_in_attempts_on_one_account_are_limited_from_any_address(backend, tmp_path, own_apps):
+    app = _app(backend, tmp_path, "by-email", own_apps, TRUSTED_PROXIES=1)
     app.config["LIMITS"]["RATELIMIT_LOGIN_EMAIL"] = "3 per hour"
     with app.app_context():
         statuses = [
@@ -111,8 +127,8 @@ def test_log_in_attempts_on_one_account_are_limited_from_any_address(backend, tm
         assert other == [422]
 
 
-def test_reset_mails_to_one_address_are_limited_whoever_asks(backend, tmp_path):
-    app = _app(backend, tmp_path, "mails", TRUSTED_PROXIES=1)
+def test_reset_mails_to_one_address_are_limited_whoever_asks(backend, tmp_path, own_apps):
+    app = _app(backend, tmp_path, "mails", own_apps, TRUSTED_PROXIES=1)
     app.config["LIMITS"]["RATELIMIT_MAIL_EMAIL"] = "2 per hour"
     with app.app_context():
         statuses = []
@@ -137,12 +153,12 @@ def _closed_port() -> int:
 
 
 def test_with_the_limit_store_down_requests_are_counted_in_memory_not_failed(
-    backend, tmp_path, caplog, monkeypatch
+    backend, tmp_path, caplog, monkeypatch, own_apps
 ):
     # Alembic's fileConfig (the test databases' migrations) disables existing loggers.
     monkeypatch.setattr(logging.getLogger("kb.ratelimit"), "disabled", False)
     store = f"redis://127.0.0.1:{_closed_port()}"
-    app = _app(backend, tmp_path, "store-down", RATELIMIT_STORAGE_URI=store)
+    app = _app(backend, tmp_path, "store-down", own_apps, RATELIMIT_STORAGE_URI=store)
     app.config["LIMITS"]["RATELIMIT_LOGIN"] = "3 per minute"
     with app.app_context(), caplog.at_level(logging.WARNING, logger="kb.ratelimit"):
         api, headers = client_of(app), bearer(account("organizer@ichcap.org"))
