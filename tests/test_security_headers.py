@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from flask import url_for
 from werkzeug.routing import AnyConverter
+from werkzeug.routing.converters import NumberConverter
 
 from kb.config import ROOT
 from kb.security import content_security_policy
@@ -85,7 +86,7 @@ def _urls(app, client):
                     "key": "missing",
                     "variant": "small",
                     "filename": "css/site.css",
-                }.get(name, "x")
+                }.get(name, 1 if isinstance(rule._converters.get(name), NumberConverter) else "x")
             with app.test_request_context():
                 yield rule.endpoint, url_for(rule.endpoint, **values)
 
