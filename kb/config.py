@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from flask.helpers import get_debug_flag
 
+from kb.ratelimits import LIMITS, valid
+
 #: The checkout's root. Templates, translations, migrations and seed data live beside
 #: the package, so the app runs from a checkout or an editable install.
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +98,12 @@ def load_config(overrides: dict | None = None) -> dict:
         # (several workers: KB_RATELIMIT_STORAGE_URL=redis://127.0.0.1:6379).
         "RATELIMIT_STORAGE_URI": env.get("KB_RATELIMIT_STORAGE_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # The store not answering never fails a request: each process counts in memory
+        # meanwhile (and logs it); any other error of the limiter is logged, not raised.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Each limit (kb/ratelimits.py): KB_RATELIMIT_LOGIN, …_SIGNUP, …_REGISTRATION, …
+        "LIMITS": {name: env.get(f"KB_{name}") or value for name, value in LIMITS.items()},
         # The map draws Natural Earth's borders from the app itself; a site with a tile
         # provider names its URL template ({z}/{x}/{y}) and the attribution it requires.
         "MAP_TILES_URL": env.get("KB_MAP_TILES_URL") or None,
@@ -122,7 +130,25 @@ def load_config(overrides: dict | None = None) -> dict:
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance)
     config["BASE_URL"] = base_url(config)
+    # Cookies: never readable by scripts, not sent with other sites' POSTs, and only over
+    # https when the site is served over https (behind a proxy too: the flag follows the
+    # site's address, not the request).
+    https = config["BASE_URL"].startswith("https://")
+    for cookie in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        config.setdefault(f"{cookie}_HTTPONLY", True)
+        config.setdefault(f"{cookie}_SAMESITE", "Lax")
+        config.setdefault(f"{cookie}_SECURE", https)
     config["TRUSTED_PROXIES"] = _proxies(config["TRUSTED_PROXIES"])
+    if config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        # A store that does not answer costs a request one second, not a hang.
+        config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
+        )
+    for name, value in config["LIMITS"].items():
+        if not valid(value):
+            raise ConfigError(
+                f"KB_{name}={value!r} is not a rate limit: write e.g. '10 per minute; 60 per hour'"
+            )
     return config
 
 

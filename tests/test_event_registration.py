@@ -146,7 +146,7 @@ def test_registration_windows_capacity_and_drafts(app):
 
 def test_registration_is_rate_limited_across_page_and_api(app):
     _published(app)
-    app.config["REGISTRATION_RATE_LIMIT"] = "2 per hour"
+    app.config["LIMITS"]["RATELIMIT_REGISTRATION"] = "2 per hour"
     visitor = client_of(app)
     assert visitor.post(URL.format("webinar"), json=person("a@example.org")).status_code == 201
     form = visitor.get("/en/events/webinar/register")  # reading the form is not counted

@@ -20,6 +20,7 @@ from kb.forms.accounts import (
     TokenForm,
 )
 from kb.models import Affiliation, Organization, Submission
+from kb.ratelimits import email_address, setting
 from kb.redirects import safe_next
 from kb.services import accounts as account_service
 from kb.services import affiliations, choices, signup, submissions
@@ -27,10 +28,13 @@ from kb.services.common import ServiceError
 from kb.services.payloads import Invalid
 from kb.views import bp
 
-#: Per client address; a shared store (KB_RATELIMIT_STORAGE_URL) counts across workers.
-LOGIN_LIMIT = "10 per minute; 60 per hour"
-SIGNUP_LIMIT = "5 per minute; 30 per hour"
-MAIL_LIMIT = "5 per minute; 30 per hour"
+#: Settings (kb/ratelimits.py); a shared store (KB_RATELIMIT_STORAGE_URL) counts across
+#: workers. Per client address, and log-in and mails per e-mail address as well.
+SIGNUP_LIMIT = setting("RATELIMIT_SIGNUP")
+LOGIN_LIMIT = setting("RATELIMIT_LOGIN")
+LOGIN_EMAIL_LIMIT = setting("RATELIMIT_LOGIN_EMAIL")
+MAIL_LIMIT = setting("RATELIMIT_MAIL")
+MAIL_EMAIL_LIMIT = setting("RATELIMIT_MAIL_EMAIL")
 
 
 def field_error(form, exc: ServiceError) -> list[str]:
@@ -98,6 +102,7 @@ def confirm(token: str):
 
 @bp.route("/account/confirm", methods=["GET", "POST"])
 @limiter.limit(MAIL_LIMIT, methods=["POST"])
+@limiter.limit(MAIL_EMAIL_LIMIT, key_func=email_address, methods=["POST"])
 def resend_confirmation():
     """Send the confirmation link again."""
     form = EmailForm()
@@ -110,6 +115,7 @@ def resend_confirmation():
 
 @bp.route("/account/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(LOGIN_EMAIL_LIMIT, key_func=email_address, methods=["POST"])
 def login():
     """Log in with e-mail address and password."""
     if current_user.is_authenticated and request.method == "GET":
@@ -144,6 +150,7 @@ def logout():
 
 @bp.route("/account/reset", methods=["GET", "POST"])
 @limiter.limit(MAIL_LIMIT, methods=["POST"])
+@limiter.limit(MAIL_EMAIL_LIMIT, key_func=email_address, methods=["POST"])
 def reset_request():
     """Ask for a link to choose a new password."""
     form = EmailForm()

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -28,8 +27,10 @@ from kb.forms.registrations import ConfirmForm, RegistrationForm
 from kb.i18n import current_language, pick
 from kb.models import Country, Event
 from kb.programme import programme, zones_differ
+from kb.ratelimits import setting
 from kb.schemas.args import CalendarArgs
 from kb.schemas.registrations import RegistrationSchema, country_codes
+from kb.security import secure_cookies
 from kb.services import heritage
 from kb.services import registrations as regs
 from kb.services.events import event_state, get_event, list_events
@@ -40,14 +41,13 @@ from kb.views.forms import save_or_refuse
 from kb.views.zones import ZONE_COOKIE, reader_zone
 
 calendars = Blueprint("calendars", __name__)
-#: Registrations one address may send, pages and API together (REGISTRATION_RATE_LIMIT).
-DEFAULT_REGISTRATION_LIMIT = "10 per hour"
 
 
 def registration_limit():
-    """The shared rate limit of registrations (page and API), from REGISTRATION_RATE_LIMIT."""
+    """Registrations one client address may send, pages and API together
+    (KB_RATELIMIT_REGISTRATION, see kb/ratelimits.py)."""
     return limiter.shared_limit(
-        lambda: current_app.config.get("REGISTRATION_RATE_LIMIT", DEFAULT_REGISTRATION_LIMIT),
+        setting("RATELIMIT_REGISTRATION"),
         scope="event-registration",
         methods=["POST"],
     )
@@ -64,7 +64,10 @@ def visible_event(slug: str) -> Event:
 def _remember_zone(response):
     chosen = valid_zone(request.args.get("tz"))
     if chosen:
-        response.set_cookie(ZONE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
+        # Read by static/js/reader-zone.js too, so not HttpOnly: a preference, no secret.
+        response.set_cookie(
+            ZONE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax", secure=secure_cookies()
+        )
     return response
 
 
