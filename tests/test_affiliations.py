@@ -236,6 +236,10 @@ def test_the_migration_turns_self_declared_affiliations_into_claims(app):
     declared = account("declared@example.org")
     # read before the downgrade: later migrations' columns are gone until the upgrade
     proposer_id, declared_id = proposer.id, declared.id
+    # end the session's transaction: on PostgreSQL its read locks would block the
+    # downgrade's ALTER TABLE (run on another connection) for ever
+    db.session.commit()
+    db.session.close()
     with app.app_context():
         downgrade(directory=migrations, revision="7c3e9b14d0a2")
     ids = {
