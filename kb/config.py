@@ -127,6 +127,10 @@ def load_config(overrides: dict | None = None) -> dict:
         config.setdefault("MAX_CONTENT_LENGTH", int(env["KB_MAX_CONTENT_LENGTH"]))
     config.setdefault("MAX_CONTENT_LENGTH", config["IMAGE_MAX_BYTES"] + 1024 * 1024)
     config.setdefault("MAX_BODY_LENGTH", int(env.get("KB_MAX_BODY_LENGTH") or 1024 * 1024))
+    # Passwords are hashed with Werkzeug's default (scrypt). Not a KB_ setting on purpose:
+    # only the test suite lowers it (tests/conftest.py), where thousands of accounts are
+    # made and the hash's cost is not what is tested.
+    config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance)
     config["BASE_URL"] = base_url(config)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,7 +38,7 @@ def find_account(email: str) -> Account | None:
 
 def hash_password(password: str) -> str:
     """A salted, slow hash of `password` (the expensive step of setting a password)."""
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def set_password(account: Account, password: str) -> None:

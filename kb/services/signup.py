@@ -40,8 +40,16 @@ from kb.services.payloads import Invalid, check_payload
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 RESET_MAX_AGE = 2 * 3600
-#: Compared against when no account has the address, so both answers take as long.
-_DUMMY_HASH = generate_password_hash("not the password of anyone")
+#: Compared against when no account has the address, so both answers take as long: one
+#: per hash method, made with the method real passwords are hashed with.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not the password of anyone", method)
+    return _DUMMY_HASHES[method]
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -150,7 +158,7 @@ def authenticate(email: str, password: str) -> Account:
     except ServiceError:
         account = None
     if account is None or not account.active:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         raise ServiceError(
             None, _("The e-mail address or the password is not right."), code="wrong_login"
         )
