@@ -6,6 +6,7 @@ from flask import jsonify, request
 
 from kb.api import bp, page_json
 from kb.catalog import CATALOG, COLLECTIONS, list_records
+from kb.httpcache import conditional, short_lived
 from kb.i18n import current_language
 
 
@@ -15,11 +16,17 @@ def collection(collection: str):
     record_type = CATALOG[collection]
     filters = record_type.args().load(request.args)
     page = list_records(record_type, filters, current_language())
-    return jsonify(page_json(page, record_type.schema(many=True).dump(page.items)))
+    return short_lived(jsonify(page_json(page, record_type.schema(many=True).dump(page.items))))
 
 
 @bp.get(f"/<{COLLECTIONS}:collection>/<slug>")
 def record(collection: str, slug: str):
     """One record, with its links in both directions."""
     record_type = CATALOG[collection]
-    return jsonify(record_type.detail_schema().dump(record_type.get(slug)))
+    item = record_type.get(slug)
+    return conditional(
+        lambda: jsonify(record_type.detail_schema().dump(item)),
+        item.updated_at,
+        collection,
+        item.id,
+    )

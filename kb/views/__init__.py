@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, g, redirect, request, url_for
 
-from kb import labels
+from kb import httpcache, labels
 from kb.extensions import csrf
 from kb.i18n import LANGUAGES, negotiate
 from kb.views import text
@@ -83,3 +83,4 @@ def init_app(app: Flask) -> None:
     )
     text.init_app(app)
     assets.init_app(app)
+    httpcache.init_app(app)

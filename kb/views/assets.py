@@ -2,7 +2,10 @@
 
 A file's address changes when the file does, so the proxy in front can let browsers
 keep static files for a year (deploy/nginx-kb.conf) and a deploy is still seen at once.
-The hash is computed once per file version (its size and modification time).
+The hash is computed once per file version (its size and modification time). When the
+app serves them itself (no proxy in front, `make run`), an address whose `v` is the
+file's current hash is sent with a year's `immutable` lifetime too; any other, Flask's
+default (`no-cache`, with validators).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import hashlib
 import os
 import threading
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, request
 
 _cache: dict[str, tuple[tuple[int, int], str]] = {}
 _lock = threading.Lock()
@@ -47,5 +50,20 @@ def _add_version(endpoint: str, values: dict) -> None:
             values["v"] = v
 
 
+#: A year, and never revalidated: the address changes with the content.
+YEAR = "public, max-age=31536000, immutable"
+
+
+def _lifetime(response: Response) -> Response:
+    if request.endpoint == "static" and response.status_code in (200, 304):
+        wanted = request.args.get("v")
+        name = (request.view_args or {}).get("filename")
+        if wanted and name and wanted == version(name):
+            response.headers["Cache-Control"] = YEAR
+    return response
+
+
 def init_app(app: Flask) -> None:
+    """Versioned addresses in url_for("static", …), and their lifetime."""
     app.url_defaults(_add_version)
+    app.after_request(_lifetime)

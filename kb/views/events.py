@@ -18,7 +18,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from kb import calendars as calendars_module
-from kb import labels
+from kb import httpcache, labels
 from kb.calendars import calendar
 from kb.cancellation import registration_for_token
 from kb.extensions import db, limiter
@@ -64,6 +64,9 @@ def visible_event(slug: str) -> Event:
 def _remember_zone(response):
     chosen = valid_zone(request.args.get("tz"))
     if chosen:
+        # An answer that sets a cookie is this reader's alone.
+        if response.headers.get("Cache-Control", "").startswith("public"):
+            response.headers["Cache-Control"] = "private, no-cache"
         # Read by static/js/reader-zone.js too, so not HttpOnly: a preference, no secret.
         response.set_cookie(
             ZONE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax", secure=secure_cookies()
@@ -76,20 +79,28 @@ def event(slug: str):
     """An event: facts, programme with times in the event's zone and the reader's."""
     item = visible_event(slug)
     zone, known = reader_zone()
-    page = render_template(
-        "records/event.html",
-        item=item,
-        state=event_state(item),
-        reader=zone,
-        reader_known=known,
-        differ=zones_differ(item, zone),
-        days=programme(item, zone),
-        zones=zone_choices(),
-        registration_state=regs.registration_state(item),
-        places_left=_places_left(item),
-        manager=can_manage(current_user, item),
-    )
-    return _remember_zone(Response(page))
+    state = event_state(item)
+    registration = regs.registration_state(item)
+    places = _places_left(item)
+    manager = can_manage(current_user, item)
+
+    def render() -> str:
+        return render_template(
+            "records/event.html",
+            item=item,
+            state=state,
+            reader=zone,
+            reader_known=known,
+            differ=zones_differ(item, zone),
+            days=programme(item, zone),
+            zones=zone_choices(),
+            registration_state=registration,
+            places_left=places,
+            manager=manager,
+        )
+
+    parts = ("events", item.id, zone, known, state, registration, places, manager)
+    return _remember_zone(httpcache.conditional(render, item.updated_at, *parts))
 
 
 def _places_left(event: Event) -> int | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import render_template, request
+from flask import Response, render_template, request
 from marshmallow import ValidationError
 
-from kb import labels
+from kb import httpcache, labels
 from kb.catalog import CATALOG, COLLECTIONS, list_records
 from kb.extensions import db
 from kb.i18n import current_language
@@ -57,14 +57,18 @@ def collection(collection: str):
             options=_options(record_type),
         ), 400
     page = list_records(record_type, filters, current_language())
-    return render_template(
-        "list.html",
-        record_type=record_type,
-        page=page,
-        thumbs=images.first_images(record_type.singular, [item.id for item in page.items]),
-        filters={k: v for k, v in request.args.items() if k not in ("page",) and v},
-        errors={},
-        options=_options(record_type),
+    return httpcache.short_lived(
+        Response(
+            render_template(
+                "list.html",
+                record_type=record_type,
+                page=page,
+                thumbs=images.first_images(record_type.singular, [item.id for item in page.items]),
+                filters={k: v for k, v in request.args.items() if k not in ("page",) and v},
+                errors={},
+                options=_options(record_type),
+            )
+        )
     )
 
 
@@ -132,6 +136,13 @@ def record(collection: str, slug: str):
     """One record with everything it links to, and everything that links to it."""
     record_type = CATALOG[collection]
     item = record_type.get(slug)
+    return httpcache.conditional(
+        lambda: _record_page(record_type, item), item.updated_at, collection, item.id
+    )
+
+
+def _record_page(record_type, item) -> str:
+    collection = record_type.name
     extra = {}
     if collection == "organizations":
         extra = {

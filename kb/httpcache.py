@@ -1,0 +1,114 @@
+"""HTTP caching: validators on record pages and API records, lifetimes on the rest.
+
+- A record page or API record answers with a weak `ETag` made of everything the answer
+  depends on: the record and its `updated_at`, the data's version (kb.services.freshness:
+  it changes with every change to any record a page may show), the language, the day
+  (pages that say "upcoming" or "registration open" change with time), what the caller
+  adds (an event page adds the reader's zone and its registration state) and the build of
+  the code, templates and translations. A request whose `If-None-Match` holds it, or
+  whose `If-Modified-Since` is not older than `Last-Modified`, gets `304` without the
+  page being rendered.
+- Only anonymous answers carry validators, and they are `public, no-cache` (any cache may
+  keep them, but asks each time). Signed-in readers see their name and their tools on
+  every page, so their answers are `private, no-store`, as is every other answer to a
+  signed-in reader that does not say otherwise.
+- Lists and feeds: `public, max-age=60` for anonymous readers (`short_lived`).
+- Static files asked for by their content hash: a year (kb/views/assets.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Flask, Response, g, request, session
+from flask_login import current_user
+
+from kb.config import ROOT
+from kb.i18n import current_language
+from kb.services.freshness import freshness
+
+#: How long a list or feed may be reused without asking (seconds).
+SHORT = 60
+_build: str | None = None
+
+
+def build() -> str:
+    """A digest of the code, templates and translations this process serves from."""
+    global _build
+    if _build is None:
+        digest = hashlib.sha256()
+        for folder, pattern in (
+            (ROOT / "kb", "**/*.py"),
+            (ROOT / "templates", "**/*"),
+            (ROOT / "translations", "**/*.mo"),
+        ):
+            for path in sorted(folder.glob(pattern)):
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        _build = digest.hexdigest()[:12]
+    return _build
+
+
+def _anonymous() -> bool:
+    return not current_user.is_authenticated and "_flashes" not in session
+
+
+def conditional(render: Callable[[], Response | str], updated_at: datetime, *parts) -> Response:
+    """`render()`'s answer with validators, or `304` if the client's copy is current.
+
+    `parts` name what else the answer depends on (the record, the reader's zone…).
+    Signed-in readers and pages with a pending message get the page, never a validator.
+    """
+    if not _anonymous():
+        return _response(render())
+    fresh = freshness()
+    key = repr(
+        (request.full_path, parts, updated_at, fresh.version, current_language(), _today(), build())
+    )
+    etag = hashlib.sha256(key.encode()).hexdigest()[:24]
+    # The time of the last change is known while the log still holds it; otherwise
+    # If-Modified-Since cannot be answered safely, and only the ETag is honoured.
+    modified = max(updated_at, fresh.changed_at) if fresh.changed_at else updated_at
+    modified = modified.replace(microsecond=0)
+    if request.if_none_match:  # it alone decides when present (RFC 9110, 13.2.2)
+        current = request.if_none_match.contains_weak(etag)
+    else:
+        since = request.if_modified_since
+        current = bool(since and fresh.changed_at is not None and modified <= since)
+    response = Response(status=304) if current else _response(render())
+    response.set_etag(etag, weak=True)
+    response.last_modified = modified
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+def short_lived(response: Response) -> Response:
+    """Let caches reuse a list or feed for a minute (anonymous readers only)."""
+    if _anonymous() and response.status_code == 200:
+        response.headers["Cache-Control"] = f"public, max-age={SHORT}"
+        response.vary.add("Cookie")
+    return response
+
+
+def _response(value) -> Response:
+    return value if isinstance(value, Response) else Response(value)
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def _lifetimes(response: Response) -> Response:
+    if "Cache-Control" in response.headers or request.endpoint == "static":
+        return response  # the view decided
+    if g.get("_login_user") is not None and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Set the lifetimes on every answer that does not set its own."""
+    app.after_request(_lifetimes)

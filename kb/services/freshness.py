@@ -1,0 +1,49 @@
+"""How fresh the published data is: one cheap reading that changes with every change.
+
+Every change to a record that a page or an API answer shows (and to the records whose
+pages show its name) appends a row to the search change log in the change's own
+transaction (kb/search/sync.py). So the log's newest `seq`, its row count (a transaction
+that commits late with a lower `seq` still adds a row) and how far it was pruned
+together change whenever the data behind a page does. Validators (ETag) and the home
+page's cached counts are keyed by it, so they are right across processes with no
+invalidation message to pass around.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from kb import uow
+from kb.extensions import db
+from kb.models import SearchChange, SearchLogState
+
+_KEY = "kb_freshness"
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """The data's version (opaque) and when the newest change still logged was made."""
+
+    version: str
+    #: None when the log has been pruned empty: the time of the last change is unknown.
+    changed_at: datetime | None
+
+
+def freshness() -> Freshness:
+    """The data's current version, read once per transaction (a commit reads it again)."""
+    state = uow.state(db.session)
+    if _KEY not in state:
+        c = SearchChange
+        seq, rows, changed_at, through = db.session.execute(
+            sa.select(
+                sa.select(sa.func.max(c.seq)).scalar_subquery(),
+                sa.select(sa.func.count(c.seq)).scalar_subquery(),
+                sa.select(sa.func.max(c.created_at)).scalar_subquery(),
+                sa.select(sa.func.max(SearchLogState.pruned_through)).scalar_subquery(),
+            )
+        ).one()
+        state[_KEY] = Freshness(f"{seq or 0}.{rows or 0}.{through or 0}", changed_at)
+    return state[_KEY]

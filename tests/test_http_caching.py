@@ -1,0 +1,91 @@
+"""HTTP caching: validators on record pages and API records, lifetimes on the rest."""
+
+from __future__ import annotations
+
+import re
+
+from kb.extensions import db
+from tests.eventkit import client_of, login
+from tests.factories import create_element
+from tests.journeys import make_account
+
+
+def test_a_record_page_answers_304_to_its_etag(seeded_client):
+    first = seeded_client.get("/en/elements/nowruz")
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    assert first.headers["Last-Modified"]
+    assert "Set-Cookie" not in first.headers  # a public answer carries no one's cookie
+    again = seeded_client.get("/en/elements/nowruz", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert again.headers["ETag"] == etag
+    # Another language is another page.
+    other = seeded_client.get("/ru/elements/nowruz", headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["ETag"] != etag
+
+
+def test_an_api_record_answers_304_to_its_etag(seeded_client):
+    first = seeded_client.get("/api/v1/elements/nowruz")
+    etag = first.headers["ETag"]
+    again = seeded_client.get("/api/v1/elements/nowruz", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_an_event_page_answers_304_per_reader_zone(seeded_client):
+    url = "/en/events/2020-silk-roads-ich-webinar"
+    first = seeded_client.get(url)
+    etag = first.headers["ETag"]
+    assert seeded_client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    seeded_client.set_cookie("tz", "Asia/Tashkent")
+    try:
+        assert seeded_client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    finally:
+        seeded_client.delete_cookie("tz")
+
+
+def test_a_change_to_a_linked_record_changes_the_page_etag(client):
+    element = create_element(slug="craft", name={"en": "Craft"})
+    other = create_element(slug="song", name={"en": "Song"})
+    db.session.commit()
+    first = client.get("/en/elements/craft")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert client.get("/en/elements/craft", headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        client.get("/en/elements/craft", headers={"If-Modified-Since": modified}).status_code == 304
+    )
+    # Not this record: another one whose change any page may show.
+    other.name = {"en": "Songs"}
+    db.session.commit()
+    changed = client.get("/en/elements/craft", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert element.slug == "craft"
+
+
+def test_lists_are_short_lived_and_static_files_kept_a_year(seeded_client):
+    listing = seeded_client.get("/en/elements/")
+    assert listing.headers["Cache-Control"] == "public, max-age=60"
+    assert seeded_client.get("/api/v1/elements").headers["Cache-Control"] == "public, max-age=60"
+    html = seeded_client.get("/en/").get_data(as_text=True)
+    name, v = re.search(r'/static/(css/site\.css)\?v=([0-9a-f]{12})"', html).groups()
+    with seeded_client.get(f"/static/{name}?v={v}") as response:
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    with seeded_client.get(f"/static/{name}?v=000000000000") as response:  # not this version
+        assert "immutable" not in response.headers["Cache-Control"]
+    with seeded_client.get(f"/static/{name}") as response:
+        assert "immutable" not in response.headers["Cache-Control"]
+
+
+def test_signed_in_pages_are_private_and_never_validated(app):
+    create_element(slug="craft", name={"en": "Craft"})
+    account = make_account("m@example.org", role="moderator")
+    client = client_of(app)
+    anonymous = client.get("/en/elements/craft").headers["ETag"]
+    login(client, account)
+    page = client.get("/en/elements/craft", headers={"If-None-Match": anonymous})
+    assert page.status_code == 200
+    assert "ETag" not in page.headers
+    assert page.headers["Cache-Control"] == "private, no-store"
+    assert client.get("/en/elements/").headers["Cache-Control"] == "private, no-store"
+    assert client.get("/en/account/").headers["Cache-Control"] == "private, no-store"
