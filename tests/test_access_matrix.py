@@ -207,7 +207,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     # The API: public reads
     ("api.collection", "GET"): public("/api/v1/festivals"),
     ("api.record", "GET"): public("/api/v1/festivals/{festival}"),
-    ("api.festival_history", "GET"): public("/api/v1/festivals/{festival}/history"),
+    ("api.record_history", "GET"): public("/api/v1/festivals/{festival}/history"),
     ("api.glossary", "GET"): public("/api/v1/glossary"),
     ("api.glossary_term", "GET"): missing("/api/v1/glossary/1"),
     ("api.openapi_document", "GET"): public("/api/v1/openapi.json"),

@@ -88,3 +88,75 @@ def test_the_festival_page_shows_the_history_in_the_readers_language(app, client
     assert "https://b.example" in section.split("What changed")[1]
     assert "mod@example.org" not in html and "org@example.org" not in html
     assert '<html lang="ko">' in client.get("/ko/festivals/boysun-bahori").text
+
+
+def test_every_record_type_has_its_history_in_the_api_and_on_its_page(app, client):
+    from tests.factories import create_case_study, create_element, create_organization
+
+    records = {
+        "elements": create_element(slug="navruz", name={"en": "Navruz"}),
+        "organizations": create_organization(slug="iicas", name={"en": "IICAS"}),
+        "case-studies": create_case_study(slug="bazaar", title={"en": "The bazaar"}),
+        "festivals": create_festival(slug="boysun", name={"en": "Boysun"}),
+    }
+    for collection, record in records.items():
+        answer = client.get(f"/api/v1/{collection}/{record.slug}/history")
+        assert answer.status_code == 200, collection
+        body = answer.get_json()
+        assert body["total"] == 1 and body["items"][0]["action"] == "create"
+        assert body["items"][0]["published_by"]["process"] == "test"
+        html = client.get(f"/ru/{collection}/{record.slug}").text
+        assert 'id="history-h"' in html and "Запись создана" in html, collection
+    assert client.get("/api/v1/elements/nothing/history").status_code == 404
+    assert client.get("/api/v1/countries/zz/history").status_code == 404
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for collection in ("elements", "organizations", "case-studies", "festivals", "events"):
+        assert "get" in paths[f"/api/v1/{collection}/{{slug}}/history"]
+
+
+def test_an_events_history_shows_its_changes_but_never_links_or_addresses(app, client):
+    from tests.eventkit import account, event_body
+    from tests.eventkit import bearer as event_bearer
+    from tests.factories import create_organization
+
+    create_organization(slug="ichcap")
+    organizer = account("organizer@ichcap.org")
+    organizer.name = "Gi Hyung"
+    db.session.commit()
+    headers = event_bearer(organizer)
+    body = event_body("forum", organizations=[{"organization": "ichcap", "role": "organizer"}])
+    assert client.post("/api/v1/events", json=body, headers=headers).status_code == 201
+    assert client.post("/api/v1/events/forum/publish", headers=headers).status_code == 200
+    change = {"join_url": "https://meet.example.org/new-room-9931", "theme": {"en": "Tea"}}
+    assert client.patch("/api/v1/events/forum", json=change, headers=headers).status_code == 200
+
+    answer = client.get("/api/v1/events/forum/history")
+    items = answer.get_json()["items"]
+    assert [e["action"] for e in items] == ["update", "publish", "create"]
+    assert items[0]["changes"]["theme"] == [None, {"en": "Tea"}]
+    assert items[0]["changes"]["join_url"] is None  # changed, never shown
+    assert items[0]["published_by"] == {"name": "Gi Hyung", "organization": None, "process": None}
+    for text in (answer.text, client.get("/en/events/forum").text):
+        assert "meet.example.org" not in text and "organizer@ichcap.org" not in text
+    html = client.get("/en/events/forum").text
+    section = html.split('id="history-h"')[1]
+    assert "Made public" in section and "Made by Gi Hyung." in section
+    assert "Joining link" in section and "Private: changed, not shown." in section
+
+
+def test_a_change_by_an_account_since_deleted_never_shows_its_address(app, client):
+    festival = create_festival(slug="boysun", name={"en": "Boysun"})
+    db.session.add(
+        Revision(
+            record_type="festival",
+            record_id=festival.id,
+            action="update",
+            actor="gone@example.org",
+            changes={"website": [None, "https://b.example"]},
+        )
+    )
+    db.session.commit()
+    answer = client.get("/api/v1/festivals/boysun/history")
+    assert answer.get_json()["items"][0]["published_by"] is None
+    assert "gone@example.org" not in answer.text
+    assert "gone@example.org" not in client.get("/en/festivals/boysun").text

@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
         affiliations,
         events,
         glossary,
+        history,
         openapi,
         read,
         search,

@@ -1,4 +1,4 @@
-"""Submitting festivals and moderating them through the API; a festival's history.
+"""Submitting festivals and moderating them through the API.
 
 Writing needs an API token (`Authorization: Bearer …`) or a session with its CSRF
 token. A submission is committed before anything else happens; its e-mail goes out
@@ -7,19 +7,18 @@ after the commit, through the outbox.
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 
-from kb.api import bp, json_body, page_json
+from kb.api import bp, json_body
 from kb.api.submissions_doc import document
 from kb.auth import api_account, require_api
 from kb.errors import error_json
 from kb.extensions import db
 from kb.models import Festival
-from kb.schemas.args import PageArgs
 from kb.schemas.details import FestivalDetailSchema
 from kb.schemas.shape import own_shape
-from kb.schemas.submissions import DecisionSchema, HistoryEntrySchema, SubmissionSchema
-from kb.services import heritage, history, moderation, submissions
+from kb.schemas.submissions import DecisionSchema, SubmissionSchema
+from kb.services import moderation, submissions
 from kb.services.common import by_slug
 from kb.services.payloads import Invalid
 from kb.services.submissions import Forbidden
@@ -104,15 +103,6 @@ def return_submission(submission_id: int):
 def reject_submission(submission_id: int):
     """Refuse a pending submission, with a reason."""
     return _decide(submission_id, "reject")
-
-
-@bp.get("/festivals/<slug>/history")
-def festival_history(slug: str):
-    """Every published change of a festival, newest first."""
-    record = heritage.get_festival(slug)
-    args = PageArgs().load(request.args)
-    page = history.history("festival", record.id, **args)
-    return jsonify(page_json(page, HistoryEntrySchema(many=True).dump(page.items)))
 
 
 document()

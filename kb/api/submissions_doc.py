@@ -1,10 +1,10 @@
-"""The OpenAPI description of the submission, moderation and history endpoints."""
+"""The OpenAPI description of the submission and moderation endpoints."""
 
 from __future__ import annotations
 
 from kb.api.openapi import describe
 from kb.schemas.records import FestivalSchema
-from kb.schemas.submissions import DecisionSchema, HistoryEntrySchema, SubmissionSchema
+from kb.schemas.submissions import DecisionSchema, SubmissionSchema
 
 TOKEN = [{"token": []}]
 
@@ -102,42 +102,3 @@ def document() -> None:
     )
     _decision("return", "Return a submission to its submitter", "For moderators; give `reason`.")
     _decision("reject", "Reject a submission", "For moderators; give `reason`.")
-    describe(
-        "/api/v1/festivals/{slug}/history",
-        "get",
-        {
-            "summary": "Every published change of a festival, newest first",
-            "tags": ["festivals"],
-            "parameters": [
-                {"in": "path", "name": "slug", "required": True, "schema": {"type": "string"}},
-                {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}},
-                {
-                    "in": "query",
-                    "name": "per_page",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 100},
-                },
-            ],
-            "responses": {
-                "200": {
-                    "description": "One page of changes",
-                    **_json(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "items": {
-                                    "type": "array",
-                                    "items": {"$ref": "#/components/schemas/HistoryEntry"},
-                                },
-                                "total": {"type": "integer"},
-                                "page": {"type": "integer"},
-                                "per_page": {"type": "integer"},
-                            },
-                        }
-                    ),
-                },
-                "400": _error("A query argument is not valid"),
-                "404": _error("No published festival has this slug"),
-            },
-        },
-        [HistoryEntrySchema],
-    )

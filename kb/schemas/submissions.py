@@ -72,7 +72,7 @@ class HistoryEntrySchema(Schema):
     """One published change: who published it, who proposed it, each field from → to."""
 
     id = fields.Integer()
-    action = fields.String(metadata={"enum": ["create", "update"]})
+    action = fields.String(metadata={"enum": ["create", "update", "publish"]})
     at = fields.DateTime()
     note = fields.String(allow_none=True)
     changes = fields.Dict(

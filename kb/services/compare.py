@@ -17,7 +17,7 @@ from kb.services.payloads import SCHEMAS, Invalid, jsonable, load_payload
 from kb.services.records import _same, canonical
 from kb.services.submissions import latest_revision_id, target
 
-#: Translated names of the fields of festivals and organisations (and of editions).
+#: Translated names of the fields of every record type (and of their parts).
 FIELD_LABELS = {
     "slug": _l("Address (slug)"),
     "name": _l("Name"),
@@ -54,6 +54,46 @@ FIELD_LABELS = {
     "note": _l("Note"),
     "text": _l("Name"),
     "lang": _l("Language"),
+    # elements, case studies, events and countries (their histories use these too)
+    "name_verified": _l("English name confirmed"),
+    "unesco_list": _l("UNESCO list"),
+    "inscription_year": _l("Inscribed"),
+    "domains": _l("Domains"),
+    "communities": _l("Communities"),
+    "safeguarding": _l("Safeguarding"),
+    "title": _l("Title"),
+    "body": _l("Text"),
+    "sdgs": _l("Sustainable Development Goals"),
+    "festivals": _l("Festivals"),
+    "organizations": _l("Organizations"),
+    "organization": _l("Organization"),
+    "role": _l("Role"),
+    "theme": _l("Theme"),
+    "topics": _l("Topics"),
+    "timezone": _l("Time zone"),
+    "days": _l("Days"),
+    "day": _l("Day"),
+    "starts": _l("From"),
+    "ends": _l("To"),
+    "starts_at": _l("Start time"),
+    "ends_at": _l("End time"),
+    "online": _l("Online"),
+    "venue": _l("Venue"),
+    "languages": _l("Working languages"),
+    "recording_url": _l("Recording"),
+    "sessions": _l("Sessions"),
+    "chair": _l("Chair"),
+    "speakers": _l("Speakers"),
+    "affiliation": _l("Affiliation"),
+    "interpretation": _l("Interpretation"),
+    "registration": _l("Registration"),
+    "opens_at": _l("Registration opens"),
+    "closes_at": _l("Registration closes"),
+    "capacity": _l("Places"),
+    "join_url": _l("Joining link"),
+    "status": _l("Publication"),
+    "images": _l("Pictures"),
+    "region": _l("Region"),
 }
 
 

@@ -32,7 +32,11 @@ class Person:
         """An account (or, without one, a named process) as the public sees it."""
         if account is not None:
             return cls(account.name, account.organization)
-        return cls(None, None, actor) if actor else None
+        # A change made by an account that is gone keeps its address in `actor`: the
+        # public sees "someone", never the address; processes (e.g. `seed`) have none.
+        if actor and "@" not in actor:
+            return cls(None, None, actor)
+        return None
 
 
 @dataclass

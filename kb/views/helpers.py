@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField
 
+from kb.catalog import BY_MODEL
 from kb.i18n import pick
 from kb.services import history
 from kb.services.common import Page
@@ -17,9 +18,15 @@ SHOWN = 20
 
 
 @bp.app_template_global("record_history")
-def record_history(record_type: str, record) -> Page:
+def record_history(record) -> Page:
     """The newest changes of a record, for its page."""
-    return history.history(record_type, record.id, per_page=SHOWN)
+    return history.history(BY_MODEL[type(record)].singular, record.id, per_page=SHOWN)
+
+
+@bp.app_template_global("collection_of")
+def collection_of(record) -> str:
+    """The collection a record belongs to, e.g. "case-studies" (its URL segment)."""
+    return BY_MODEL[type(record)].name
 
 
 @bp.app_template_global("error_summary")
