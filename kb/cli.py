@@ -196,7 +196,10 @@ events_group = AppGroup("events", help="Network events.")
     help="Events starting within this many hours (default: EVENT_LINKS_WINDOW_HOURS, 24).",
 )
 def events_send_links(slug, within):
-    """E-mail joining links to registrants of events starting soon; never twice."""
+    """E-mail joining links to registrants of events starting soon, and changed links.
+
+    Each registrant gets each version of an event's links once.
+    """
     from kb.mail import deliver_due
     from kb.services.links import queue_links
 
@@ -210,6 +213,7 @@ def events_send_links(slug, within):
     click.echo(
         f"{report.queued} links e-mails queued for {len(report.events)} events; "
         f"{sent} sent, {waiting} waiting for a retry"
+        + (f"; {report.replaced} of those queued replace earlier links" if report.replaced else "")
     )
 
 

@@ -63,9 +63,16 @@ def queue_confirmation(registration: Registration) -> None:
         )
 
 
-def queue_links_mail(registration: Registration, links: dict) -> str:
-    """Queue the joining links e-mail (key `registration:<id>:links`); returns the key."""
-    key = f"registration:{registration.id}:links"
+def queue_links_mail(
+    registration: Registration, links: dict, *, number: int = 1, replaces: bool = False
+) -> str:
+    """Queue the registration's `number`th joining-links e-mail; returns its outbox key.
+
+    The first is keyed `registration:<id>:links` (as it always was), later ones
+    `…:links:<number>`. With `replaces`, the e-mail says these links replace the ones
+    sent before.
+    """
+    key = f"registration:{registration.id}:links" + (f":{number}" if number > 1 else "")
     sessions = {s.uid: s for s in registration.event.sessions}
     with in_language(registration.language):
         context = _context(registration)
@@ -75,10 +82,16 @@ def queue_links_mail(registration: Registration, links: dict) -> str:
             for item in links.get("sessions", [])
             if item.get("session") in sessions
         ]
+        context["replaces"] = replaces
         text, html = _render("event_links", context)
+        subject = (
+            _("New joining links: %(title)s", title=context["title"])
+            if replaces
+            else _("Joining links: %(title)s", title=context["title"])
+        )
         queue_mail(
             registration.email,
-            _("Joining links: %(title)s", title=context["title"]),
+            subject,
             text,
             html=html,
             key=key,

@@ -18,8 +18,10 @@ class Registration(TimestampMixin, db.Model):
 
     The e-mail address is stored normalised and lower-cased, so that one address
     registers once per event (a unique constraint backs the service's check).
-    `links_sent_at`/`links_sent` record when the joining links were e-mailed and which
-    ones, so that they go out exactly once.
+    `links_sent_at`/`links_sent` record when the joining links were last e-mailed and
+    which ones; `links_version` is the fingerprint of those links, so that each version
+    of an event's links goes out once (a changed link goes out again, as a replacement);
+    `links_count` numbers the links e-mails, so each has its own outbox key.
     """
 
     __tablename__ = "registration"
@@ -42,6 +44,10 @@ class Registration(TimestampMixin, db.Model):
     links_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: What the links e-mail held: {"event": url, "sessions": [{"id", "url"}], "key": outbox key}.
     links_sent: Mapped[dict | None] = mapped_column(JSONType)
+    #: The fingerprint of the links this registration holds (None: none, or none since
+    #: registering again).
+    links_version: Mapped[str | None] = mapped_column(sa.String(16))
+    links_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship()
 

@@ -101,6 +101,8 @@ def register(event: Event, data: dict) -> Registration:
     registration.timezone = data.get("timezone")
     registration.consented_at = utcnow()
     registration.status, registration.cancelled_at = "confirmed", None
+    # Registering again counts as holding no links: the current ones go out again.
+    registration.links_version = None
     db.session.flush()
     queue_confirmation(registration)
     return registration

@@ -163,6 +163,7 @@ def cancel_registration(token: str):
         item=registration.event,
         form=form,
         done=done or not registration.is_confirmed,
+        can_register_again=regs.registration_state(registration.event) == regs.OPEN,
     )
 
 

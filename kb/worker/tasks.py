@@ -54,11 +54,14 @@ def merge_index() -> str:
 
 
 def send_links() -> str:
-    """Queue the joining-links e-mails of events starting within the window."""
+    """Queue the joining-links e-mails due: events starting within the window, changed links."""
     from kb.services.links import queue_links
 
     report = queue_links()
-    return f"{report.queued} queued for {len(report.events)} events"
+    return (
+        f"{report.queued} queued ({report.replaced} replacing earlier links) "
+        f"for {len(report.events)} events"
+    )
 
 
 TASKS = (
