@@ -97,6 +97,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("crawl.sitemap", "GET"): public("/sitemaps/festivals-1.xml"),
     ("crawl.favicon", "GET"): public("/favicon.ico"),
     ("pages.manifest", "GET"): public("/en/manifest.webmanifest"),
+    ("pages.changes_feed", "GET"): public("/ru/feed.atom"),
+    ("pages.collection_feed", "GET"): public("/ko/feeds/events.atom"),
     ("oai.endpoint", "GET"): public("/oai?verb=Identify"),
     ("oai.endpoint", "POST"): public("/oai", data={"verb": "Identify"}),
     # Public pages and forms

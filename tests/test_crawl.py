@@ -156,8 +156,11 @@ def test_a_record_page_names_its_canonical_address_languages_and_description(
     page = head(response.text)
     canonical = [link["href"] for link in page.links if link.get("rel") == "canonical"]
     assert canonical == [f"{root}/{lang}/festivals/{slug}"]
+    # The page's language versions (its feeds are alternates too, named by their type).
     alternates = {
-        link["hreflang"]: link["href"] for link in page.links if link.get("rel") == "alternate"
+        link["hreflang"]: link["href"]
+        for link in page.links
+        if link.get("rel") == "alternate" and "type" not in link
     }
     assert alternates == {
         **{code: f"{root}/{code}/festivals/{slug}" for code in LANGUAGES},

@@ -63,3 +63,20 @@ def public_stamps(model, chunk: int = 0) -> list[Stamp]:
     """The public records of `model` in sitemap file `chunk` (0-based), oldest id first."""
     query = _public(model).offset(chunk * SITEMAP_CHUNK).limit(SITEMAP_CHUNK)
     return [Stamp(slug, updated) for slug, updated in db.session.execute(query)]
+
+
+#: Entries in an Atom feed: enough for a reader polling every few hours.
+FEED_LENGTH = 50
+
+
+def recent(models, limit: int = FEED_LENGTH) -> list:
+    """The public records of `models` that changed last, newest first (at most `limit`)."""
+    found = []
+    for model in models:
+        query = sa.select(model)
+        if model is not Country:
+            query = query.where(model.status == "published")
+        query = query.order_by(model.updated_at.desc(), model.id.desc()).limit(limit)
+        found += db.session.scalars(query).all()
+    found.sort(key=lambda record: (record.updated_at, record.id), reverse=True)
+    return found[:limit]

@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
         assets,
         crawl,
         events,
+        feeds,
         glossary,
         health,
         helpers,
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
         page_links=crawl.page_links,
         page_description=crawl.page_description,
         structured_data=crawl.structured_data,
+        feed_links=feeds.feed_links,
     )
     text.init_app(app)
     assets.init_app(app)
