@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import icalendar
 
 from kb.i18n import pick
-from kb.models import Event, Festival
+from kb.models import Event, Festival, FestivalEdition
 from kb.tz import in_zone, next_day, zone_info
 from kb.urls import absolute_url
 
@@ -99,50 +99,60 @@ def _session_entries(event: Event, lang: str) -> list[icalendar.Event]:
     return entries
 
 
-def calendar(events: list[Event], lang: str, name: str) -> bytes:
-    """An iCalendar file of `events` (with their timed sessions), texts in `lang`."""
+def _empty(name: str | None) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
+    return cal
+
+
+def calendar(
+    events: list[Event], lang: str, name: str, editions: list[FestivalEdition] = ()
+) -> bytes:
+    """An iCalendar file of `events` (with their timed sessions) and dated festival
+    `editions` (all-day), texts in `lang`."""
+    cal = _empty(name)
     for event in events:
         for entry in _day_entries(event, lang):
             cal.add_component(entry)
         for entry in _session_entries(event, lang):
             cal.add_component(entry)
+    for edition in editions:
+        cal.add_component(_edition_entry(edition, lang))
     cal.add_missing_timezones()
     return cal.to_ical()
 
 
+def _edition_entry(edition: FestivalEdition, lang: str) -> icalendar.Event:
+    """A dated festival edition as an all-day entry, its UID fixed by festival and year."""
+    festival = edition.festival
+    name = _text(festival.name, lang)
+    url = absolute_url("pages.record", lang=lang, collection="festivals", slug=festival.slug)
+    entry = icalendar.Event()
+    entry.add("uid", f"festival-{festival.slug}-{edition.year}@{UID_DOMAIN}")
+    entry.add("dtstamp", festival.updated_at)
+    entry.add("last-modified", festival.updated_at)
+    entry.add("summary", f"{name} {edition.year}")
+    note = _text(edition.note, lang) or _text(festival.summary, lang)
+    entry.add("description", f"{note}\n\n{url}" if note else url)
+    entry.add("url", url)
+    city = _text(edition.city, lang) or _text(festival.city, lang)
+    country = _text(edition.country.name, lang) if edition.country else None
+    place = ", ".join(part for part in (city, country) if part)
+    if place:
+        entry.add("location", place)
+    entry.add("dtstart", edition.start_date)
+    entry.add("dtend", next_day(edition.end_date or edition.start_date))
+    return entry
+
+
 def festival_calendar(festival: Festival, lang: str) -> bytes:
     """An iCalendar file of a festival's dated editions, as all-day entries (texts in `lang`)."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    name = _text(festival.name, lang)
-    cal.add("x-wr-calname", name)
-    url = absolute_url("pages.record", lang=lang, collection="festivals", slug=festival.slug)
+    cal = _empty(_text(festival.name, lang))
     for edition in festival.editions:
-        if edition.start_date is None:
-            continue
-        entry = icalendar.Event()
-        entry.add("uid", f"festival-{festival.slug}-{edition.year}@{UID_DOMAIN}")
-        entry.add("dtstamp", festival.updated_at)
-        entry.add("last-modified", festival.updated_at)
-        entry.add("summary", f"{name} {edition.year}")
-        note = _text(edition.note, lang) or _text(festival.summary, lang)
-        entry.add("description", f"{note}\n\n{url}" if note else url)
-        entry.add("url", url)
-        city = _text(edition.city, lang) or _text(festival.city, lang)
-        country = _text(edition.country.name, lang) if edition.country else None
-        place = ", ".join(part for part in (city, country) if part)
-        if place:
-            entry.add("location", place)
-        entry.add("dtstart", edition.start_date)
-        entry.add("dtend", next_day(edition.end_date or edition.start_date))
-        cal.add_component(entry)
+        if edition.start_date is not None:
+            cal.add_component(_edition_entry(edition, lang))
     return cal.to_ical()

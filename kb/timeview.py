@@ -36,6 +36,12 @@ def month_name(month: int) -> str:
     return get_month_names("wide", context="stand-alone", locale=current_language())[month]
 
 
+def month_title(year: int, month: int) -> str:
+    """A month of a year as a heading, the locale's way ("November 2020", "2020년 11월")."""
+    text = format_skeleton("yMMMM", date(year, month, 1), locale=current_language())
+    return text[:1].upper() + text[1:]
+
+
 def fmt_time(value: datetime, zone: str) -> str:
     """A time of day in `zone`, on the 24-hour clock the network's programmes use."""
     return format_skeleton("Hm", in_zone(value, zone), locale=current_language())

@@ -115,6 +115,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("pages.glossary_term", "GET"): missing("/en/glossary/1"),
     ("pages.map", "GET"): public("/en/map"),
     ("pages.map_places", "GET"): public("/en/map/places.json"),
+    ("pages.calendar", "GET"): public("/en/calendar?year=2020&month=11"),
     ("pages.search", "GET"): public("/en/search?q=festival"),
     ("pages.signup_page", "GET"): public("/en/account/signup"),
     ("pages.signup_page", "POST"): public("/en/account/signup"),

@@ -92,7 +92,8 @@ class EventArgs(PageArgs):
 
 
 class CalendarArgs(Schema):
-    """Filters of the events calendar feed (/events.ics): one feed per country or kind."""
+    """Filters of the events calendar feed (/events.ics): one feed per country or kind;
+    with `festivals`, festival editions as well (what the calendar page shows)."""
 
     class Meta:
         unknown = EXCLUDE  # calendar clients may add parameters of their own
@@ -100,6 +101,29 @@ class CalendarArgs(Schema):
     kind = fields.String(validate=one_of(EVENT_KINDS))
     language = fields.String(validate=one_of(LANGUAGES))
     country = CountryRef()
+    element = Ref()  # events are linked to no element: only festival editions match
+    festivals = fields.Boolean(load_default=False)  # the dated editions of festivals too
+
+
+#: The years the calendar page shows (its dates stay clear of the calendar's edges).
+CALENDAR_YEARS = (1000, 2200)
+
+
+class CalendarPageArgs(Schema):
+    """The calendar page: which year (and month), and its filters (those of the feed)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    year = fields.Integer(
+        validate=validate.Range(*CALENDAR_YEARS, error=_l("A year from {min} to {max}."))
+    )
+    month = fields.Integer(
+        validate=validate.Range(1, 12, error=_l("A month is a number from 1 to 12."))
+    )
+    country = CountryRef()
+    type = fields.String(validate=one_of(EVENT_KINDS))
+    element = Ref()
 
 
 class MapArgs(Schema):

@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
     from kb.views import (  # noqa: F401  (their routes)
         accounts,
         assets,
+        calendar,
         crawl,
         events,
         feeds,

@@ -98,6 +98,7 @@ def sitemap_pages():
         )
     urls.append({"alternates": alternates("pages.glossary"), "lastmod": None})
     urls.append({"alternates": alternates("pages.map"), "lastmod": None})
+    urls.append({"alternates": alternates("pages.calendar"), "lastmod": None})
     return _xml("crawl/sitemap.xml", urls=urls)
 
 

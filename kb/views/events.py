@@ -25,13 +25,13 @@ from kb.extensions import db, limiter
 from kb.forms.fields import options
 from kb.forms.registrations import ConfirmForm, RegistrationForm
 from kb.i18n import current_language, pick
-from kb.models import Country, Event
+from kb.models import Country, Element, Event
 from kb.programme import programme, zones_differ
 from kb.ratelimits import setting
 from kb.schemas.args import CalendarArgs
 from kb.schemas.registrations import RegistrationSchema, country_codes
 from kb.security import secure_cookies
-from kb.services import heritage
+from kb.services import agenda, heritage
 from kb.services import registrations as regs
 from kb.services.events import event_state, get_event, list_events
 from kb.services.organizing import can_manage
@@ -167,8 +167,8 @@ def cancel_registration(token: str):
     )
 
 
-def _ics(events: list[Event], name: str, filename: str) -> Response:
-    body = calendar(events, current_language(), name)
+def _ics(events: list[Event], name: str, filename: str, editions=()) -> Response:
+    body = calendar(events, current_language(), name, list(editions))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -186,7 +186,9 @@ def all_events_calendar():
     """Published events, as one iCalendar file to subscribe to.
 
     `?country=UZ`, `?kind=webinar` and `?language=ko` narrow it (a feed per country or
-    kind of event, linked from those pages); a bad value is refused (400).
+    kind of event, linked from those pages); `?festivals=1` adds the dated editions of
+    festivals, and `?element=` keeps those presenting an element (what the calendar page
+    shows, kb/services/agenda.py); a bad value is refused (400).
     """
     try:
         filters = CalendarArgs().load(request.args)
@@ -196,20 +198,31 @@ def all_events_calendar():
             status=400,
             mimetype="text/plain",
         )
+    wanted = agenda.Filters(
+        filters.get("country"), filters.get("kind"), filters.get("element"), filters.get("language")
+    )
     items, page = [], 1
-    while True:
-        batch = list_events(**filters, page=page, per_page=100)
+    while wanted.events:
+        batch = list_events(
+            **{k: filters[k] for k in ("country", "kind", "language") if k in filters},
+            page=page,
+            per_page=100,
+        )
         items += batch.items
         if not batch.has_next:
             break
         page += 1
+    editions = agenda.feed_editions(wanted) if filters["festivals"] else []
     name = _("Silk Roads ICH Network events")
     if filters.get("country"):
         country = db.session.scalar(sa.select(Country).where(Country.code == filters["country"]))
         name = f"{name}: {pick(country.name).text}" if country and country.name else name
     if filters.get("kind"):
         name = f"{name}: {labels.label('event_kind', filters['kind'])}"
-    return _ics(items, name, "events.ics")
+    if filters.get("element"):
+        element = db.session.scalar(sa.select(Element).where(Element.slug == filters["element"]))
+        name = f"{name}: {pick(element.name).text}" if element and element.name else name
+    return _ics(items, name, "events.ics", editions)
 
 
 @calendars.get("/festivals/<slug>.ics")

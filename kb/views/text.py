@@ -40,4 +40,5 @@ def init_app(app: Flask) -> None:
         zone_label=timeview.zone_label,
         event_when=timeview.event_when,
         month_name=timeview.month_name,
+        month_title=timeview.month_title,
     )
