@@ -117,6 +117,34 @@ LICENCE_URLS = {
     "cc0": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
 
+#: Membership of the network (kb.models.membership).
+MEMBER_ROLES = {
+    "member": _l("Member"),
+    "partner": _l("Partner"),
+    "coordinating-body": _l("Coordinating body"),
+    "co-organizer": _l("Co-organizer"),
+}
+CONTRIBUTIONS = {
+    "festivals": _l("Festivals"),
+    "elements": _l("ICH elements"),
+    "expertise": _l("Expertise"),
+}
+APPLICATION_STATES = {
+    "pending": _l("Awaiting a decision"),
+    "more-info": _l("More asked of the institution"),
+    "approved": _l("Approved"),
+    "declined": _l("Declined"),
+}
+MEMBERSHIP_STEPS = {
+    "applied": _l("Applied"),
+    "asked": _l("More asked"),
+    "answered": _l("Answered"),
+    "approved": _l("Approved"),
+    "declined": _l("Declined"),
+    "role-changed": _l("Role changed"),
+    "ended": _l("Membership ended"),
+}
+
 ALL = {
     "domain": DOMAINS,
     "unesco_list": UNESCO_LISTS,
@@ -130,6 +158,10 @@ ALL = {
     "event_state": EVENT_STATES,
     "sdg": SDGS,
     "licence": LICENCES,
+    "member_role": MEMBER_ROLES,
+    "contribution": CONTRIBUTIONS,
+    "application_state": APPLICATION_STATES,
+    "membership_step": MEMBERSHIP_STEPS,
 }
 
 

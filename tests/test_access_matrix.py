@@ -24,7 +24,7 @@ import pytest
 
 from kb.extensions import db
 from kb.models import Event, Organization
-from kb.services import affiliations, signup, submissions
+from kb.services import affiliations, membership, signup, submissions
 from kb.services.common import by_slug
 from tests.eventkit import account, bearer, client_of, event_body, login, person
 from tests.factories import create_country, create_festival, create_organization
@@ -37,6 +37,7 @@ ROLES = (
     "organizer_claimed",
     "organizer_unaffiliated",
     "moderator",
+    "coordinator",
     "admin",
 )
 LOGGED_IN = frozenset(ROLES) - {"anonymous"}
@@ -46,6 +47,8 @@ ORGANIZERS = frozenset(
 MANAGERS = frozenset({"organizer_confirmed", "admin"})  # of ICHCAP's events
 MODERATORS = frozenset({"moderator", "admin"})
 ADMINS = frozenset({"admin"})
+COORDINATORS = frozenset({"coordinator", "admin"})
+APPLICANTS = frozenset({"organizer_confirmed"})  # an account whose affiliation is confirmed
 NOBODY = frozenset()
 
 
@@ -207,6 +210,52 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("pages.remove_session", "POST"): Case(
         "/en/organize/events/webinar/sessions/{session}/remove", MANAGERS, last=1
     ),
+    # Network membership (issue 14): applying, coordinating, the member directory
+    ("pages.apply_for_membership", "GET"): Case("/en/membership/apply", APPLICANTS),
+    ("pages.apply_for_membership", "POST"): Case("/en/membership/apply", APPLICANTS),
+    ("pages.membership_application", "GET"): Case(
+        "/en/membership/applications/{application}", COORDINATORS, 404
+    ),
+    ("pages.act_on_application", "POST"): Case(
+        "/en/membership/applications/{application}/ask", COORDINATORS, 404
+    ),
+    ("pages.coordination", "GET"): Case("/en/coordination/", COORDINATORS),
+    ("pages.members", "GET"): public("/en/members/"),
+    ("pages.member_page", "GET"): public("/en/members/{member}"),
+    ("pages.change_member_role", "POST"): Case(
+        "/en/members/{member}/role", COORDINATORS, data={"role-role": "nonsense"}
+    ),
+    ("pages.end_membership", "POST"): Case("/en/members/{member}/end", COORDINATORS),
+    ("api.apply_for_membership", "POST"): Case("/api/v1/membership-applications", APPLICANTS),
+    ("api.list_membership_applications", "GET"): Case(
+        "/api/v1/membership-applications", COORDINATORS
+    ),
+    ("api.get_membership_application", "GET"): Case(
+        "/api/v1/membership-applications/{application}", COORDINATORS, 404
+    ),
+    # Only the applying institution's accounts answer; coordinators see it but may not.
+    ("api.answer_membership_application", "POST"): Case(
+        "/api/v1/membership-applications/{application}/answer",
+        NOBODY,
+        {"coordinator": 403, "admin": 403},
+    ),
+    ("api.ask_membership_application", "POST"): Case(
+        "/api/v1/membership-applications/{application}/ask", COORDINATORS
+    ),
+    ("api.decline_membership_application", "POST"): Case(
+        "/api/v1/membership-applications/{application}/decline", COORDINATORS
+    ),
+    ("api.approve_membership_application", "POST"): Case(
+        "/api/v1/membership-applications/{application}/approve",
+        COORDINATORS,
+        data={"role": "nonsense"},
+    ),
+    ("api.members", "GET"): public("/api/v1/members"),
+    ("api.member", "GET"): public("/api/v1/members/{member}"),
+    ("api.change_member", "PATCH"): Case(
+        "/api/v1/members/{member}", COORDINATORS, data={"role": "nonsense"}
+    ),
+    ("api.end_membership", "POST"): Case("/api/v1/members/{member}/end", COORDINATORS),
     # The API: public reads
     ("api.collection", "GET"): public("/api/v1/festivals"),
     ("api.record", "GET"): public("/api/v1/festivals/{festival}"),
@@ -289,13 +338,38 @@ def _world(app) -> dict:
     claimant = account("claimant@example.org")
     claim = signup.choose_organization(claimant, "ichcap")
     db.session.commit()
+    application, member = _membership_world(app)
     return {
+        "application": application,
+        "member": member,
         "festival": festival.slug,
         "submission": item.id,
         "claim": claim.id,
         "submitter_id": submitter.id,
         "session": by_slug(Event, "webinar").sessions[0].uid,  # its lasting id
     }
+
+
+def _membership_world(app) -> tuple[int, str]:
+    """IICAS's pending application, and another institution that is a member already."""
+    create_organization(slug="member-org", name={"en": "A member"})
+    body = {
+        "kind": "ngo",
+        "country": "KZ",
+        "contact_name": "A person",
+        "contact_email": "person@example.org",
+        "brings": ["expertise"],
+        "languages": ["kk"],
+        "statement": {"en": "We would like to join."},
+        "terms": True,
+    }
+    coordinator = account("coordinator-of-the-world@example.org", "coordinator")
+    with app.test_request_context():  # its e-mails build links
+        pending = membership.apply(account("applicant@iicas.org", "member", "iicas"), body)
+        approved = membership.apply(account("applicant@member.org", "member", "member-org"), body)
+        membership.approve(approved, coordinator)
+    db.session.commit()
+    return pending.id, "member-org"
 
 
 def _account_for(role: str):

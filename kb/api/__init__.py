@@ -66,6 +66,7 @@ def init_app(app: Flask) -> None:
         events,
         glossary,
         history,
+        membership,
         openapi,
         read,
         search,

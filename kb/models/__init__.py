@@ -38,6 +38,14 @@ from kb.models.heritage import (
 from kb.models.history import Revision
 from kb.models.images import IMAGE_RECORD_TYPES, LICENCES, Image
 from kb.models.mail import OutboxMessage
+from kb.models.membership import (
+    APPLICATION_STATES,
+    CONTRIBUTIONS,
+    MEMBER_ROLES,
+    Membership,
+    MembershipApplication,
+    MembershipStep,
+)
 from kb.models.registrations import REGISTRATION_STATES, Registration
 from kb.models.search import SearchChange, SearchIndex, SearchLogState
 from kb.models.submissions import (
@@ -50,11 +58,14 @@ from kb.models.worker import WorkerHeartbeat
 
 __all__ = [
     "AFFILIATION_STATES",
+    "APPLICATION_STATES",
+    "CONTRIBUTIONS",
     "DOMAINS",
     "EVENT_KINDS",
     "EVENT_ROLES",
     "IMAGE_RECORD_TYPES",
     "LICENCES",
+    "MEMBER_ROLES",
     "NETWORK_ROLES",
     "ORGANIZATION_KINDS",
     "PERIODICITIES",
@@ -81,6 +92,9 @@ __all__ = [
     "Festival",
     "FestivalEdition",
     "Image",
+    "Membership",
+    "MembershipApplication",
+    "MembershipStep",
     "Organization",
     "OutboxMessage",
     "Registration",

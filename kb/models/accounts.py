@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kb.models.base import TimestampMixin, UTCDateTime, db, utcnow
 from kb.models.directory import Organization
 
-ROLES = ("member", "moderator", "organizer", "admin")
+ROLES = ("member", "moderator", "organizer", "coordinator", "admin")
 #: The states of an affiliation: asked for, granted, refused, or taken back by its asker.
 AFFILIATION_STATES = ("claimed", "confirmed", "declined", "withdrawn")
 

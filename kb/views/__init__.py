@@ -55,6 +55,8 @@ def init_app(app: Flask) -> None:
         helpers,
         images,
         maps,
+        members,
+        membership,
         moderation,
         oai,
         organize,
