@@ -147,3 +147,15 @@ def coordination():
     return render_template(
         "membership/queue.html", page=result, state=state or "", states=APPLICATION_STATES
     )
+
+
+@bp.app_template_global("membership_status")
+def membership_status(organization) -> dict:
+    """For the account page: the institution's membership and its open application."""
+    if organization is None:
+        return {}
+    member = membership.membership_of(organization)
+    return {
+        "member": member if member is not None and member.active else None,
+        "application": membership.open_application(organization),
+    }
