@@ -1,7 +1,7 @@
 """membership of the network
 
 Revision ID: 7ba89150834d
-Revises: b41d7c2e9f10
+Revises: c7e2a91d4b53
 Create Date: 2026-11-30 05:06:55.945171
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '7ba89150834d'
-down_revision = 'b41d7c2e9f10'
+down_revision = 'c7e2a91d4b53'
 branch_labels = None
 depends_on = None
 
