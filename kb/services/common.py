@@ -58,12 +58,54 @@ class Page:
         return self.page < self.pages
 
 
+def _list_loads() -> dict:
+    """What lists, record pages and the API show of each record, loaded with the records
+    in one statement per relation (selectin), not one per record (tests/test_sql_budgets.py)."""
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from kb.models import CaseStudy, Element, Event, EventSession, Festival
+
+    return {
+        Element: (selectinload(Element.countries), selectinload(Element.domain_rows)),
+        Festival: (
+            selectinload(Festival.countries),
+            selectinload(Festival.organizers),
+            selectinload(Festival.elements),
+            selectinload(Festival.editions),
+        ),
+        CaseStudy: (
+            selectinload(CaseStudy.countries),
+            selectinload(CaseStudy.festivals),
+            selectinload(CaseStudy.elements),
+            selectinload(CaseStudy.organizations),
+        ),
+        Event: (
+            joinedload(Event.country),
+            selectinload(Event.days),
+            selectinload(Event.organization_links),
+            selectinload(Event.sessions).selectinload(EventSession.speakers),
+        ),
+    }
+
+
+_LOADS: dict | None = None
+
+
+def _loads_of(model) -> tuple:
+    global _LOADS
+    if _LOADS is None:
+        _LOADS = _list_loads()
+    return _LOADS.get(model, ())
+
+
 def paginate(query: sa.Select, page: int, per_page: int) -> Page:
     """Run `query` for one page and count its rows."""
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     )
-    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    loads = _loads_of(query.column_descriptions[0].get("entity"))
+    query = query.options(*loads).limit(per_page).offset((page - 1) * per_page)
+    items = db.session.scalars(query).unique().all()
     return Page(items=list(items), total=total or 0, page=page, per_page=per_page)
 
 
@@ -148,7 +190,9 @@ def slug_conflict(exc: IntegrityError, message: str) -> ServiceError | None:
 
 def get_visible(model, slug: str, include_unpublished: bool = False):
     """The record with `slug` if the caller may see it; NotFound otherwise."""
-    record = by_slug(model, slug.lower())
+    record = db.session.scalar(
+        sa.select(model).where(model.slug == slug.lower()).options(*_loads_of(model))
+    )
     if record is None or not (include_unpublished or record.is_published):
         raise NotFound()
     return record

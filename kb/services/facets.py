@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from kb.extensions import db
 from kb.models import CaseStudy, Country, Element, Event, Festival, FestivalEdition, Organization
 from kb.models.heritage import case_study_country, element_country, festival_country
+from kb.services.freshness import memo
 
 _COUNTRY_LINKS = {
     Organization: (Organization.country_id, None),
@@ -14,6 +15,16 @@ _COUNTRY_LINKS = {
     Festival: (festival_country.c.country_id, festival_country.c.festival_id),
     CaseStudy: (case_study_country.c.country_id, case_study_country.c.case_study_id),
 }
+
+
+def country_names_of(model) -> list[tuple[str, dict]]:
+    """(code, names) of the countries `countries_of(model)` finds (kept until the data changes)."""
+    return list(
+        memo(
+            ("facets.countries", model.__name__),
+            lambda: tuple((c.code, dict(c.name or {})) for c in countries_of(model)),
+        )
+    )
 
 
 def countries_of(model) -> list[Country]:
@@ -30,6 +41,10 @@ def countries_of(model) -> list[Country]:
 
 def years_of(model) -> list[int]:
     """The years a list of `model` can be narrowed to, newest first."""
+    return list(memo(("facets.years", model.__name__), lambda: tuple(_years_of(model))))
+
+
+def _years_of(model) -> list[int]:
     column = {
         Element: Element.inscription_year,
         CaseStudy: CaseStudy.year,
@@ -46,7 +61,11 @@ def years_of(model) -> list[int]:
 
 
 def counts() -> dict[str, int]:
-    """How many published records of each type there are."""
+    """How many published records of each type there are (kept until the data changes)."""
+    return dict(memo("facets.counts", _counts))
+
+
+def _counts() -> dict[str, int]:
     out = {}
     for key, model in (
         ("organizations", Organization),

@@ -47,3 +47,26 @@ def freshness() -> Freshness:
         ).one()
         state[_KEY] = Freshness(f"{seq or 0}.{rows or 0}.{through or 0}", changed_at)
     return state[_KEY]
+
+
+#: Values derived from the data, per process: key → (data version, value).
+_memo: dict = {}
+#: Kept per process at most (keys are few: a value per page type and language).
+_MEMO_SIZE = 256
+
+
+def memo(key, compute):
+    """`compute()`, reused in this process until the data's version changes.
+
+    For plain values (numbers, strings, tuples), never database objects, which belong
+    to the session that loaded them.
+    """
+    version = freshness().version
+    hit = _memo.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    value = compute()
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.clear()
+    _memo[key] = (version, value)
+    return value

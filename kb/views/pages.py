@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response, render_template, request
 from marshmallow import ValidationError
+from sqlalchemy.orm import selectinload
 
 from kb import httpcache, labels
 from kb.catalog import CATALOG, COLLECTIONS, list_records
@@ -29,6 +30,7 @@ def home():
         sa.select(Festival)
         .where(Festival.status == "published", Festival.summary.is_not(None))
         .order_by(Festival.first_year.is_(None), Festival.first_year, Festival.id)
+        .options(selectinload(Festival.countries))
         .limit(6)
     ).all()
     return render_template(
@@ -81,7 +83,9 @@ def _options(record_type) -> list[dict]:
     def codes(group):
         return [(code, str(text)) for code, text in group.items()]
 
-    countries = [(c.code, str(pick(c.name))) for c in facets.countries_of(record_type.model)]
+    countries = [
+        (code, str(pick(names))) for code, names in facets.country_names_of(record_type.model)
+    ]
     countries.sort(key=lambda pair: pair[1])
     years = [(str(y), str(y)) for y in facets.years_of(record_type.model)]
     country = {"name": "country", "label": _("Country"), "choices": countries}
