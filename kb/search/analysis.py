@@ -47,6 +47,11 @@ def _morph_analyzer():
     return _morph
 
 
+def load_dictionaries() -> None:
+    """Load the dictionaries now rather than on the first Russian word (kb/warm.py)."""
+    _morph_analyzer()
+
+
 def fold(word: str) -> str:
     """Lower case without accents or modifier letters: "Navroʻz" → "navroz", "São" → "sao"."""
     word = unicodedata.normalize("NFKD", word.lower())
