@@ -22,5 +22,5 @@ def test_warming_loads_the_dictionaries_and_templates_and_keeps_no_connection(ap
 
     warm(app, freeze=False)
     assert analysis._morph is not None
-    assert "records/event.html" in {key[1] for key in app.jinja_env.cache.keys()}
+    assert "records/event.html" in {key[1] for key in app.jinja_env.cache}
     assert db.engine.pool.checkedout() == 0
