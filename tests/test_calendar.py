@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import icalendar
 import pytest
 
+from kb.tz import today_in
+
 WEBINAR = "/events/2020-silk-roads-ich-webinar"
 MEETING = "/events/2020-silk-roads-ich-strategic-meeting"
 
@@ -217,3 +219,13 @@ def test_home_event_and_festival_pages_link_the_calendar(seeded_client):
     assert 'href="/en/calendar?year=2020&amp;month=11"' in event
     festival = _page(seeded_client, "/en/festivals/world-nomad-games")
     assert 'href="/en/calendar?year=2024&amp;month=9"' in festival
+
+
+def test_country_and_element_pages_link_their_calendar(seeded_client):
+    year = today_in("UTC").year  # no zone is known to the test client
+    country = _page(seeded_client, "/en/countries/uz")
+    assert f'href="/en/calendar?country=UZ&amp;year={year}"' in country
+    element = _page(seeded_client, "/en/elements/bakhshi-art")
+    assert f'href="/en/calendar?element=bakhshi-art&amp;year={year}"' in element
+    page = _page(seeded_client, f"/en/calendar?element=bakhshi-art&year={year}")
+    assert "/en/festivals/international-bakhshi-art-festival" in page

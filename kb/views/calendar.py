@@ -270,3 +270,9 @@ def calendar_url_for(record) -> str | None:
         year = today_in(reader_zone()[0]).year
         return url_for("pages.calendar", year=year, month=min(int(m) for m in record.usual_months))
     return None
+
+
+@bp.app_template_global("today_year")
+def today_year() -> int:
+    """This year in the reader's zone: the year view a record page links to."""
+    return today_in(reader_zone()[0]).year
