@@ -51,6 +51,8 @@ class RecordType:
     linked_data: Callable | None = None
     #: The record as simple Dublin Core for OAI-PMH (a builder of `kb.schemas.dublin_core`).
     dublin_core: Callable | None = None
+    #: Creates or updates a record from loaded data: `save(data, actor) -> (record, changes)`.
+    save: Callable | None = None
 
 
 RECORD_TYPES = [
@@ -71,6 +73,7 @@ RECORD_TYPES = [
         ),
         linked_data=linked.organization,
         dublin_core=dublin_core.organization,
+        save=directory.save_organization,
     ),
     RecordType(
         "elements",
@@ -89,6 +92,7 @@ RECORD_TYPES = [
         ),
         linked_data=linked.element,
         dublin_core=dublin_core.element,
+        save=heritage.save_element,
     ),
     RecordType(
         "festivals",
@@ -107,6 +111,7 @@ RECORD_TYPES = [
         ),
         linked_data=linked.festival,
         dublin_core=dublin_core.festival,
+        save=heritage.save_festival,
     ),
     RecordType(
         "case-studies",
@@ -125,6 +130,7 @@ RECORD_TYPES = [
         ),
         linked_data=linked.case_study,
         dublin_core=dublin_core.case_study,
+        save=heritage.save_case_study,
     ),
     RecordType(
         "events",
@@ -144,6 +150,7 @@ RECORD_TYPES = [
         by_name=False,
         linked_data=linked.event,
         dublin_core=dublin_core.event,
+        save=events.save_event,
     ),
     RecordType(
         "countries",
@@ -162,6 +169,7 @@ RECORD_TYPES = [
         ),
         linked_data=linked.country,
         dublin_core=dublin_core.country,
+        save=directory.save_country,
         has_status=False,
     ),
 ]
@@ -170,6 +178,11 @@ CATALOG = {rt.name: rt for rt in RECORD_TYPES}
 BY_SINGULAR = {rt.singular: rt for rt in RECORD_TYPES}
 #: The same, by model.
 BY_MODEL = {rt.model: rt for rt in RECORD_TYPES}
+#: The order records load in: each type after the types its records link to.
+LOAD_ORDER = [
+    CATALOG[name]
+    for name in ("countries", "organizations", "elements", "festivals", "case-studies", "events")
+]
 
 
 def list_records(record_type: RecordType, filters: dict, lang: str):

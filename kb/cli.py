@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
+from kb.catalog import CATALOG, LOAD_ORDER
 from kb.extensions import db
 from kb.models import ROLES
 from kb.search.cli import search_group
@@ -272,6 +273,94 @@ def restore_command(src):
     click.echo(f"{rows} rows restored and checked; search index {report['indexed']} built")
 
 
+#: The record types, as `--type` names them (in the order they load).
+TYPE_NAMES = [rt.name for rt in LOAD_ORDER]
+
+
+@click.command("export")
+@click.argument("dest", type=click.Path(file_okay=False))
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice(TYPE_NAMES),
+    help="Only this record type (repeatable); every type by default.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["csv", "json"]),
+    help="Only this format (repeatable); both by default.",
+)
+def export_command(dest, types, formats):
+    """Write the public records to DEST/<type>.csv and DEST/<type>.json (all languages)."""
+    from pathlib import Path
+
+    from kb.services.transfer import FORMATS, export_bytes
+
+    folder = Path(dest)
+    folder.mkdir(parents=True, exist_ok=True)
+    for rt in LOAD_ORDER:
+        if types and rt.name not in types:
+            continue
+        for fmt in formats or FORMATS:
+            path = folder / f"{rt.name}.{fmt}"
+            body = export_bytes(rt, fmt)
+            path.write_bytes(body)
+            click.echo(f"{path}: {len(body)} bytes")
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--type",
+    "type_name",
+    type=click.Choice(TYPE_NAMES),
+    help="The record type of the files (else taken from each file's name, e.g. elements.csv).",
+)
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+def import_command(files, type_name, dry_run):
+    """Create or update records from CSV or JSON FILES, all or nothing (see the README)."""
+    from pathlib import Path
+
+    from kb.services import transfer
+
+    batches = []
+    for name in files:
+        path = Path(name)
+        rt = CATALOG.get(type_name or path.stem)
+        if rt is None:
+            raise click.ClickException(
+                f"{path.name}: name the record type with --type (or name the file <type>.csv)"
+            )
+        batches.append(transfer.read_batch(rt, path.name, path.read_bytes()))
+    # Each type after the types its records link to, whatever order the files came in.
+    batches.sort(key=lambda b: LOAD_ORDER.index(b.record_type))
+    total = sum(len(b.records) for b in batches)
+    try:
+        with click.progressbar(length=total, label="importing", file=sys.stderr) as bar:
+            reports = transfer.import_batches(batches, dry_run=dry_run, progress=bar.update)
+    except transfer.ImportRefused as exc:
+        _print_reports(exc.reports)
+        for problem in exc.problems:
+            click.echo(f"refused: {problem}", err=True)
+        raise click.ClickException("nothing was imported; fix the files and run again") from exc
+    _print_reports(reports)
+    click.echo("dry run: nothing was written" if dry_run else "imported")
+
+
+def _print_reports(reports) -> None:
+    for name, report in reports.items():
+        click.echo(
+            f"{name:<24} {len(report.created):>5} created {len(report.updated):>5} updated "
+            f"{len(report.unchanged):>5} unchanged {len(report.refused):>5} refused"
+        )
+        for verb, idents in (("create", report.created), ("update", report.updated)):
+            if idents:
+                click.echo(f"  {verb}: " + ", ".join(idents))
+
+
 def init_app(app: Flask) -> None:
     """Attach the project's commands to the app's CLI."""
     app.cli.add_command(seed_command)
@@ -282,6 +371,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
 
 
 def main() -> None:

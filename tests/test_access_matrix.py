@@ -101,6 +101,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("crawl.favicon", "GET"): public("/favicon.ico"),
     ("pages.manifest", "GET"): public("/en/manifest.webmanifest"),
     ("pages.changes_feed", "GET"): public("/ru/feed.atom"),
+    ("exports.export", "GET"): public("/festivals.csv"),
     ("pages.collection_feed", "GET"): public("/ko/feeds/events.atom"),
     ("oai.endpoint", "GET"): public("/oai?verb=Identify"),
     ("oai.endpoint", "POST"): public("/oai", data={"verb": "Identify"}),

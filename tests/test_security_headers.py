@@ -86,6 +86,7 @@ def _urls(app, client):
                     "key": "missing",
                     "variant": "small",
                     "filename": "css/site.css",
+                    "fmt": "csv",
                 }.get(name, 1 if isinstance(rule._converters.get(name), NumberConverter) else "x")
             with app.test_request_context():
                 yield rule.endpoint, url_for(rule.endpoint, **values)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime, time, timedelta, tzinfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from kb.extensions import db
 from kb.models import (
     Country,
     Event,
@@ -103,17 +105,33 @@ def _set_organizations(event: Event, links: list[dict]) -> None:
 def _set_sessions(event: Event, sessions: list[dict]) -> None:
     """Sessions in their order; a session given with its id is the same row (same uid)."""
     existing = {s.uid: s for s in event.sessions}
+    taken = set(existing)
     rows = []
     for i, data in enumerate(sessions):
         data = dict(data)
         speakers = [Speaker(position=j, **s) for j, s in enumerate(data.pop("speakers", []))]
-        row = existing.pop(data.pop("uid", None) or "", None) or EventSession(uid=uuid.uuid4().hex)
+        given = data.pop("uid", None) or ""
+        row = existing.pop(given, None) or EventSession(uid=_new_uid(given, taken))
+        taken.add(row.uid)
         for key in SESSION_KEYS:
             setattr(row, key, data.get(key))
         row.languages = data.get("languages") or []
         row.position, row.speakers = i, speakers
         rows.append(row)
     event.sessions = rows
+
+
+def _new_uid(given: str, taken: set[str]) -> str:
+    """A new session's uid: the one given, when it is well formed and nobody's (so a session
+    imported into another database keeps its identity and calendar entries), else a fresh one.
+    """
+    if (
+        re.fullmatch(r"[0-9a-f]{32}", given)
+        and given not in taken
+        and not db.session.scalar(sa.select(EventSession.id).where(EventSession.uid == given))
+    ):
+        return given
+    return uuid.uuid4().hex
 
 
 #: The session's own columns that a save sets (absent keys are cleared).

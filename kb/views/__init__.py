@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
         calendar,
         crawl,
         events,
+        exports,
         feeds,
         glossary,
         health,
@@ -71,6 +72,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(events.calendars)
     app.register_blueprint(images.media)
     app.register_blueprint(crawl.crawl)
+    app.register_blueprint(exports.exports)
     app.register_blueprint(oai.oai)
     # OAI-PMH allows POST for long arguments; it reads only, and no cookie is consulted.
     csrf.exempt(oai.oai)

@@ -11,6 +11,7 @@ from flask import Response, render_template
 
 from kb.i18n import current_language
 from kb.services import registrations as regs
+from kb.spreadsheet import spreadsheet_safe
 from kb.views import bp
 from kb.views.organize import managed
 
@@ -27,19 +28,6 @@ COLUMNS = [
     ("cancelled_at", lambda r: r.cancelled_at.isoformat() if r.cancelled_at else ""),
     ("links_sent_at", lambda r: r.links_sent_at.isoformat() if r.links_sent_at else ""),
 ]
-
-
-#: What makes a spreadsheet read a cell as a formula (or as the start of one).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """The cell as text a spreadsheet never runs: a leading `'` before a formula start.
-
-    Registrants type their own name and organisation; `=HYPERLINK(…)`, `+cmd|…` or
-    `@SUM(…)` must reach the organiser's spreadsheet as the text that was typed.
-    """
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def counts(registrations) -> dict:
