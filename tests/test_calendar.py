@@ -8,7 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 import pytest
+import sqlalchemy as sa
 
+from kb.extensions import db
 from kb.tz import today_in
 
 WEBINAR = "/events/2020-silk-roads-ich-webinar"
@@ -229,3 +231,29 @@ def test_country_and_element_pages_link_their_calendar(seeded_client):
     assert f'href="/en/calendar?element=bakhshi-art&amp;year={year}"' in element
     page = _page(seeded_client, f"/en/calendar?element=bakhshi-art&year={year}")
     assert "/en/festivals/international-bakhshi-art-festival" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/calendar?year=2020&month=11",
+        "/en/calendar?year=2020",
+        "/en/calendar?year=2016&month=9&country=KG&element=bakhshi-art",
+    ],
+)
+def test_a_view_costs_a_few_statements_however_much_it_holds(seeded_app, seeded_client, url):
+    """Eager loading, no statement per event or festival (11 or 12 on the seeded data)."""
+    with seeded_app.app_context():
+        engine = db.engine
+    seen = []
+
+    def note(*args):
+        seen.append(args[2])
+
+    seeded_client.get(url)  # warm
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert seeded_client.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    assert len(seen) <= 13, "\n".join(s.split("\n")[0][:120] for s in seen)
