@@ -60,6 +60,25 @@ EVENT_KINDS = {
     "festival-edition": _l("Festival edition"),
     "other": _l("Other event"),
 }
+#: What a programme did with a record (nouns, so no language must agree them).
+PRESENTED_ROLES = {
+    "presented": _l("presentation"),
+    "discussed": _l("discussion"),
+    "performed": _l("performance"),
+}
+#: The kinds of record a programme links to, with the collection of their pages.
+PRESENTED_TYPES = {
+    "case-study": _l("Case study"),
+    "festival": _l("Festival"),
+    "element": _l("ICH element"),
+    "organization": _l("Organization"),
+}
+PRESENTED_COLLECTIONS = {
+    "case-study": "case-studies",
+    "festival": "festivals",
+    "element": "elements",
+    "organization": "organizations",
+}
 REGIONS = {
     "central-asia": _l("Central Asia"),
     "east-asia": _l("East Asia"),
@@ -153,6 +172,8 @@ ALL = {
     "event_role": EVENT_ROLES,
     "event_role_group": EVENT_ROLE_GROUPS,
     "event_kind": EVENT_KINDS,
+    "presented_role": PRESENTED_ROLES,
+    "presented_type": PRESENTED_TYPES,
     "region": REGIONS,
     "periodicity": PERIODICITIES,
     "event_state": EVENT_STATES,

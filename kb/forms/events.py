@@ -6,6 +6,8 @@ pages and the API save through the same schema and service.
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,13 +25,20 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from kb import labels
 from kb.forms.fields import CheckboxesField, lang_value, options, zoned
 from kb.i18n import LANGUAGES, NATIVE_NAMES
 
 TIME = "%Y-%m-%dT%H:%M"
+#: A record's address in the presented box: its collection and slug (or its whole URL).
+RECORD_ADDRESS = re.compile(r"(case-studies|festivals|elements|organizations)/([a-z0-9][a-z0-9-]*)")
+PRESENTED_HELP = _l(
+    "One per line: the record’s address (e.g. festivals/boysun-bahori, or the page’s URL), "
+    "then | and what the programme did with it: presentation, discussion or performance "
+    "(presentation if left out)."
+)
 ONLINE = [("", _l("Not stated")), ("yes", _l("Online")), ("no", _l("On site"))]
 
 
@@ -80,6 +89,11 @@ class EventForm(FlaskForm):
         _l("Places (leave empty for no limit)"), validators=[Optional(), NumberRange(min=1)]
     )
     join_url = URLField(_l("Joining link (private)"), validators=[Optional(), Length(max=500)])
+    presented = TextAreaField(_l("What the event as a whole presented"), description=PRESENTED_HELP)
+
+    def validate_presented(self, field) -> None:
+        """Every line names a record and a known role."""
+        parse_presented(field.data, strict=True)
 
     ROLE_FIELDS = (
         ("organizers", "organizer"),
@@ -128,6 +142,7 @@ class EventForm(FlaskForm):
             ],
             "registration": registration if any(registration.values()) else None,
             "join_url": (self.join_url.data or "").strip() or None,
+            "presented": parse_presented(self.presented.data),
         }
 
 
@@ -151,6 +166,11 @@ class SessionForm(FlaskForm):
     languages = CheckboxesField(_l("Working languages"), choices=options(NATIVE_NAMES.items()))
     interpretation = BooleanField(_l("Interpretation between the working languages"))
     join_url = URLField(_l("Joining link (private)"), validators=[Optional(), Length(max=500)])
+    presented = TextAreaField(_l("What the session presented"), description=PRESENTED_HELP)
+
+    def validate_presented(self, field) -> None:
+        """Every line names a record and a known role."""
+        parse_presented(field.data, strict=True)
 
     def to_data(self, zone: str, speakers: list[dict]) -> dict:
         """The form as a session of an API body; `speakers` as parsed by the view."""
@@ -165,6 +185,7 @@ class SessionForm(FlaskForm):
             "languages": self.languages.data or [],
             "interpretation": bool(self.interpretation.data),
             "join_url": (self.join_url.data or "").strip() or None,
+            "presented": parse_presented(self.presented.data),
         }
 
 
@@ -209,3 +230,46 @@ def parse_speakers(text: str, lang: str, previous: list[dict]) -> list[dict]:
                 speaker[key] = {**(old or {}), lang: value}
         speakers.append(speaker)
     return speakers
+
+
+def _roles() -> dict[str, str]:
+    """Role codes by what a person may type: the code or its label in the page's language."""
+    out = {}
+    for code, name in labels.PRESENTED_ROLES.items():
+        out[code] = code
+        out[str(name).lower()] = code
+    return out
+
+
+def parse_presented(text: str | None, *, strict: bool = False) -> list[dict]:
+    """The presented box as links (`{"type", "record", "role"}`), in the API's shape.
+
+    With `strict`, a line that names no record or an unknown role is refused (the
+    form's validator); otherwise such lines are left out.
+    """
+    types = {c: t for t, c in labels.PRESENTED_COLLECTIONS.items()}
+    roles = _roles()
+    links = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        address, _bar, role = (p.strip() for p in line.partition("|"))
+        match = RECORD_ADDRESS.search(address.lower())
+        code = roles.get(role.lower()) if role else "presented"
+        if match is None or code is None:
+            if strict:
+                raise ValidationError(
+                    _l("Line %(number)s: give a record’s address and a role.", number=number)
+                )
+            continue
+        links.append({"type": types[match.group(1)], "record": match.group(2), "role": code})
+    return links
+
+
+def presented_text(links: list[dict]) -> str:
+    """Links (as EventSchema loads them) as the lines of the presented box."""
+    return "\n".join(
+        f"{labels.PRESENTED_COLLECTIONS[link['target_type']]}/{link['target']}"
+        f" | {labels.label('presented_role', link['role'])}"
+        for link in links
+    )

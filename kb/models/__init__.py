@@ -46,6 +46,7 @@ from kb.models.membership import (
     MembershipApplication,
     MembershipStep,
 )
+from kb.models.presented import PRESENTED_ROLES, PRESENTED_TYPES, ProgrammeLink
 from kb.models.registrations import REGISTRATION_STATES, Registration
 from kb.models.search import SearchChange, SearchIndex, SearchLogState
 from kb.models.submissions import (
@@ -66,6 +67,9 @@ __all__ = [
     "IMAGE_RECORD_TYPES",
     "LICENCES",
     "MEMBER_ROLES",
+    "PRESENTED_ROLES",
+    "PRESENTED_TYPES",
+    "ProgrammeLink",
     "NETWORK_ROLES",
     "ORGANIZATION_KINDS",
     "PERIODICITIES",

@@ -13,6 +13,8 @@ from kb.models import (
     NETWORK_ROLES,
     ORGANIZATION_KINDS,
     PERIODICITIES,
+    PRESENTED_ROLES,
+    PRESENTED_TYPES,
     REGIONS,
     STATUSES,
     UNESCO_LISTS,
@@ -222,6 +224,35 @@ class SpeakerSchema(Schema):
     role = LangText(max_length=300, allow_none=True)
 
 
+class PresentedSchema(Schema):
+    """A record that an event or a session presented, discussed or performed.
+
+    `type` is `case-study`, `festival`, `element` or `organization`; `record` its slug
+    (answers give `{"slug", "name"}`); `role` is `presented`, `discussed` or `performed`.
+    """
+
+    type = fields.String(
+        required=True, attribute="target_type", validate=one_of(tuple(PRESENTED_TYPES))
+    )
+    record = Ref(required=True, attribute="target")
+    role = fields.String(required=True, validate=one_of(PRESENTED_ROLES))
+
+
+class PublishedLinks(fields.List):
+    """Programme links whose record is published (a draft record stays unnamed)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        visible = [link for link in (value or []) if link.target.is_published]
+        return super()._serialize(visible, attr, obj, **kwargs)
+
+
+def presented_field() -> PublishedLinks:
+    """What an event or a session presented, in the order given."""
+    return PublishedLinks(
+        fields.Nested(PresentedSchema), load_default=list, validate=validate.Length(max=100)
+    )
+
+
 class EventDaySchema(Schema):
     """One day of an event, with its hours as wall-clock times in the event's zone."""
 
@@ -253,6 +284,7 @@ class SessionSchema(Schema):
     languages = fields.List(fields.String(validate=one_of(LANGUAGES)), load_default=list)
     interpretation = fields.Boolean(allow_none=True)
     speakers = fields.List(fields.Nested(SpeakerSchema), load_default=list)
+    presented = presented_field()
     join_url = url_field(load_only=True, allow_none=True)
 
     @validates_schema
@@ -312,6 +344,8 @@ class EventSchema(RecordSchema):
         fields.Nested(EventOrganizationSchema), attribute="organization_links", load_default=list
     )
     sessions = fields.List(fields.Nested(SessionSchema), load_default=list)
+    #: What the event as a whole presented (a session's own links are on the session).
+    presented = presented_field()
     registration = fields.Nested(RegistrationSettingsSchema, allow_none=True)
     join_url = url_field(load_only=True, allow_none=True)
 

@@ -30,6 +30,7 @@ from kb.services.common import (
     resolve_countries,
     resolve_slugs,
 )
+from kb.services.presented import check_presented, set_presented
 from kb.services.records import Actor, save_record
 from kb.tz import next_day, today_in, zone_info
 
@@ -110,9 +111,11 @@ def _set_sessions(event: Event, sessions: list[dict]) -> None:
     for i, data in enumerate(sessions):
         data = dict(data)
         speakers = [Speaker(position=j, **s) for j, s in enumerate(data.pop("speakers", []))]
+        presented = data.pop("presented", None) or []
         given = data.pop("uid", None) or ""
         row = existing.pop(given, None) or EventSession(uid=_new_uid(given, taken))
         taken.add(row.uid)
+        set_presented(row, presented)
         for key in SESSION_KEYS:
             setattr(row, key, data.get(key))
         row.languages = data.get("languages") or []
@@ -175,6 +178,7 @@ EVENT_SETTERS = {
     "sessions": _set_sessions,
     "days": _set_days,
     "registration": _set_registration,
+    "presented": set_presented,
 }
 
 
@@ -334,6 +338,7 @@ def _known_sessions(event: Event, sessions: list[dict]) -> list[dict]:
 def save_event(data: dict, actor: Actor, *, record: Event | None = None) -> tuple[Event, dict]:
     """Create or update an event (by slug when `record` is not given)."""
     record = record or by_slug(Event, data["slug"]) or Event()
+    check_presented(data)
     if record.id is not None and data.get("sessions"):
         data = {**data, "sessions": _known_sessions(record, data["sessions"])}
     changes = save_record(

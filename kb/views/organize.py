@@ -6,7 +6,14 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kb.extensions import db
-from kb.forms.events import SPARE_DAYS, EventForm, SessionForm, parse_speakers, speakers_text
+from kb.forms.events import (
+    SPARE_DAYS,
+    EventForm,
+    SessionForm,
+    parse_speakers,
+    presented_text,
+    speakers_text,
+)
 from kb.forms.fields import fill_lang, options, wall_clock
 from kb.forms.registrations import ConfirmForm
 from kb.i18n import current_language, pick
@@ -31,6 +38,8 @@ EVENT_FIELDS = {
     "registration.capacity": "registration_capacity",
 }
 SESSION_FIELDS = {"title": "title_en", "description": "description_en"}
+#: A refused link names `presented.<n>.record`: it shows on the presented box.
+PRESENTED_FIELD = {f"presented.{n}.record": "presented" for n in range(100)}
 
 
 def organizer():
@@ -87,6 +96,7 @@ def _fill_event_form(form: EventForm, event: Event) -> None:
     form.registration_closes_at.data = wall_clock(event.registration_closes_at, zone)
     form.registration_capacity.data = event.registration_capacity
     form.join_url.data = event.join_url
+    form.presented.data = presented_text(canonical(EventSchema(), event).get("presented") or [])
 
 
 def _kept_links(event: Event) -> list[dict]:
@@ -120,7 +130,7 @@ def new_event():
         def save():
             created.append(organizing.create_event(EventSchema().load(form.to_data()), account))
 
-        if save_or_refuse(form, save, EVENT_FIELDS):
+        if save_or_refuse(form, save, {**EVENT_FIELDS, **PRESENTED_FIELD}):
             return redirect(url_for("pages.manage_event", slug=created[0].slug))
     status = 422 if request.method == "POST" else 200
     return render_template("organize/event.html", form=form, item=None), status
@@ -140,7 +150,7 @@ def manage_event(slug: str):
         def save():
             organizing.update_event(event, EventSchema().load(data, partial=True), account)
 
-        if save_or_refuse(form, save, EVENT_FIELDS):
+        if save_or_refuse(form, save, {**EVENT_FIELDS, **PRESENTED_FIELD}):
             return redirect(url_for("pages.manage_event", slug=event.slug, saved=1))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -183,7 +193,7 @@ def manage_session(slug: str, uid: str | None = None):
             session = SessionSchema().load(form.to_data(event.timezone, speakers))
             organizing.set_session(event, uid, session, current_user._get_current_object())
 
-        if save_or_refuse(form, save, SESSION_FIELDS):
+        if save_or_refuse(form, save, {**SESSION_FIELDS, **PRESENTED_FIELD}):
             return redirect(url_for("pages.manage_event", slug=event.slug, _anchor="sessions"))
     status = 422 if request.method == "POST" else 200
     return render_template("organize/session.html", form=form, item=event, uid=uid), status
@@ -200,6 +210,7 @@ def _fill_session_form(form: SessionForm, session: dict, zone: str) -> None:
     form.languages.data = list(session.get("languages") or [])
     form.interpretation.data = bool(session.get("interpretation"))
     form.join_url.data = session.get("join_url")
+    form.presented.data = presented_text(session.get("presented") or [])
 
 
 @bp.route("/organize/events/<slug>/sessions/<uid>/remove", methods=["GET", "POST"])

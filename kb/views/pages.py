@@ -14,6 +14,7 @@ from kb.i18n import current_language
 from kb.models import Festival
 from kb.schemas import messages
 from kb.services import directory, events, facets, heritage, images
+from kb.services.presented import presented_at
 from kb.views import bp, maps
 
 
@@ -156,6 +157,8 @@ def _record_page(record_type, item) -> str:
         }
     elif collection == "countries":
         extra = facets.country_records(item.code)
+    if collection in labels.PRESENTED_COLLECTIONS.values():
+        extra["presented_at"] = presented_at(item)
     extra["place_map"] = maps.narrowed(collection, item)
     template = f"records/{record_type.singular}.html"
     return render_template(template, item=item, record_type=record_type, **extra)
