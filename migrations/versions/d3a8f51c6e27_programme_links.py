@@ -1,7 +1,7 @@
 """What a programme presented: links from events and sessions to records, with a role.
 
 Revision ID: d3a8f51c6e27
-Revises: c7e2a91d4b53
+Revises: 7ba89150834d
 Create Date: 2026-11-30 05:40:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d3a8f51c6e27"
-down_revision = "c7e2a91d4b53"
+down_revision = "7ba89150834d"
 branch_labels = None
 depends_on = None
 
