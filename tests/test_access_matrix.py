@@ -184,6 +184,11 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/en/moderation/affiliations/{claim}/decline", MODERATORS, last=1
     ),
     ("pages.manage_images", "GET"): Case("/en/festivals/{festival}/images", MODERATORS),
+    # Proposing a change to any record; moderators' edits of proposals
+    ("pages.propose_record_change", "GET"): Case("/en/organizations/iicas/propose", LOGGED_IN),
+    ("pages.propose_record_change", "POST"): Case("/en/organizations/iicas/propose", LOGGED_IN),
+    ("pages.revise_submission", "GET"): Case("/en/submissions/{submission}/revise", MODERATORS),
+    ("pages.revise_submission", "POST"): Case("/en/submissions/{submission}/revise", MODERATORS),
     ("pages.manage_images", "POST"): Case("/en/festivals/{festival}/images", MODERATORS),
     # Organising events: ICHCAP's event is managed by ICHCAP's confirmed organisers only
     ("pages.organize_events", "GET"): Case("/en/organize/events/", ORGANIZERS),
@@ -279,6 +284,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("api.return_submission", "POST"): Case("/api/v1/submissions/{submission}/return", MODERATORS),
     ("api.reject_submission", "POST"): Case("/api/v1/submissions/{submission}/reject", MODERATORS),
+    ("api.edit_submission", "POST"): Case("/api/v1/submissions/{submission}/edit", MODERATORS),
+    ("api.propose_change", "POST"): Case("/api/v1/festivals/{festival}/proposals", LOGGED_IN),
     # The API: requests to act for an organisation
     ("api.list_affiliations", "GET"): Case("/api/v1/affiliations", MODERATORS),
     ("api.claim_affiliation", "POST"): Case("/api/v1/affiliations", LOGGED_IN),

@@ -68,6 +68,7 @@ def init_app(app: Flask) -> None:
         history,
         membership,
         openapi,
+        proposals,
         read,
         search,
         submissions,

@@ -8,8 +8,10 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from kb.forms.fields import options
-from kb.i18n import LANGUAGES, NATIVE_NAMES
+from kb.forms.proposal import COMMUNITY_LANGUAGES
+from kb.i18n import LANGUAGES, NATIVE_NAMES, current_language, language_name
 from kb.labels import ORGANIZATION_KINDS
+from kb.schemas.fields import LANG_CODE
 
 REQUIRED = _l("This field is required.")
 #: The organisation choice that opens the proposal fields.
@@ -21,13 +23,25 @@ class OrganizationChoiceForm(FlaskForm):
 
     organization = SelectField(_l("Organization you act for"), choices=[], validate_choice=False)
     new_name = StringField(_l("Name of the organization"), [Length(max=500)])
+    #: The language each text is written in: the reader's unless they choose another.
+    new_name_lang = SelectField(_l("Language of the name"), choices=[], validate_choice=False)
     new_kind = SelectField(_l("Kind"), choices=[], validate_choice=False)
     new_country = SelectField(_l("Country"), choices=[], validate_choice=False)
     new_city = StringField(_l("City"), [Length(max=200)])
+    new_city_lang = SelectField(
+        _l("Language of the city’s name"), choices=[], validate_choice=False
+    )
     new_website = StringField(_l("Website"), [Length(max=500)], render_kw={"type": "url"})
 
     FIELDS = {"name": "new_name", "kind": "new_kind", "country": "new_country"}
     FIELDS |= {"city": "new_city", "website": "new_website"}
+
+    def field_for(self, path: str) -> str | None:
+        """The field an error's path names: a bad language code is the language's."""
+        key, _, code = path.partition(".")
+        if code and key in ("name", "city") and not LANG_CODE.match(code):
+            return f"new_{key}_lang"
+        return self.FIELDS.get(key)
 
     def set_choices(self, organizations: list, countries: list, none_label: str) -> None:
         """The directory's organisations and countries, and the kinds."""
@@ -40,6 +54,13 @@ class OrganizationChoiceForm(FlaskForm):
         )
         self.new_kind.choices = options([("", "—"), *ORGANIZATION_KINDS.items()])
         self.new_country.choices = options([("", "—"), *countries])
+        reader = current_language()
+        languages = options(
+            (code, language_name(code, reader)) for code in (*LANGUAGES, *COMMUNITY_LANGUAGES)
+        )
+        for field in (self.new_name_lang, self.new_city_lang):
+            field.choices = languages
+            field.data = field.data or reader  # shown, so the person sees what is assumed
 
     def proposal(self, lang: str) -> dict | None:
         """The proposed organisation as a payload, when "not listed" was chosen."""
@@ -47,10 +68,12 @@ class OrganizationChoiceForm(FlaskForm):
             return None
         city = (self.new_city.data or "").strip()
         name = (self.new_name.data or "").strip()
+        name_lang = (self.new_name_lang.data or "").strip() or lang
+        city_lang = (self.new_city_lang.data or "").strip() or lang
         proposal = {
-            "name": {lang: name} if name else {},
+            "name": {name_lang: name} if name else {},
             "country": self.new_country.data or None,
-            "city": {lang: city} if city else None,
+            "city": {city_lang: city} if city else None,
             "website": (self.new_website.data or "").strip() or None,
         }
         if self.new_kind.data:  # left out when not chosen, so the schema says it is required
@@ -66,7 +89,7 @@ class OrganizationChoiceForm(FlaskForm):
         """Put a proposal's errors (by field path) on the fields; returns the rest."""
         rest = []
         for path, messages in errors.items():
-            name = self.FIELDS.get(path.split(".")[0])
+            name = self.field_for(path)
             if name:
                 field = self[name]
                 field.errors = [*field.errors, *messages]

@@ -22,9 +22,10 @@ from kb.models.directory import Organization
 #: draft → pending → approved | returned | rejected; returned → pending again.
 SUBMISSION_STATES = ("draft", "pending", "returned", "rejected", "approved")
 #: The record types a submission may propose.
-SUBMISSION_TYPES = ("festival", "organization")
+SUBMISSION_TYPES = ("festival", "organization", "element", "case_study", "event")
 #: What a step of a submission's life can be.
-STEP_ACTIONS = ("submitted", "resubmitted", "returned", "rejected", "approved")
+#: `edited`: a moderator changed the proposal before deciding (the edit is theirs).
+STEP_ACTIONS = ("submitted", "resubmitted", "edited", "returned", "rejected", "approved")
 
 
 class Submission(TimestampMixin, db.Model):

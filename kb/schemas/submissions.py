@@ -66,6 +66,10 @@ class HistorySubmissionSchema(Schema):
     id = fields.Integer(attribute="submission_id")
     submitted_by = fields.Nested(PersonSchema, allow_none=True)
     submitted_at = fields.DateTime(allow_none=True)
+    edited_by = fields.List(
+        fields.Nested(PersonSchema),
+        metadata={"description": "Moderators who edited the proposal before approving it"},
+    )
 
 
 class HistoryEntrySchema(Schema):

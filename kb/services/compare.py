@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from kb.extensions import db
-from kb.models import Country, Element, Organization, Submission
-from kb.services.payloads import SCHEMAS, Invalid, jsonable, load_payload
+from kb.models import Country, Element, Festival, Organization, Submission
+from kb.services.payloads import FACTS, SCHEMAS, Invalid, jsonable, load_payload
 from kb.services.records import _same, canonical
 from kb.services.submissions import latest_revision_id, target
 
@@ -140,10 +140,13 @@ def _display(record_type: str, data: dict) -> dict:
     data = jsonable(data)
     codes = set(data.get("countries") or []) | {data.get("country")} - {None}
     codes |= {e.get("country") for e in data.get("editions") or [] if isinstance(e, dict)}
-    slugs = set(data.get("elements") or []) | set(data.get("organizers") or [])
+    slugs = set()
+    for key in ("elements", "organizers", "festivals", "organizations"):
+        slugs |= {s for s in data.get(key) or [] if isinstance(s, str)}
     country_names = _names(Country, Country.code, {c for c in codes if isinstance(c, str)})
     names = _names(Element, Element.slug, {s for s in slugs if isinstance(s, str)})
     names |= _names(Organization, Organization.slug, {s for s in slugs if isinstance(s, str)})
+    names |= _names(Festival, Festival.slug, {s for s in slugs if isinstance(s, str)})
 
     def country(code):
         return {"code": code, "name": country_names.get(code)} if code else None
@@ -153,8 +156,8 @@ def _display(record_type: str, data: dict) -> dict:
         out["countries"] = [country(c) for c in out["countries"] or []]
     if record_type == "organization" and "country" in out:
         out["country"] = country(out["country"])
-    for key in ("elements", "organizers"):
-        if key in out:
+    for key in ("elements", "organizers", "festivals", "organizations"):
+        if key in out and record_type != "event":
             out[key] = [{"slug": s, "name": names.get(s)} for s in out[key] or []]
     if isinstance(out.get("editions"), list):
         out["editions"] = [
@@ -177,7 +180,12 @@ def compare(submission: Submission) -> Comparison:
     shown_now = _display(submission.record_type, current)
     shown_new = _display(submission.record_type, proposed)
     rows = []
-    keys = [k for k in schema.load_fields if k not in ("slug", "sources")] + ["sources"]
+    allowed = FACTS.get(submission.record_type)
+    keys = [
+        k
+        for k, f in schema.load_fields.items()
+        if k not in ("slug", "sources") and not f.load_only and (allowed is None or k in allowed)
+    ] + ["sources"]
     for key in keys:
         if key not in proposed and key not in current:
             continue

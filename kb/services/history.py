@@ -8,14 +8,14 @@ organisations, never e-mail addresses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from kb.extensions import db
-from kb.models import Account, Revision, Submission
+from kb.models import Account, Revision, Submission, SubmissionStep
 from kb.services.common import Page
 
 
@@ -52,6 +52,8 @@ class Entry:
     submission_id: int | None
     submitted_by: Person | None
     submitted_at: datetime | None
+    #: Moderators who edited the proposal before it was approved (each edit is theirs).
+    edited_by: list[Person] = field(default_factory=list)
 
 
 def _submitter(submission: Submission | None) -> Person | None:
@@ -59,6 +61,25 @@ def _submitter(submission: Submission | None) -> Person | None:
         return None
     account = submission.account
     return Person(account.name if account else None, submission.organization)
+
+
+def _editors(submission_ids: list[int]) -> dict[int, list[Person]]:
+    """Who edited each submission before its approval, in the order of their edits."""
+    if not submission_ids:
+        return {}
+    query = (
+        sa.select(SubmissionStep.submission_id, Account)
+        .join(Account, Account.id == SubmissionStep.account_id, isouter=True)
+        .where(SubmissionStep.submission_id.in_(submission_ids))
+        .where(SubmissionStep.action == "edited")
+        .order_by(SubmissionStep.id)
+    )
+    out: dict[int, list[Person]] = {}
+    for submission_id, account in db.session.execute(query):
+        person = Person.of(account) or Person(None, None)
+        if person not in out.setdefault(submission_id, []):
+            out[submission_id].append(person)
+    return out
 
 
 def history(record_type: str, record_id: int, *, page: int = 1, per_page: int = 20) -> Page:
@@ -75,6 +96,7 @@ def history(record_type: str, record_id: int, *, page: int = 1, per_page: int = 
         sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     )
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    editors = _editors([submission.id for _r, _a, submission in rows if submission is not None])
     items = [
         Entry(
             id=revision.id,
@@ -86,6 +108,7 @@ def history(record_type: str, record_id: int, *, page: int = 1, per_page: int = 
             submission_id=submission.id if submission else None,
             submitted_by=_submitter(submission),
             submitted_at=submission.submitted_at if submission else None,
+            edited_by=editors.get(submission.id, []) if submission else [],
         )
         for revision, account, submission in rows
     ]

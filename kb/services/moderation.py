@@ -19,16 +19,25 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from kb.extensions import db
-from kb.models import Account, Festival, Organization, Submission, SubmissionStep
+from kb.models import Account, Festival, Organization, Revision, Submission, SubmissionStep
 from kb.models.base import utcnow
 from kb.services import affiliations, images
 from kb.services.common import ServiceError, slug_conflict, slug_taken
 from kb.services.directory import save_organization
-from kb.services.heritage import save_festival
+from kb.services.events import save_event
+from kb.services.heritage import save_case_study, save_element, save_festival
 from kb.services.notices import notify_submitter
-from kb.services.payloads import Invalid, check_payload
+from kb.services.organizing import merged_with
+from kb.services.payloads import Invalid, check_payload, facts_only, jsonable
 from kb.services.records import Actor
-from kb.services.submissions import Forbidden, is_moderator, latest_revision_id, target
+from kb.services.staleness import rebase
+from kb.services.submissions import (
+    Forbidden,
+    country_codes,
+    is_moderator,
+    latest_revision_id,
+    target,
+)
 
 MAX_REASON = 5000
 
@@ -86,17 +95,46 @@ def _decide(submission: Submission, moderator: Account, action: str, reason: str
     return step
 
 
+def _gone() -> ServiceError:
+    return ServiceError(None, _("The record this change is for no longer exists."), "conflict")
+
+
+#: How an approved change is saved, per record type: the same services as the API's.
+SAVE = {
+    "element": lambda data, actor, record: save_element(data, actor, record=record),
+    "case_study": lambda data, actor, record: save_case_study(data, actor, record=record),
+    # An event's proposal holds facts only: merged with the event, links kept.
+    "event": lambda data, actor, record: save_event(
+        merged_with(record, data), actor, record=record
+    ),
+}
+
+
+def _annotate(record_type: str, record, note: str | None) -> None:
+    """Keep the moderator's note on the revision the approval just wrote."""
+    revision = db.session.get(Revision, latest_revision_id(record_type, record.id))
+    if note and revision is not None:
+        revision.note = note
+
+
 def _publish(submission: Submission, data: dict, moderator: Account, note: str | None):
     actor = Actor.of(moderator)
     record = target(submission)
     if submission.is_change and record is None:
-        raise ServiceError(None, _("The record this change is for no longer exists."), "conflict")
+        raise _gone()
+    if submission.record_type in SAVE:
+        record, changes = SAVE[submission.record_type](data, actor, record)
+        if changes:
+            _annotate(submission.record_type, record, note)
+        return record, changes
     model = Festival if submission.record_type == "festival" else Organization
     if record is None and slug_taken(model, data["slug"], holder=submission):
         raise Invalid({"slug": [_("A record with this slug exists already.")]})
     if submission.record_type == "festival":
         return save_festival(data, actor, record=record or Festival(), note=note)
     organization, changes = save_organization(data, actor, record=record or Organization())
+    if changes and record is not None:
+        _annotate("organization", organization, note)
     account = submission.account
     if account is not None and account.organization_id is None and not submission.is_change:
         # The moderator approves a new organisation knowing who proposed it: its proposer
@@ -113,6 +151,7 @@ def approve(submission: Submission, moderator: Account, note: str | None = None)
     note = _reason(note, required=False)
     _take(submission)
     data = check_payload(submission.record_type, submission.payload)
+    data = rebase(submission, target(submission), data, strict=True)
     try:
         record, changes = _publish(submission, data, moderator, note)
         db.session.flush()
@@ -148,3 +187,34 @@ def reject(submission: Submission, moderator: Account, reason: str | None) -> No
     submission.reserved_slug = None  # refused for good: the slug is free again
     step = _decide(submission, moderator, "rejected", reason)
     notify_submitter(submission, step)
+
+
+def revise(
+    submission: Submission, moderator: Account, payload: dict, reason: str | None = None
+) -> SubmissionStep:
+    """A moderator's edit of a pending proposal before deciding on it, kept as their step.
+
+    The edit also brings a proposal made against an older state of its record up to date
+    (see `kb.services.staleness`): fields its author left alone follow the record, and
+    where both changed a field the moderator's version stands.
+    """
+    _check(submission, moderator)
+    reason = _reason(reason, required=False)
+    if not isinstance(payload, dict):
+        raise Invalid({"payload": [_("Send the proposed record as a JSON object.")]})
+    record = target(submission)
+    if submission.is_change and record is None:
+        raise _gone()
+    payload = facts_only(submission.record_type, record, payload)
+    payload = {**payload, "slug": submission.payload.get("slug")}
+    data = check_payload(submission.record_type, payload)
+    _take(submission)
+    data = rebase(submission, record, data, strict=False)
+    submission.payload = jsonable(data)
+    submission.country_codes = country_codes(submission.record_type, submission.payload)
+    if record is not None:
+        submission.base_revision_id = latest_revision_id(submission.record_type, record.id)
+    step = SubmissionStep(action="edited", account=moderator, reason=reason)
+    submission.steps.append(step)
+    db.session.flush()
+    return step

@@ -18,7 +18,13 @@ from kb.mail import queue_mail
 from kb.models import Account, Submission, SubmissionStep
 from kb.urls import absolute_url
 
-RECORD_COLLECTIONS = {"festival": "festivals", "organization": "organizations"}
+RECORD_COLLECTIONS = {
+    "festival": "festivals",
+    "organization": "organizations",
+    "element": "elements",
+    "case_study": "case-studies",
+    "event": "events",
+}
 
 
 @contextmanager
@@ -46,7 +52,7 @@ def _queue(
 
 def submission_name(submission: Submission) -> str:
     """The proposed record's name in the current language (or another one)."""
-    name = submission.payload.get("name")
+    name = submission.payload.get("name") or submission.payload.get("title")
     text = pick(name) if isinstance(name, dict) else None
     return str(text) if text else _("Submission %(id)s", id=submission.id)
 

@@ -1,7 +1,9 @@
 """Proposed records as JSON payloads: checking them, naming them, and a record as one.
 
-A payload is a record in the API's JSON shape (the shape of `FestivalSchema` or
-`OrganizationSchema`), which is also what the forms assemble and the seed files hold.
+A payload is a record in the API's JSON shape (the shape of the record type's schema in
+`kb.schemas.records`), which is also what the forms assemble and the seed files hold.
+A proposed change to an event holds only its facts (`FACTS`): its programme, times and
+registration stay with the event's managers.
 """
 
 from __future__ import annotations
@@ -16,14 +18,38 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from kb.extensions import db
-from kb.models import Country, Element, Organization
+from kb.models import Country, Element, Festival, Organization
 from kb.schemas import messages
-from kb.schemas.records import FestivalSchema, OrganizationSchema
+from kb.schemas.records import (
+    CaseStudySchema,
+    ElementSchema,
+    EventSchema,
+    FestivalSchema,
+    OrganizationSchema,
+)
 from kb.seed import flatten
 from kb.services.common import ServiceError
-from kb.services.records import canonical
+from kb.services.records import _same
 
-SCHEMAS = {"festival": FestivalSchema, "organization": OrganizationSchema}
+SCHEMAS = {
+    "festival": FestivalSchema,
+    "organization": OrganizationSchema,
+    "element": ElementSchema,
+    "case_study": CaseStudySchema,
+    "event": EventSchema,
+}
+#: The keys a change proposal may touch, for types where it may not touch them all:
+#: anyone may correct an event's texts, sources and links; its programme, times,
+#: organisers and registration stay with its managers.
+FACTS = {
+    "event": ("title", "theme", "summary", "description", "venue", "recording_url", "sources"),
+}
+#: Links to other records that a payload names by slug, per record type.
+REFERENCES = {
+    "festival": {"elements": Element, "organizers": Organization},
+    "element": {},
+    "case_study": {"festivals": Festival, "elements": Element, "organizations": Organization},
+}
 
 
 class Invalid(ServiceError):
@@ -38,9 +64,23 @@ class Invalid(ServiceError):
         return self.fields
 
 
+def _only_facts(record_type: str, payload: dict) -> None:
+    """Refuse, key by key, what a change proposal may not touch (an event's programme)."""
+    allowed = FACTS.get(record_type)
+    if allowed is None:
+        return
+    extra = sorted(k for k in payload if k not in (*allowed, "slug"))
+    if extra:
+        message = _("Only the event's organizers can change this; propose a correction to them.")
+        raise Invalid({key: [message] for key in extra})
+
+
 def load_payload(record_type: str, payload: dict) -> dict:
     """The payload as the record type's schema loads it; `Invalid` names every bad field."""
+    _only_facts(record_type, payload)
     try:
+        if record_type in FACTS:  # the facts only: merged with the record on approval
+            return SCHEMAS[record_type]().load(payload, partial=True)
         return SCHEMAS[record_type]().load(payload)
     except ValidationError as exc:
         errors: dict[str, list[str]] = {}
@@ -71,23 +111,23 @@ def check_references(record_type: str, data: dict) -> None:
     code, slug = (lambda v: v.strip().upper()), (lambda v: v.strip().lower())
     countries: list[tuple[str, str]] = []
     slugs: list[tuple[str, str, type]] = []
-    if record_type == "festival":
+    if record_type in REFERENCES:
         countries += [(f"countries.{i}", c) for i, c in _strings(data.get("countries"), code)]
         editions = data.get("editions") if isinstance(data.get("editions"), list) else []
         for i, edition in enumerate(editions):
             value = edition.get("country") if isinstance(edition, dict) else None
             if isinstance(value, str) and value.strip():
                 countries.append((f"editions.{i}.country", code(value)))
-        for key, model in (("elements", Element), ("organizers", Organization)):
+        for key, model in REFERENCES[record_type].items():
             slugs += [(f"{key}.{i}", s, model) for i, s in _strings(data.get(key), slug)]
-    elif isinstance(data.get("country"), str) and data["country"].strip():
+    elif record_type == "organization" and _strings([data.get("country")], code):
         countries.append(("country", code(data["country"])))
     errors: dict[str, list[str]] = {}
     known_codes = _known(Country, Country.code, {c for _, c in countries})
     for path, value in countries:
         if value not in known_codes:
             errors[path] = [_("No country has the code %(code)s.", code=value)]
-    for model in (Element, Organization):
+    for model in (Element, Organization, Festival):
         found = _known(model, model.slug, {s for _, s, m in slugs if m is model})
         for path, value, m in slugs:
             if m is model and value not in found:
@@ -127,8 +167,26 @@ def jsonable(value):
 
 
 def payload_of(record_type: str, record) -> dict:
-    """A published record as a payload: what a change proposal starts from."""
-    return jsonable(canonical(SCHEMAS[record_type](), record))
+    """A published record as a payload: what a change proposal starts from.
+
+    Only what the public may read: private values (an event's joining links) never
+    enter a payload, which its submitter reads back.
+    """
+    schema = SCHEMAS[record_type]()
+    data = jsonable(schema.dump(record))
+    loadable = {name for name, f in schema.fields.items() if not f.dump_only and not f.load_only}
+    allowed = FACTS.get(record_type)
+    payload = {k: v for k, v in data.items() if k in loadable and (allowed is None or k in allowed)}
+    payload["slug"] = record.slug
+    return jsonable(canonical_payload(record_type, payload))
+
+
+def canonical_payload(record_type: str, payload: dict) -> dict:
+    """A dumped record's values in the shape a payload holds (links by slug or code)."""
+    schema = SCHEMAS[record_type]()
+    loaded = schema.load(payload, partial=True)
+    keys = {(f.attribute or name): name for name, f in schema.fields.items()}
+    return {keys.get(k, k): v for k, v in loaded.items()}
 
 
 #: Cyrillic letters (Russian, Kazakh, Kyrgyz, Uzbek, Tajik…) in Latin; signs vanish.
@@ -160,3 +218,36 @@ def slugify(name: dict | None, fallback: str) -> str:
             if len(slug) >= 3:
                 return slug
     return f"{fallback}-{secrets.token_hex(3)}"
+
+
+def facts_only(record_type: str, record, payload: dict) -> dict:
+    """A change proposal's payload without the keys it may not touch but left as they were.
+
+    So a record's own answer (GET) sent back as a proposal is accepted; a changed key
+    that only the managers may change stays, and `load_payload` refuses it by name.
+    """
+    allowed = FACTS.get(record_type)
+    if allowed is None or record is None:
+        return payload
+    schema = SCHEMAS[record_type]()
+    dumped = schema.dump(record)
+    current = schema.load(
+        {k: v for k, v in dumped.items() if not schema.fields[k].dump_only}, partial=True
+    )
+    keys = {name: (f.attribute or name) for name, f in schema.fields.items()}
+    out = {}
+    for key, value in payload.items():
+        if key in allowed or key == "slug" or key not in schema.fields:
+            out[key] = value
+            continue
+        field = schema.fields[key]
+        if field.dump_only:
+            continue
+        try:
+            loaded = schema.load({key: value}, partial=True).get(keys[key])
+        except ValidationError:
+            out[key] = value
+            continue
+        if not _same(field, current.get(keys[key]), loaded):
+            out[key] = value
+    return out

@@ -1,4 +1,4 @@
-"""Submissions: proposing a festival or an organisation (or a change to one), drafts, submitting.
+"""Submissions: proposing a festival or an organisation, or a change to any record; drafts.
 
 Nothing here writes to the record tables: a submission only holds its payload until a
 moderator approves it (see `kb.services.moderation`). The payload is checked by the
@@ -12,7 +12,17 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from kb.extensions import db
-from kb.models import Account, Festival, Organization, Revision, Submission, SubmissionStep
+from kb.models import (
+    Account,
+    CaseStudy,
+    Element,
+    Event,
+    Festival,
+    Organization,
+    Revision,
+    Submission,
+    SubmissionStep,
+)
 from kb.models.base import utcnow
 from kb.services.common import (
     NotFound,
@@ -24,9 +34,17 @@ from kb.services.common import (
     unique_slug,
 )
 from kb.services.notices import notify_submitter
-from kb.services.payloads import Invalid, check_payload, jsonable, slugify
+from kb.services.payloads import Invalid, check_payload, facts_only, jsonable, slugify
 
-MODELS = {"festival": Festival, "organization": Organization}
+MODELS = {
+    "festival": Festival,
+    "organization": Organization,
+    "element": Element,
+    "case_study": CaseStudy,
+    "event": Event,
+}
+#: The types of which a new record may be proposed; of the others, changes only.
+NEW_RECORDS = ("festival", "organization")
 
 
 class Forbidden(ServiceError):
@@ -50,15 +68,16 @@ def latest_revision_id(record_type: str, record_id: int) -> int | None:
     )
 
 
-def _country_codes(record_type: str, payload: dict) -> str:
-    raw = payload.get("countries") if record_type == "festival" else [payload.get("country")]
+def country_codes(record_type: str, payload: dict) -> str:
+    raw = payload.get("countries") if "countries" in payload else [payload.get("country")]
+    raw = raw if isinstance(raw, list) else []
     codes = sorted({str(c).strip().upper() for c in raw or [] if isinstance(c, str) and c})
     return "," + "".join(f"{c}," for c in codes)
 
 
 def _set_payload(submission: Submission, payload: dict, message: str | None) -> None:
     submission.payload = payload
-    submission.country_codes = _country_codes(submission.record_type, payload)
+    submission.country_codes = country_codes(submission.record_type, payload)
     submission.message = (message or "").strip() or None
 
 
@@ -73,6 +92,8 @@ def start(
     """A new draft by `account`: a new record, or a change to the published `record`."""
     if record is not None and not record.is_published:
         raise NotFound()
+    if record is None and record_type not in NEW_RECORDS:
+        raise ServiceError(None, _("Propose a change to a published record."), code="conflict")
     submission = Submission(
         record_type=record_type,
         account=account,
@@ -81,7 +102,7 @@ def start(
         base_revision_id=latest_revision_id(record_type, record.id) if record else None,
     )
     if record is not None:
-        payload = {**payload, "slug": record.slug}
+        payload = {**facts_only(record_type, record, payload), "slug": record.slug}
     _set_payload(submission, payload, message)
     db.session.add(submission)
     db.session.flush()
@@ -95,6 +116,7 @@ def update(submission: Submission, account: Account, payload: dict, message: str
     if not submission.editable:
         raise ServiceError(None, _("This submission can no longer be changed."), code="conflict")
     if submission.is_change:
+        payload = facts_only(submission.record_type, target(submission), payload)
         payload = {**payload, "slug": submission.payload.get("slug")}
     _set_payload(submission, payload, message)
     db.session.flush()
@@ -127,7 +149,7 @@ def submit(submission: Submission, account: Account) -> SubmissionStep:
     _settle_slug(submission)
     data = check_payload(submission.record_type, submission.payload)
     submission.payload = jsonable(data)
-    submission.country_codes = _country_codes(submission.record_type, submission.payload)
+    submission.country_codes = country_codes(submission.record_type, submission.payload)
     if not submission.is_change:  # held from now on: no one else may take it
         submission.reserved_slug = submission.payload["slug"]
     action = "resubmitted" if submission.state == "returned" else "submitted"

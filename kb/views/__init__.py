@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
         oai,
         organize,
         pages,
+        proposals,
         registrants,
         search,
         submissions,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField
 
-from kb.catalog import BY_MODEL
+from kb.catalog import BY_MODEL, BY_SINGULAR, RecordType
 from kb.i18n import pick
-from kb.services import history
+from kb.services import history, submissions
 from kb.services.common import Page
 from kb.services.compare import field_label
 from kb.services.organizing import can_move
@@ -27,6 +27,23 @@ def record_history(record) -> Page:
 def collection_of(record) -> str:
     """The collection a record belongs to, e.g. "case-studies" (its URL segment)."""
     return BY_MODEL[type(record)].name
+
+
+@bp.app_template_global("record_kind")
+def record_kind(singular: str) -> RecordType:
+    """The catalog entry of a record type by its singular name (e.g. "case_study")."""
+    return BY_SINGULAR[singular]
+
+
+@bp.app_template_global("submission_title")
+def submission_title(submission) -> dict:
+    """What a submission is about, per language: its proposed name, or its record's."""
+    for key in ("name", "title"):
+        value = submission.payload.get(key)
+        if isinstance(value, dict) and value:
+            return value
+    record = submissions.target(submission)
+    return record.label if record is not None else {}
 
 
 @bp.app_template_global("error_summary")
@@ -60,6 +77,7 @@ STATES = {
 }
 STEPS = {
     "submitted": _l("Sent for review"),
+    "edited": _l("Edited by a moderator"),
     "resubmitted": _l("Sent again for review"),
     "returned": _l("Returned for changes"),
     "rejected": _l("Not accepted"),
@@ -91,6 +109,12 @@ def person(who, fallback: str) -> str:
     if who.name and org:
         return f"{who.name} ({org})"
     return who.name or (str(org) if org else fallback)
+
+
+@bp.app_template_filter("person_or")
+def person_or(who, fallback: str) -> str:
+    """`person` as a filter, for lists of people."""
+    return person(who, fallback)
 
 
 bp.app_template_global("can_move_session")(can_move)

@@ -18,6 +18,7 @@ from kb.services.common import ServiceError
 from kb.services.compare import compare
 from kb.services.payloads import Invalid, payload_of
 from kb.views import bp
+from kb.views.proposals import handle_proposal
 
 
 def _form(base: dict, message: str | None = None) -> FestivalForm:
@@ -108,13 +109,17 @@ def propose_change(slug: str):
 def edit_submission(submission_id: int):
     """Finish a draft, or rework a submission the moderators returned."""
     submission = submissions.visible(submission_id, current_user._get_current_object())
-    if submission.account_id != current_user.id or submission.record_type != "festival":
+    if submission.account_id != current_user.id:
         abort(403)
+    if submission.record_type != "festival" and not submission.is_change:
+        abort(403)  # a new organisation is edited on the account pages
     if not submission.editable:
         flash(_("This submission can no longer be changed."))
         return redirect(url_for("pages.submission", submission_id=submission.id))
     base = submission.payload
     record = submissions.target(submission)
+    if submission.record_type != "festival":
+        return handle_proposal(submission.record_type, base, record, submission)
     return _handle(_form(base, submission.message), base, submission, record)
 
 

@@ -1,0 +1,217 @@
+"""Proposing a change to any record through the pages, with each text's language said,
+and moderators' edits before approving (issue 14 items 5 and 6)."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from kb.extensions import db
+from kb.models import Submission
+from tests.factories import create_element, create_organization
+from tests.journeys import csrf_token, directory, fresh_client, log_in, make_account
+
+
+class Form(HTMLParser):
+    """The values a browser would send for the page's proposal form, as shown."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.selects: dict[str, str | None] = {}
+        self._select = None
+        self._textarea = None
+        self._first_option = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "checkbox"):
+            self.values[a["name"]] = a.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.values[self._textarea] = ""
+        elif tag == "select":
+            self._select, self._first_option = a.get("name"), None
+        elif tag == "option" and self._select:
+            if self._first_option is None:
+                self._first_option = a.get("value")
+            if "selected" in a:
+                self.selects[self._select] = a.get("value")
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select:
+            self.values[self._select] = self.selects.get(self._select, self._first_option)
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def shown(html: str) -> dict:
+    """The form's fields with the values the page shows."""
+    form = Form()
+    form.feed(
+        html.split('class="stack submission-form"')[1]
+        .split("</form>")[0]
+        .join(["<form ", "</form>"])
+    )
+    return form.values
+
+
+@pytest.fixture
+def people(app):
+    directory()
+    make_account("org@example.org", organization="ichcap", name="Dilnoza", locale="ko")
+    make_account("mod@example.org", role="moderator", name="Mira")
+    member, moderator = fresh_client(app), fresh_client(app)
+    log_in(member, "org@example.org", "ko")
+    log_in(moderator, "mod@example.org")
+    return member, moderator
+
+
+def test_a_change_to_an_element_proposed_and_approved_on_the_pages_is_in_its_history(app, people):
+    member, moderator = people
+    create_element(slug="navruz", name={"en": "Navruz"}, sources=["https://example.org/a"])
+    page = member.get("/ko/elements/navruz")
+    assert "/ko/elements/navruz/propose" in page.text
+    form = member.get("/ko/elements/navruz/propose")
+    assert form.status_code == 200
+    values = shown(form.text)
+    # The record's English name is shown as English; the blank row is in Korean, the reader's.
+    assert values["text_name-0-text"] == "Navruz" and values["text_name-0-lang"] == "en"
+    assert values["text_name-1-lang"] == "ko" and values["text_name-1-text"] == ""
+    assert "한국어" in form.text  # the form says which language a new text is taken to be in
+    values.update(
+        {
+            "text_name-1-text": "나우루즈",
+            "text_summary-0-text": "Spring new year.",
+            "text_summary-0-lang": "en",  # typed on the Korean form, in English
+            "sources-1": "https://example.org/b",
+            "message": "From the 2016 nomination file.",
+            "action": "submit",
+        }
+    )
+    sent = member.post("/ko/elements/navruz/propose", data=values)
+    assert sent.status_code == 302, sent.text
+    item = db.session.scalar(db.select(Submission))
+    assert item.state == "pending" and item.record_type == "element"
+    assert item.payload["name"] == {"en": "Navruz", "ko": "나우루즈"}
+    assert item.payload["summary"] == {"en": "Spring new year."}
+
+    queue = moderator.get("/en/moderation/?type=element")
+    assert f"/en/submissions/{item.id}" in queue.text and "ICH element" in queue.text
+    show = moderator.get(f"/en/submissions/{item.id}")
+    assert "Spring new year." in show.text and "Edit the proposal before deciding" in show.text
+    token = csrf_token(show.text)
+    approved = moderator.post(
+        f"/en/submissions/{item.id}/approve",
+        data={"csrf_token": token, "reason": ""},
+    )
+    assert approved.status_code == 302, approved.text
+    again = moderator.post(f"/en/submissions/{item.id}/approve", data={"csrf_token": token})
+    assert again.status_code == 409
+
+    html = member.get("/ko/elements/navruz").text
+    assert "나우루즈" in html and "Spring new year." in html
+    history = html.split('id="history-h"')[1]
+    assert "Mira" in history and "Dilnoza" in history
+    assert "org@example.org" not in html and "mod@example.org" not in html
+
+
+def test_a_moderator_moves_a_text_to_its_language_and_the_edit_is_theirs(app, people):
+    member, moderator = people
+    create_organization(slug="iicas", name={"en": "IICAS"})
+    values = shown(member.get("/ko/organizations/iicas/propose").text)
+    assert values["text_name-1-lang"] == "ko"
+    # The proposer types the Latin-script acronym's expansion but leaves the language as ko.
+    values.update(
+        {
+            "text_city-0-text": "Samarkand",
+            "text_city-0-lang": "ko",
+            "action": "submit",
+        }
+    )
+    assert member.post("/ko/organizations/iicas/propose", data=values).status_code == 302
+    item = db.session.scalar(db.select(Submission))
+    assert item.payload["city"] == {"ko": "Samarkand"}
+
+    page = moderator.get(f"/en/submissions/{item.id}/revise")
+    assert page.status_code == 200
+    edit = shown(page.text)
+    city_row = next(k for k, v in edit.items() if v == "Samarkand").rsplit("-", 1)[0]
+    edit[f"{city_row}-lang"] = "en"  # moved to the language it is in
+    edit["message"] = "The city's name is in English."
+    saved = moderator.post(f"/en/submissions/{item.id}/revise", data=edit)
+    assert saved.status_code == 302, saved.text
+    db.session.expire_all()
+    item = db.session.get(Submission, item.id)
+    assert item.payload["city"] == {"en": "Samarkand"}
+    assert [s.action for s in item.steps] == ["submitted", "edited"]
+    assert item.steps[-1].account.name == "Mira"
+
+    token = csrf_token(moderator.get(f"/en/submissions/{item.id}").text)
+    moderator.post(f"/en/submissions/{item.id}/approve", data={"csrf_token": token})
+    api = fresh_client(app).get("/api/v1/organizations/iicas").get_json()
+    assert api["city"] == {"en": "Samarkand"}
+    html = fresh_client(app).get("/en/organizations/iicas").text.split('id="history-h"')[1]
+    assert "Edited before publication by Mira." in html
+
+
+def test_two_texts_in_one_language_are_refused_on_the_form(app, people):
+    member, _moderator = people
+    create_element(slug="navruz", name={"en": "Navruz"})
+    values = shown(member.get("/en/elements/navruz/propose").text)
+    values.update({"text_name-1-text": "Nowruz", "text_name-1-lang": "en", "action": "submit"})
+    refused = member.post("/en/elements/navruz/propose", data=values)
+    assert refused.status_code == 422
+    assert "Another text of this field is in this language already." in refused.text
+    assert db.session.query(Submission).count() == 0
+
+
+def test_only_moderators_edit_proposals(app, people):
+    member, _moderator = people
+    create_element(slug="navruz", name={"en": "Navruz"})
+    values = shown(member.get("/en/elements/navruz/propose").text)
+    values["action"] = "submit"
+    member.post("/en/elements/navruz/propose", data=values)
+    item = db.session.scalar(db.select(Submission))
+    assert member.get(f"/en/submissions/{item.id}/revise").status_code == 403
+
+
+def test_an_organisation_proposed_on_the_korean_form_with_an_english_name_is_under_en(app):
+    from tests.journeys import PASSWORD, post_form
+
+    directory()
+    client = fresh_client(app)
+    form = client.get("/ko/account/signup").text
+    # The form shows the language a name is taken to be in: the page's, Korean.
+    assert 'name="new_name_lang"' in form
+    values = shown_select(form, "new_name_lang")
+    assert values == "ko"
+    data = {
+        "email": "curator@example.org",
+        "name": "Dilnoza",
+        "password": PASSWORD,
+        "password_again": PASSWORD,
+        "locale": "ko",
+        "organization": "new",
+        "new_name": "Boysun Folk Centre",
+        "new_name_lang": "en",
+        "new_kind": "ngo",
+        "new_country": "UZ",
+        "new_city": "보이순",
+        "new_city_lang": "ko",
+    }
+    assert post_form(client, "/ko/account/signup", data).status_code == 200
+    proposal = db.session.scalar(db.select(Submission))
+    assert proposal.payload["name"] == {"en": "Boysun Folk Centre"}
+    assert proposal.payload["city"] == {"ko": "보이순"}
+
+
+def shown_select(html: str, name: str) -> str | None:
+    """The option a select shows as chosen."""
+    form = Form()
+    form.feed(html)
+    return form.values.get(name)
