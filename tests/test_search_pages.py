@@ -133,9 +133,13 @@ def test_the_search_page_has_one_search_box(seeded_client):
 
 
 def test_the_page_suggests_and_helps_when_nothing_is_found(seeded_client):
-    # A misspelt word that is no record's name: nothing found, and how it is spelt.
+    # A misspelt word in no record: read as the word it is nearest to, and the page
+    # says how that is spelt.
     html = seeded_client.get("/en/search?q=inscribd").text
-    assert 'href="/en/search?q=inscribed"' in html
+    assert 'href="/en/search?q=inscribed"' in html and 'class="empty"' not in html
+    # Nothing of that type has it: nothing found, and still how it is spelt.
+    html = seeded_client.get("/en/search?q=inscribd&type=countries").text
+    assert "/en/search?q=inscribed" in html
     assert 'class="empty"' in html
     start = seeded_client.get("/ko/search").text
     assert 'id="search-q"' in start and "/ko/search?q=" in start  # examples to try

@@ -7,7 +7,8 @@ those records and the page offers the filter; a record named exactly as typed is
 
 import pytest
 
-from kb.search import intent, search, synonyms, variants
+from kb.search import holder, intent, search, synonyms, variants
+from kb.search.query import parse
 from tests.relevance_cases import ISSUE_TOP10
 
 UZ_FESTIVALS = {
@@ -43,16 +44,21 @@ def _scores(query: str) -> dict[str, float]:
 def test_a_synonym_weighs_less_than_the_word_typed(seeded_app, monkeypatch):
     with seeded_app.app_context():
         assert _slugs("celebration")[0] == "festivals/nowruz-celebrations"  # typed, in a name
-        via = _scores("celebration")
+        # "celebration" names festivals (a synonym of a type word): lifts off, to compare.
         monkeypatch.setattr(intent, "detect", lambda *args: {})
+        via = _scores("celebration")
         monkeypatch.setattr(synonyms, "spans", lambda parts, ana: [])
+        monkeypatch.setattr(intent, "satisfied", lambda *args: None)
         literal = _scores("celebration")
         assert set(literal) < set(via)  # synonyms found more
         # A record that says "festival" (in three languages), never "celebration":
         # the best of its synonyms counts, at half its weight.
         record = "festivals/gangneung-danoje-festival"
         assert record not in literal
-        members = ["festival", "fair", "фестиваль", "праздник", "фест", "축제", "페스티벌"]
+        members = [
+            *("festival", "fair", "фестиваль", "праздник", "празднество", "празднование"),
+            *("фест", "ярмарка", "축제", "페스티벌", "잔치"),
+        ]
         monkeypatch.setattr(variants, "alternatives", lambda *args: [])  # the words alone
         best = max(_scores(m).get(record, 0) for m in members)
         assert via[record] == pytest.approx(best * synonyms.WEIGHT)
@@ -107,3 +113,30 @@ def test_a_record_named_exactly_as_typed_comes_first(seeded_app):
             ["elements/naadam", "festivals/naadam"],
         )
         assert _slugs("Arirang")[0].startswith("elements/arirang")
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "named"),
+    [
+        ("en", "Korean festivals", {"country": "KR", "type": "festivals"}),  # not the DPRK
+        ("ru", "японские организации", {"country": "JP", "type": "organizations"}),
+        ("ko", "터키 종목", {"country": "TR", "type": "elements"}),  # the record: 튀르키예
+        ("en", "celebrations in Uzbekistan", {"country": "UZ", "type": "festivals"}),
+        ("ru", "онлайн-семинар 2020", {"type": "events", "year": "2020"}),
+        ("en", "Turkic epic", {}),  # "Turkic" is not Türkiye
+    ],
+)
+def test_everyday_names_of_countries_and_synonyms_of_types_are_understood(
+    seeded_app, lang, query, named
+):
+    with seeded_app.app_context(), holder().searcher() as searcher:
+        ana = searcher.schema["text"].analyzer
+        assert intent.detect(searcher, parse(query), ana) == named
+
+
+def test_a_country_named_by_its_everyday_name_lifts_its_records(seeded_app):
+    with seeded_app.app_context():
+        assert set(_slugs("Korean festivals")[:2]) == {
+            "festivals/gangneung-danoje-festival",
+            "festivals/jeonju-international-sori-festival",
+        }

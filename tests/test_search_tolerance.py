@@ -7,8 +7,8 @@ only through another spelling; every script gets a "did you mean".
 
 import pytest
 
-from kb.search import search
-from kb.search.romanise import jamo, key, name_terms, romanise
+from kb.search import holder, search, variants
+from kb.search.romanise import jamo, key, name_terms, place_terms, romanise
 from kb.search.variants import max_edits
 from tests.relevance_cases import ISSUE_TOP2
 
@@ -84,3 +84,54 @@ def test_a_names_parts_are_also_indexed_run_together():
 def test_edits_allowed_grow_with_length():
     assert [max_edits(n) for n in (3, 4, 5, 6, 9, 10)] == [0, 1, 1, 2, 2, 3]
     assert len(jamo("노브루즈")) == 8  # letters, not syllables, are counted
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [
+        ("en", "webinr", "events/2020-silk-roads-ich-webinar"),
+        ("ru", "вебинр", "events/2020-silk-roads-ich-webinar"),
+        ("ko", "웨비너", "events/2020-silk-roads-ich-webinar"),  # ㅓ for ㅏ
+    ],
+)
+def test_a_word_in_no_record_is_read_as_the_nearest_word_of_the_texts(
+    seeded_app, lang, query, expected
+):
+    with seeded_app.app_context():
+        assert expected in _slugs(query, lang, 3), _slugs(query, lang)
+
+
+def test_a_corrected_word_names_what_its_correction_names(seeded_app):
+    with seeded_app.app_context():
+        results = search("우즈베키스탄 축재", per_page=10, lang="ko")  # 재 for 제
+        assert results.suggested_filters == {"type": "festivals", "country": "UZ"}
+        with holder().searcher() as searcher:
+            assert variants.correction(searcher, "축재") == "축제"
+            assert variants.correction(searcher, "webinr") == "webinar"
+
+
+def test_a_hangul_syllable_has_sixty_five_neighbours_one_letter_away():
+    near = variants._one_letter_off("제")
+    assert len(near) == 18 + 20 + 27 and "재" in near and "젠" in near and "체" in near
+    assert "제" not in near
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [
+        ("en", "Ulan Bator", "festivals/naadam"),  # the record's Russian city: Улан-Батор
+        ("ko", "사마르칸드", "festivals/sharq-taronalari"),  # 사마르칸트, one letter off
+        ("ru", "Самарқанд", "festivals/sharq-taronalari"),  # Uzbek Cyrillic
+    ],
+)
+def test_a_city_typed_in_another_script_or_spelling_finds_its_records(
+    seeded_app, lang, query, expected
+):
+    with seeded_app.app_context():
+        assert expected in _slugs(query, lang, 3), _slugs(query, lang)
+
+
+def test_a_records_cities_are_indexed_by_sound_without_exact_terms():
+    terms = place_terms(["Улан-Батор", "사마르칸트"])
+    assert key("Ulan") in terms and key("Bator") in terms and jamo("사마르칸트") in terms
+    assert not any(t[0] in "+=" for t in terms)

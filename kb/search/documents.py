@@ -2,9 +2,11 @@
 
 A document is a dict: `key`, `type` (the collection name), `slug`, `name` (per
 language), `alt` (alternate names, acronyms), `places` (cities and countries in every
-language), `summary` (per language), `body` (per language: a list of texts) and
-`facets` (country, domain, list, year, lang). Only published records have one, and
-private fields (an event's joining links) are never read.
+language), `towns` (the cities and sites among them, whose names are also indexed by
+sound, like the record's: kb.search.romanise), `summary` (per language), `body` (per
+language: a list of texts) and `facets` (country, domain, list, year, lang). Only
+published records have one, and private fields (an event's joining links) are never
+read.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ def _base(record, collection: str) -> dict:
         "name": dict(record.label),
         "alt": alt,
         "places": [],
+        "towns": [],
         "summary": dict(getattr(record, "summary", None) or {}),
         "facets": {"country": [], "domain": [], "list": [], "year": []},
     }
@@ -94,7 +97,7 @@ def document(record) -> dict | None:
     elif isinstance(record, Organization):
         if record.acronym:
             doc["alt"].append(record.acronym)
-        doc["places"] += list((record.city or {}).values())
+        doc["towns"] += list((record.city or {}).values())
         if record.country:
             _countries(doc, [record.country])
         body.add(record.description)
@@ -108,9 +111,9 @@ def document(record) -> dict | None:
             body.add(value)
     elif isinstance(record, Festival):
         _countries(doc, record.countries)
-        doc["places"] += list((record.city or {}).values()) + list((record.place or {}).values())
+        doc["towns"] += list((record.city or {}).values()) + list((record.place or {}).values())
         for edition in record.editions:
-            doc["places"] += list((edition.city or {}).values())
+            doc["towns"] += list((edition.city or {}).values())
             facets["year"].append(edition.year)
             body.add(edition.note)
         elements = _published(record.elements)
@@ -127,7 +130,7 @@ def document(record) -> dict | None:
         related = elements + _published(record.festivals) + _published(record.organizations)
         body.add_plain(" · ".join(_names(related)))
     elif isinstance(record, Event):
-        doc["places"] += list((record.venue or {}).values())
+        doc["towns"] += list((record.venue or {}).values())
         facets["year"].append(record.start_date.year)
         body.add(record.theme)
         for topic in record.topics or []:
@@ -141,6 +144,7 @@ def document(record) -> dict | None:
                 body.add(speaker.affiliation)
         orgs = _published(link.organization for link in record.organization_links)
         body.add_plain(" · ".join(_names(orgs)))
+    doc["places"] += doc["towns"]
     facets["lang"] = _langs(doc["name"], doc["summary"], *(dict.fromkeys(body.by_lang, 1),))
     facets["lang"] = [code for code in facets["lang"] if code != "und"]
     doc["body"] = dict(body.by_lang)

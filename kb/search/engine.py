@@ -8,8 +8,8 @@ from markupsafe import Markup
 from whoosh import query as wq
 
 from kb.i18n import fallback_order
-from kb.search import adapter, intent, synonyms, variants
-from kb.search.analysis import BIGRAM_SCRIPT, fold
+from kb.search import intent, synonyms, variants
+from kb.search.analysis import BIGRAM_SCRIPT
 from kb.search.evaluate import Context, evaluate, facet_counts, lift, restrict, top, total
 from kb.search.highlight import plain, snippet
 from kb.search.query import Part, build, filter_query, highlight_terms, parse, word_variants
@@ -40,16 +40,6 @@ class Results(Page):
     suggested_filters: dict[str, str] = field(default_factory=dict)
 
 
-def _closest(searcher, word: str) -> str | None:
-    """The word of the index's vocabulary nearest to `word` (ties: the most frequent)."""
-    for maxdist in (1, 2) if len(word) >= 5 else (1,):
-        found = adapter.terms_within(searcher, "spell", word, maxdist, prefix=1)
-        found.discard(word)
-        if found:
-            return max(sorted(found), key=lambda t: searcher.doc_frequency("spell", t))
-    return None
-
-
 def suggest(ctx: Context, parts: list[Part]) -> str | None:
     """The query with each word that matches nothing replaced by its nearest known word
     (for Hangul, the nearest name, letter by letter)."""
@@ -64,23 +54,62 @@ def suggest(ctx: Context, parts: list[Part]) -> str | None:
         elif part.kind == "word" and len(part.text) >= 3:
             terms = ana.terms(part.text)
             if terms and not any(searcher.doc_frequency("text", t) for t in terms):
-                better = _closest(searcher, fold(part.text).replace("ё", "е"))
+                better = variants.correction(searcher, part.text)
         out.append(better or str(part))
         changed = changed or better is not None
     return " ".join(out) if changed else None
 
 
-def _alternatives(ctx: Context, ana):
-    """The other queries of a query word: names in other scripts and spellings."""
+def _alternatives(ctx: Context, ana, fixed: dict[int, str]):
+    """The other queries of a query word: names in other scripts and spellings, the
+    nearest word of the texts for a word in none (`fixed`: by word index), and the
+    records of a country, type or year it names."""
 
     def extra(part: Part, words: list[str], i: int):
         count = variants.literal_count(ctx.searcher, part.text, ana)
         found = word_variants(part.text) if BIGRAM_SCRIPT.match(part.text) else [part.text]
         more = variants.alternatives(ctx, part.text, found, count)
-        facet = intent.satisfied(ctx.searcher, words, i, ana)
+        if i in fixed:
+            q = synonyms.member_query(fixed[i], ana, variants.FIXED)
+            more += [q] if q is not None else []
+        facet = intent.satisfied(ctx.searcher, _read_as(words, fixed), i, ana)
         return more + [facet] if facet is not None else more
 
     return extra
+
+
+def corrections(ctx: Context, parts: list[Part]) -> dict[int, str]:
+    """For each query word found in no record (by its index among the words), the
+    nearest word of the texts, where there is one (`variants.correction`)."""
+    searcher = ctx.searcher
+    ana = searcher.schema["text"].analyzer
+    out = {}
+    words = [p.text for p in parts if p.kind == "word"]
+    for i, word in enumerate(words):
+        if (
+            (BIGRAM_SCRIPT.match(word) or len(word) >= 3)
+            and not variants.literal_count(searcher, word, ana)
+            and not intent.named(searcher, words, i, ana)
+        ):
+            fixed = variants.correction(searcher, word)
+            if fixed:
+                out[i] = fixed
+    return out
+
+
+def _read_as(words: list[str], fixed: dict[int, str]) -> list[str]:
+    return [fixed.get(i, w) for i, w in enumerate(words)]
+
+
+def _fixed_parts(parts: list[Part], fixed: dict[int, str]) -> list[Part]:
+    """`parts` with each word found in no record read as its correction."""
+    out, i = [], 0
+    for part in parts:
+        if part.kind == "word":
+            part = Part("word", fixed.get(i, part.text))
+            i += 1
+        out.append(part)
+    return out
 
 
 def _snippet(data: dict, terms, prefixes, lang: str, ana) -> tuple[Markup, str | None]:
@@ -116,7 +145,8 @@ def run(
     with holder.searcher() as searcher:
         ana = searcher.schema["text"].analyzer
         ctx = Context(searcher, holder.segment_cache)
-        q = compose(ctx, parts)
+        fixed = corrections(ctx, parts)
+        q = compose(ctx, parts, fixed=fixed)
         if q is None and fq is None:
             return Results([], 0, page, per_page)
         allowed = evaluate(ctx, fq) if fq is not None else None
@@ -124,13 +154,13 @@ def run(
         found = _narrow(evaluate(ctx, base), allowed)
         relaxed = False
         if not total(found) and q is not None and len(parts) > 1:
-            relaxed_q = compose(ctx, parts, relax=True)
+            relaxed_q = compose(ctx, parts, relax=True, fixed=fixed)
             again = _narrow(evaluate(ctx, relaxed_q), allowed)
             if total(again):
                 base, found, relaxed = relaxed_q, again, True
         wanted = {}
         if q is not None:
-            found, wanted = _lift(ctx, parts, found, filters or {})
+            found, wanted = _lift(ctx, parts, found, filters or {}, fixed)
         count = total(found)
         facets = facet_counts(ctx, found)
         offered = {
@@ -152,20 +182,32 @@ def run(
     return Results(hits, count, page, per_page, facets, suggestion, relaxed, offered)
 
 
-def compose(ctx: Context, parts: list[Part], relax: bool = False):
-    """The query for `parts`: each word as typed, its synonyms, its other spellings."""
+def compose(ctx: Context, parts: list[Part], relax: bool = False, fixed=None):
+    """The query for `parts`: each word as typed, its synonyms, its other spellings
+    (a word found in no record: also as its correction, and its synonyms'); `fixed`:
+    `corrections(ctx, parts)` if already known."""
     ana = ctx.searcher.schema["text"].analyzer
-    return build(parts, ana, relax, extra=_alternatives(ctx, ana), spans=synonyms.spans(parts, ana))
+    fixed = corrections(ctx, parts) if fixed is None else fixed
+    spans = synonyms.spans(parts, ana)
+    if fixed:  # the corrected words' synonyms, where the words as typed have none
+        taken = {i for start, end, _ in spans for i in range(start, end + 1)}
+        spans += [
+            span
+            for span in synonyms.spans(_fixed_parts(parts, fixed), ana)
+            if not taken & set(range(span[0], span[1] + 1))
+        ]
+    return build(parts, ana, relax, extra=_alternatives(ctx, ana, fixed), spans=spans)
 
 
-def _lift(ctx: Context, parts: list[Part], found, filters: dict):
+def _lift(ctx: Context, parts: list[Part], found, filters: dict, fixed: dict[int, str]):
     """Records named exactly as typed, then those of the country, type or year the query
     names, lifted; returns (found, {facet: value} named and not filtered on)."""
     ana = ctx.searcher.schema["text"].analyzer
     exact = intent.exact_query(parts) if "names" in ctx.searcher.schema else None
     if exact is not None:
         found = lift(found, evaluate(ctx, exact), intent.EXACT)
-    wanted = {k: v for k, v in intent.detect(ctx.searcher, parts, ana).items() if k not in filters}
+    named = intent.detect(ctx.searcher, _fixed_parts(parts, fixed), ana)
+    wanted = {k: v for k, v in named.items() if k not in filters}
     for name, value in wanted.items():
         found = lift(found, evaluate(ctx, wq.Term(name, value)), intent.LIFT)
     return found, wanted

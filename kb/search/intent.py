@@ -4,10 +4,14 @@
 webinar": records of that country, type or year are lifted (their scores times
 `LIFT` for each), and the search page offers each as a filter. Countries are the
 index's own country records (every name in every language; a word that begins with a
-country's name, or shares its first five letters, names it: "Uzbek", «узбекский»);
-types are the words under `types` in `synonyms.yaml`; a year is four digits from
-1900 to 2099. A record whose name (or a part of it, or an alternate name) is exactly
-the query is lifted by `EXACT` (kb.search.romanise's "=" terms): names first.
+country's name, or shares its first five letters, names it: "Uzbek", «узбекский»), and
+the everyday names and adjectives under `countries` in `synonyms.yaml` (Korea, 한국,
+«японский»), which win over the records' names where those are ambiguous ("Korea" is
+in two countries' names); types are the words under `types` in `synonyms.yaml` and the
+other members of their synonym sets ("celebrations" names festivals as "festival"
+does); a year is four digits from 1900 to 2099. A record whose name (or a part of it,
+or an alternate name) is exactly the query is lifted by `EXACT` (kb.search.romanise's
+"=" terms): names first.
 """
 
 from __future__ import annotations
@@ -61,16 +65,69 @@ def _names_country(word: str, country: str) -> bool:
     return len(word) >= PREFIX and word[:PREFIX] == country[:PREFIX]
 
 
+def _table() -> dict:
+    return yaml.safe_load(TABLE.read_text(encoding="utf-8")) or {}
+
+
+def _key(text: str, ana) -> tuple[str, ...]:
+    return tuple(t for w in WORD.findall(str(text)) for t in _form(w, ana)[:1])
+
+
 @lru_cache(maxsize=8)
 def _types(ana) -> dict[tuple[str, ...], str]:
-    data = yaml.safe_load(TABLE.read_text(encoding="utf-8")) or {}
-    out = {}
+    """Analysed words → the type they name: the `types` words, then the other members
+    of the synonym sets they are in (a member naming two types names neither)."""
+    data = _table()
+    out: dict[tuple[str, ...], str] = {}
     for kind, words in (data.get("types") or {}).items():
         for text in words:
-            key = tuple(t for w in WORD.findall(str(text)) for t in _form(w, ana)[:1])
+            key = _key(text, ana)
             if key:
                 out[key] = kind
+    more: dict[tuple[str, ...], set[str]] = {}
+    for group in data.get("synonyms") or []:
+        keys = [_key(m, ana) for m in group]
+        kinds = {out[k] for k in keys if k in out}
+        for k in keys:
+            if k and k not in out:
+                more.setdefault(k, set()).update(kinds)
+    out.update({k: kinds.pop() for k, kinds in more.items() if len(kinds) == 1})
     return out
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> dict[str, str]:
+    """The `countries` table's words (folded) → the country code each names."""
+    out = {}
+    for code, words in (_table().get("countries") or {}).items():
+        for text in words:
+            for word in WORD.findall(str(text)):
+                if len(word) >= 2:
+                    out[fold(word).replace("ё", "е")] = str(code).upper()
+    return out
+
+
+@lru_cache(maxsize=1)
+def _no_country() -> tuple[str, ...]:
+    """The table's words that look like a country's name and name none (folded)."""
+    return tuple(fold(str(w)).replace("ё", "е") for w in _table().get("none") or [])
+
+
+def _country(searcher, folded: str) -> str | None:
+    """The one country a (folded) word names: the table's words first, then the
+    country records' names."""
+    if any(folded.startswith(w) for w in _no_country()):
+        return None
+    for table in (_country_words(), _countries_of(searcher)):
+        codes = set()
+        for name, named_ in table.items():
+            if _names_country(folded, name):
+                codes.update([named_] if isinstance(named_, str) else named_)
+        if len(codes) == 1:
+            return codes.pop()
+        if codes:
+            return None  # ambiguous
+    return None
 
 
 def _form(word: str, ana) -> tuple[str, ...]:
@@ -86,14 +143,9 @@ def named(searcher, words: list[str], i: int, ana) -> tuple[str, str] | None:
         return "year", word
     folded = fold(word).replace("ё", "е")
     if len(folded) >= 2:
-        codes = {
-            code
-            for name, named_ in _countries_of(searcher).items()
-            if _names_country(folded, name)
-            for code in named_
-        }
-        if len(codes) == 1:
-            return "country", codes.pop()
+        code = _country(searcher, folded)
+        if code:
+            return "country", code
     types = _types(ana)
     for length in (2, 1):
         for key in _combinations([_form(w, ana) for w in words[i : i + length]]):

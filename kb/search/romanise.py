@@ -18,7 +18,10 @@ alternate name of a record (the `names` field, see `kb.search.schema`):
 - each whole name and each part as an **exact** term ("=" and its key), so a record
   named exactly what the reader typed can be put first (`kb.search.intent`);
 - for Hangul words, the word as **jamo** (`jamo`: syllables decomposed), so edit
-  distances count letters, not syllables: 노브루즈 is two letters from 노루즈.
+  distances count letters, not syllables: 노브루즈 is two letters from 노루즈;
+- the words of its cities and sites (`place_terms`: keys and jamo only, no exact
+  or run-together terms), so "Ulan Bator" finds the festival held in «Улан-Батор»
+  and 사마르칸드 the one in Samarkand.
 
 Queries are reduced the same way (see `kb.search.variants`), so the matching is by
 equality first and by a small edit distance where that finds too little.
@@ -128,5 +131,18 @@ def name_terms(names: list[str]) -> list[str]:
             found.update(dict.fromkeys(jamo(w) for w in words if HANGUL_RUN.fullmatch(w)))
         for empty in ("", RUN, EXACT):
             found.pop(empty, None)
+        terms += found
+    return terms
+
+
+def place_terms(places: list[str]) -> list[str]:
+    """The `names` field's terms for a record's cities and sites: each word's key (and
+    jamo, for Hangul), once per place name that has it."""
+    terms: list[str] = []
+    for place in places:
+        words = WORD.findall(place)
+        found = dict.fromkeys(key(w) for w in words)
+        found.update(dict.fromkeys(jamo(w) for w in words if HANGUL_RUN.fullmatch(w)))
+        found.pop("", None)
         terms += found
     return terms

@@ -15,7 +15,7 @@ from pickle import dumps
 from whoosh import fields, formats
 
 from kb.search.analysis import ScriptTokenizer, Sections, spell_words
-from kb.search.romanise import name_terms
+from kb.search.romanise import name_terms, place_terms
 
 #: Weight of a word by where it stands in the record.
 BOOSTS = {"name": 6.0, "alt": 4.0, "place": 2.0, "summary": 2.0, "body": 1.0}
@@ -72,7 +72,8 @@ def make_schema(analyzer: ScriptTokenizer | None = None) -> fields.Schema:
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         text=WeightedText(analyzer=analyzer or ScriptTokenizer(), phrase=True),
-        # Every name and alternate name as sound keys and jamo (kb.search.romanise).
+        # Every name and alternate name as sound keys and jamo, and the words of its
+        # cities and sites (kb.search.romanise).
         names=fields.KEYWORD(lowercase=False, scorable=True),
         spell=fields.KEYWORD(lowercase=False, scorable=False),
         type=fields.ID(stored=True),
@@ -110,7 +111,10 @@ def index_fields(doc: dict) -> dict:
     values = {
         "key": doc["key"],
         "text": Sections([(boost, text) for boost, text in sections if text]),
-        "names": " ".join(name_terms([*_texts(doc["name"]), *_texts(doc.get("alt"))])),
+        "names": " ".join(
+            name_terms([*_texts(doc["name"]), *_texts(doc.get("alt"))])
+            + place_terms(_texts(doc.get("towns")))
+        ),
         "spell": " ".join(set(spell_words(spell_source))),
         "type": doc["type"],
         "data": {

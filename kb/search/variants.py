@@ -12,7 +12,10 @@ For each word the reader typed, besides the word itself (`kb.search.query`):
   first: 노브루즈 finds 노루즈 (two letters apart), "Gyorogly" "Gorogly".
 
 Names come first because that is what members misspell and what other scripts spell
-differently; a typo in any other word gets a "did you mean" (`suggest`).
+differently. A word that is in no record at all is also read as its `correction`, the
+nearest word of the texts (one or two letters apart; in Hangul, one letter of one
+syllable, so 웨비너 is read as 웨비나 and 축재 as 축제), at `FIXED` of a literal match's
+weight; the search page offers the same correction as "did you mean".
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
-from kb.search.analysis import BIGRAM_SCRIPT
+from kb.search import adapter
+from kb.search.analysis import BIGRAM_SCRIPT, fold
 from kb.search.query import cover_grams, word_variants
 from kb.search.romanise import EXACT, HANGUL_RUN, RUN, jamo, key
 
@@ -37,6 +41,8 @@ FUZZY = 0.5
 FEW = 3
 #: Candidates taken per word (the closest), so a short word cannot pull in hundreds.
 LIMIT = 12
+#: Weight of a word found in no record read as its nearest word of the texts.
+FIXED = 0.5
 
 
 def max_edits(length: int) -> int:
@@ -149,3 +155,85 @@ def suggestion(ctx, word: str) -> str | None:
         return None
     near = Vocabulary(ctx).near(jamo(word), limit=1)
     return unicodedata.normalize("NFC", near[0][0]) if near else None
+
+
+_corrections: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Hangul syllables (가 to 힣) and their letters: 19 initial consonants, 21 vowels,
+#: 28 finals (0: none), a syllable's code being (initial * 21 + vowel) * 28 + final.
+_FIRST, _LAST = 0xAC00, 0xD7A3
+_INITIALS, _VOWELS, _FINALS = 19, 21, 28
+
+
+def _one_letter_off(syllable: str) -> list[str]:
+    """The Hangul syllables one letter (initial, vowel or final) away from `syllable`."""
+    code = ord(syllable) - _FIRST
+    initial, rest = divmod(code, _VOWELS * _FINALS)
+    vowel, final = divmod(rest, _FINALS)
+    out = []
+    for i in range(_INITIALS):
+        if i != initial:
+            out.append((i * _VOWELS + vowel) * _FINALS + final)
+    for v in range(_VOWELS):
+        if v != vowel:
+            out.append((initial * _VOWELS + v) * _FINALS + final)
+    for f in range(_FINALS):
+        if f != final:
+            out.append((initial * _VOWELS + vowel) * _FINALS + f)
+    return [chr(_FIRST + c) for c in out]
+
+
+def _hangul_fix(searcher, word: str) -> str | None:
+    """The Hangul word one letter from `word` whose every bigram is in the texts (the
+    most frequent such word), or None: only syllables in every missing bigram change."""
+    if len(word) < 2 or not all(_FIRST <= ord(c) <= _LAST for c in word):
+        return None
+    df = searcher.doc_frequency
+    grams = [word[i : i + 2] for i in range(len(word) - 1)]
+    missing = [i for i, g in enumerate(grams) if not df("text", g)]
+    if not missing:
+        return None
+    places = set(range(missing[0], missing[0] + 2))
+    for i in missing[1:]:
+        places &= {i, i + 1}
+    best, best_df = None, 0
+    for p in sorted(places):
+        for syllable in _one_letter_off(word[p]):
+            fixed = word[:p] + syllable + word[p + 1 :]
+            around = [fixed[i : i + 2] for i in range(max(p - 1, 0), min(p + 1, len(word) - 1))]
+            found = min(df("text", g) for g in around)
+            if found > best_df and all(df("text", g) for g in cover_grams(fixed)):
+                best, best_df = fixed, found
+    return best
+
+
+def _closest(searcher, word: str) -> str | None:
+    """The word of the texts' vocabulary nearest to `word` (ties: the most frequent)."""
+    for maxdist in (1, 2) if len(word) >= 5 else (1,):
+        found = adapter.terms_within(searcher, "spell", word, maxdist, prefix=1)
+        found.discard(word)
+        if found:
+            return max(sorted(found), key=lambda t: searcher.doc_frequency("spell", t))
+    return None
+
+
+def correction(searcher, word: str) -> str | None:
+    """For a word found in no record, the nearest word the texts have (see the module's
+    docstring), or None; remembered per searcher."""
+    cache = _corrections.get(searcher)
+    if cache is None:
+        cache = _corrections[searcher] = {}
+    if word not in cache:
+        if len(cache) > 1000:
+            cache.clear()
+        if BIGRAM_SCRIPT.match(word):
+            fixed = None
+            for variant in word_variants(word):  # the word, then without its particle
+                fixed = _hangul_fix(searcher, variant)
+                if fixed:
+                    break
+            cache[word] = fixed
+        elif len(word) >= 3:
+            cache[word] = _closest(searcher, fold(word).replace("ё", "е"))
+        else:
+            cache[word] = None
+    return cache[word]
