@@ -3,7 +3,7 @@
 import pytest
 
 from kb.search import search
-from tests.relevance_cases import CASES, TYPOS
+from tests.relevance_cases import CASES, MORE, TYPOS
 
 
 def _top10(query: str, lang: str = "en") -> list[str]:
@@ -62,3 +62,10 @@ def test_the_held_out_set_stays_above_its_floors(seeded_app):
             shares[case["lang"]].append(len(found & set(case["expected"])) / len(case["expected"]))
     figures = {lang: sum(v) / len(v) for lang, v in shares.items()}
     assert all(figures[lang] >= floor for lang, floor in HELDOUT_FLOORS.items()), figures
+
+
+@pytest.mark.parametrize(("lang", "kind", "query", "expected"), MORE)
+def test_every_record_meant_is_in_the_top_ten(seeded_app, lang, kind, query, expected):
+    with seeded_app.app_context():
+        found = _top10(query, lang)
+        assert set(expected.split()) <= set(found), (kind, query, found)
