@@ -140,3 +140,11 @@ def test_a_country_named_by_its_everyday_name_lifts_its_records(seeded_app):
             "festivals/gangneung-danoje-festival",
             "festivals/jeonju-international-sori-festival",
         }
+
+
+def test_the_glossarys_variants_are_synonyms_of_its_term(seeded_app):
+    with seeded_app.app_context():
+        # 비단길 and «Великий Шёлковый путь» are variants of the term Silk Roads, which
+        # the texts never use: each finds what the term's form finds.
+        for variant, form in (("비단길", "실크로드"), ("Великий Шёлковый путь", "Шёлковые пути")):
+            assert search(variant).total and search(variant).total == search(form).total

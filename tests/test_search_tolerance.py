@@ -135,3 +135,8 @@ def test_a_records_cities_are_indexed_by_sound_without_exact_terms():
     terms = place_terms(["Улан-Батор", "사마르칸트"])
     assert key("Ulan") in terms and key("Bator") in terms and jamo("사마르칸트") in terms
     assert not any(t[0] in "+=" for t in terms)
+
+
+def test_a_name_typed_in_two_words_finds_the_name_written_as_one(seeded_app):
+    with seeded_app.app_context():
+        assert _slugs("Nong-ak")[0] == "elements/nongak"  # the record: "Nongak"

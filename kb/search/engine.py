@@ -69,6 +69,8 @@ def _alternatives(ctx: Context, ana, fixed: dict[int, str]):
         count = variants.literal_count(ctx.searcher, part.text, ana)
         found = word_variants(part.text) if BIGRAM_SCRIPT.match(part.text) else [part.text]
         more = variants.alternatives(ctx, part.text, found, count)
+        if count < variants.FEW:
+            more += variants.joined_alternatives(ctx.searcher, words, i)
         if i in fixed:
             q = synonyms.member_query(fixed[i], ana, variants.FIXED)
             more += [q] if q is not None else []

@@ -5,8 +5,8 @@ member фестиваль, "launching ceremony" the member of two words) is look
 OR as any other member of the set, the best of them at `WEIGHT` of the literal
 words, so records with the words the reader typed rank first. Sets come from
 `synonyms.yaml` (everyday words) and from the network's glossary (`kb.terms`, the
-glossary page's `translations/terms.yaml`: every term's forms and short forms in
-three languages are one set), so a term is kept in one place.
+glossary page's `translations/terms.yaml`: every term's forms, short forms and
+readers' variants in three languages are one set), so a term is kept in one place.
 """
 
 from __future__ import annotations
@@ -35,12 +35,10 @@ def _forms(word: str, ana) -> tuple[str, ...]:
 
 
 def _glossary() -> list[list[str]]:
-    """The network's terms (kb.terms: the glossary page's data), each a set of its forms
-    and short forms in the three languages."""
-    return [
-        [f for f in (*term.forms.values(), *term.short.values()) if f and f.strip()]
-        for term in terms.load()
-    ]
+    """The network's terms (kb.terms: the glossary page's data), each a set of its forms,
+    short forms and the variants readers type for it (무형문화유산, 비단길) in the three
+    languages."""
+    return [[f for f in term.names() if f and f.strip()] for term in terms.load()]
 
 
 def load_sets() -> list[list[str]]:

@@ -6,6 +6,8 @@ For each word the reader typed, besides the word itself (`kb.search.query`):
 - its sound key (and, in Hangul, its jamo) is looked up among the records' names
   (the `names` field, `kb.search.romanise`): «Данодже» finds "Danoje", "Uighur"
   finds "Uyghur", "kokboru" finds "Kok boru", at `ALIAS` of a literal match's weight;
+  a word found in few records is also run together with the word before or after it
+  (`joined_alternatives`): "Nong-ak" finds "Nongak";
 - when the word and its key together are in fewer than `FEW` records, the names'
   keys and jamo within `max_edits` of it are added too, at most `FUZZY` of a literal
   match's weight and less the more edits they take, so an exact match always ranks
@@ -30,7 +32,7 @@ from whoosh import query as wq
 from kb.search import adapter
 from kb.search.analysis import BIGRAM_SCRIPT, fold
 from kb.search.query import cover_grams, word_variants
-from kb.search.romanise import EXACT, HANGUL_RUN, RUN, jamo, key
+from kb.search.romanise import EXACT, HANGUL_RUN, RUN, jamo, joined, key
 
 NAMES = "names"
 #: Weight of a name matched through its key or jamo, against the literal word's.
@@ -147,6 +149,22 @@ def alternatives(ctx, word: str, variants: list[str], literal_count: int) -> lis
     # The best of them counts, not their sum: a record with many near names is not
     # lifted above one with the word itself.
     return [wq.DisjunctionMax(out)] if len(out) > 1 else out
+
+
+def joined_alternatives(searcher, words: list[str], i: int) -> list[wq.Query]:
+    """Queries on names for word `i` of `words` run together with its neighbour ("Nong
+    ak" is the name "Nongak"): the key of each pair it is in, as a name word's key or a
+    name's parts run together, at `ALIAS`."""
+    if NAMES not in searcher.schema:
+        return []
+    out = []
+    for j in (i - 1, i):
+        if j >= 0 and j + 1 < len(words):
+            run = joined(words[j : j + 2])
+            for text in (run, RUN + run):
+                if len(run) >= 4 and searcher.doc_frequency(NAMES, text):
+                    out.append(wq.Term(NAMES, text, boost=ALIAS))
+    return out
 
 
 def suggestion(ctx, word: str) -> str | None:
