@@ -155,7 +155,38 @@ def build_spec() -> dict:
             "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3"}}}
         },
     )
-    return spec.to_dict()
+    document = spec.to_dict()
+    _answers_of_every_operation(document)
+    return document
+
+
+def _answers_of_every_operation(document: dict) -> None:
+    """The answers any operation may give, from checks that run before its own code.
+
+    kb/edge.py refuses query arguments (and JSON) with control characters (400), bodies
+    over the size limit (413) and JSON texts with control characters (422); kb/resilience.py
+    answers 503 when the database is unreachable or the connection broke mid-write.
+    """
+    ref = "#/components/schemas/Error"
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            answers = operation.setdefault("responses", {})
+            generic = {
+                "400": "A query argument (or the JSON) is not valid, named in `fields`",
+                "503": "code `database_unavailable`: the database cannot be reached; "
+                "retry after `Retry-After` seconds",
+            }
+            if "requestBody" in operation:
+                generic["413"] = "The body is larger than the limit"
+                generic["422"] = "Invalid fields, named in `fields`"
+            for status, description in generic.items():
+                answers.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": ref}}},
+                    },
+                )
 
 
 @bp.get("/openapi.json")

@@ -128,6 +128,8 @@ def _settle_slug(submission: Submission) -> None:
         return
     model = MODELS[submission.record_type]
     payload = dict(submission.payload)
+    if not isinstance(payload.get("slug"), str | None):
+        return  # not a text: check_payload refuses it by name
     given = (payload.get("slug") or "").strip().lower()
     if not given:
         base = slugify(payload.get("name"), submission.record_type)
