@@ -11,11 +11,19 @@
   text (422, with the dotted path of each).
 
 Refusals are in the reader's language, as JSON under /api/ and as a page elsewhere.
+
+Werkzeug's development server (`kb run`) mangles a URL typed with raw UTF-8 (`/ru/search?
+q=фестиваль` sent unencoded, as curl and some clients do): it reads the request line as
+Latin-1, then encodes that text as UTF-8 again, so the query arrives as mojibake full of
+C1 control characters and was refused as 400. `DevServerURL` restores the bytes as sent
+(PEP 3333's Latin-1 form) before anything reads them. gunicorn passes them correctly and
+is left alone; percent-encoded URLs, which browsers send, were never affected.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
@@ -125,7 +133,29 @@ def check_request():
     return None
 
 
+class DevServerURL:
+    """Undo the development server's second encoding of raw non-ASCII URLs (see above)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        uri = environ.get("REQUEST_URI", "")
+        if not uri.isascii() and environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug/"):
+            try:  # the server did text.encode("utf-8").decode("latin-1") on Latin-1 text
+                sent = uri.encode("latin-1").decode("utf-8").encode("latin-1")
+            except UnicodeError:  # not the server's doing: leave it as it came
+                sent = None
+            if sent is not None and sent.startswith(b"/"):
+                path, _, query = sent.partition(b"?")
+                environ["PATH_INFO"] = unquote_to_bytes(path).decode("latin-1")
+                environ["QUERY_STRING"] = query.decode("latin-1")
+                environ["REQUEST_URI"] = environ["RAW_URI"] = sent.decode("latin-1")
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
     """Bound `<int:…>` (before any route is added) and check every request first."""
     app.url_map.converters["int"] = BoundedInt
     app.before_request(check_request)
+    app.wsgi_app = DevServerURL(app.wsgi_app)

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import threading
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.routing import AnyConverter, IntegerConverter
+from werkzeug.serving import make_server
 
 from kb.edge import MAX_JSON_DEPTH
 from kb.extensions import db
@@ -346,3 +349,36 @@ def test_a_method_an_address_does_not_take_answers_405_with_allow(app):
     assert response.get_json()["error"]["code"] == "method_not_allowed"
     page = client.put("/en/")
     assert page.status_code == 405 and "GET" in page.headers["Allow"]
+
+
+def _raw_get(port: int, target: str) -> tuple[int, str]:
+    """GET `target` written into the request line as raw UTF-8 (not percent-encoded)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(
+            b"GET " + target.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode("utf-8", "replace")
+
+
+def test_the_development_server_takes_raw_utf8_in_the_url(app):
+    """`kb run` serves with Werkzeug's server, which encoded a raw URL a second time."""
+    create_festival(slug="navruz", name={"en": "Navruz", "ru": "Навруз"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        status, page = _raw_get(server.port, "/ru/search?q=фестиваль+навруз")
+        assert status == 200 and "фестиваль навруз" in page
+        status, page = _raw_get(server.port, "/ru/festivals/navruz?from=поиск")
+        assert status == 200 and "Навруз" in page
+        status, _ = _raw_get(server.port, "/ru/festivals/навруз")
+        assert status == 404  # slugs are ASCII: nothing has this address
+        status, page = _raw_get(server.port, "/ru/search?q=%D1%84%D0%B5%D1%81%D1%82")
+        assert status == 200 and "фест" in page
+    finally:
+        server.shutdown()
+        thread.join()
