@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
-from kb.models import CaseStudy, Country, Element, Event, Festival, Organization
+from kb import kinds
+from kb.kinds import Kind
 from kb.schemas import args, dublin_core, linked
 from kb.schemas.details import (
     CaseStudyDetailSchema,
@@ -18,25 +19,14 @@ from kb.schemas.details import (
     OrganizationDetailSchema,
 )
 from kb.schemas.events import EventDetailSchema
-from kb.schemas.records import (
-    CaseStudySchema,
-    CountrySchema,
-    ElementSchema,
-    EventSchema,
-    FestivalSchema,
-    OrganizationSchema,
-)
 from kb.services import directory, events, heritage
 
 
 @dataclass(frozen=True)
 class RecordType:
-    """One kind of record: its URL segment, model, shapes, filters and services."""
+    """One kind of record: what it is (its `Kind`), and its pages, filters, services, outputs."""
 
-    name: str  # URL segment and API collection, e.g. "case-studies"
-    singular: str  # record_type in history and search, e.g. "case_study"
-    model: type
-    schema: type[Schema]
+    kind: Kind
     detail_schema: type[Schema]
     args: type[Schema]
     list: Callable
@@ -45,22 +35,43 @@ class RecordType:
     title_one: object  # lazy, translated singular
     blurb: object  # lazy, translated: what the list holds (its meta description)
     by_name: bool = True  # lists are ordered by name in the reader's language
-    #: Whether records have a `status` (only published ones are public); countries have not.
-    has_status: bool = True
     #: The record as schema.org JSON-LD (a builder of `kb.schemas.linked`).
     linked_data: Callable | None = None
     #: The record as simple Dublin Core for OAI-PMH (a builder of `kb.schemas.dublin_core`).
     dublin_core: Callable | None = None
     #: Creates or updates a record from loaded data: `save(data, actor) -> (record, changes)`.
+    #: The API, `kb import` (CSV and JSON, see `kb.services.transfer`) and the seed use it.
     save: Callable | None = None
+
+    @property
+    def name(self) -> str:
+        """URL segment and API collection, e.g. "case-studies"."""
+        return self.kind.name
+
+    @property
+    def singular(self) -> str:
+        """record_type in history and search, e.g. "case_study"."""
+        return self.kind.singular
+
+    @property
+    def model(self) -> type:
+        """The model."""
+        return self.kind.model
+
+    @property
+    def schema(self) -> type[Schema]:
+        """The JSON shape: the API's, the seed's, the exports'."""
+        return self.kind.schema
+
+    @property
+    def has_status(self) -> bool:
+        """Whether only published records are public (countries have no status)."""
+        return self.kind.has_status
 
 
 RECORD_TYPES = [
     RecordType(
-        "organizations",
-        "organization",
-        Organization,
-        OrganizationSchema,
+        kinds.ORGANIZATION,
         OrganizationDetailSchema,
         args.OrganizationArgs,
         directory.list_organizations,
@@ -76,10 +87,7 @@ RECORD_TYPES = [
         save=directory.save_organization,
     ),
     RecordType(
-        "elements",
-        "element",
-        Element,
-        ElementSchema,
+        kinds.ELEMENT,
         ElementDetailSchema,
         args.ElementArgs,
         heritage.list_elements,
@@ -95,10 +103,7 @@ RECORD_TYPES = [
         save=heritage.save_element,
     ),
     RecordType(
-        "festivals",
-        "festival",
-        Festival,
-        FestivalSchema,
+        kinds.FESTIVAL,
         FestivalDetailSchema,
         args.FestivalArgs,
         heritage.list_festivals,
@@ -114,10 +119,7 @@ RECORD_TYPES = [
         save=heritage.save_festival,
     ),
     RecordType(
-        "case-studies",
-        "case_study",
-        CaseStudy,
-        CaseStudySchema,
+        kinds.CASE_STUDY,
         CaseStudyDetailSchema,
         args.CaseStudyArgs,
         heritage.list_case_studies,
@@ -133,10 +135,7 @@ RECORD_TYPES = [
         save=heritage.save_case_study,
     ),
     RecordType(
-        "events",
-        "event",
-        Event,
-        EventSchema,
+        kinds.EVENT,
         EventDetailSchema,
         args.EventArgs,
         events.list_events,
@@ -153,10 +152,7 @@ RECORD_TYPES = [
         save=events.save_event,
     ),
     RecordType(
-        "countries",
-        "country",
-        Country,
-        CountrySchema,
+        kinds.COUNTRY,
         CountryDetailSchema,
         args.CountryArgs,
         directory.list_countries,
@@ -170,7 +166,6 @@ RECORD_TYPES = [
         linked_data=linked.country,
         dublin_core=dublin_core.country,
         save=directory.save_country,
-        has_status=False,
     ),
 ]
 CATALOG = {rt.name: rt for rt in RECORD_TYPES}
@@ -179,10 +174,7 @@ BY_SINGULAR = {rt.singular: rt for rt in RECORD_TYPES}
 #: The same, by model.
 BY_MODEL = {rt.model: rt for rt in RECORD_TYPES}
 #: The order records load in: each type after the types its records link to.
-LOAD_ORDER = [
-    CATALOG[name]
-    for name in ("countries", "organizations", "elements", "festivals", "case-studies", "events")
-]
+LOAD_ORDER = [CATALOG[kind.name] for kind in kinds.LOAD_ORDER]
 
 
 def list_records(record_type: RecordType, filters: dict, lang: str):

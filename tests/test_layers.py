@@ -31,6 +31,10 @@ def _imports(path: Path) -> set[str]:
         ("cancellation.py", ("kb.views", "kb.mail", "kb.services")),
         ("mail/events.py", ("kb.views", "kb.services")),
         ("mail/__init__.py", ("kb.views", "kb.services")),
+        # What a record type is sits below everything that asks it (services, search).
+        ("kinds.py", ("kb.views", "kb.services", "kb.search", "kb.api", "kb.catalog", "kb.mail")),
+        ("spreadsheet.py", ("kb.views", "kb.services")),
+        ("schemas/table.py", ("kb.views", "kb.services")),
     ],
 )
 def test_module_imports_only_downwards(module, forbidden):
@@ -57,3 +61,18 @@ def test_registrations_and_event_mail_import_no_circle():
     assert "kb.mail.events" in registrations  # at the top, no import inside a function
     source = (KB / "services/registrations.py").read_text()
     assert "    from kb.mail" not in source
+
+
+def test_every_registry_of_record_types_is_read_from_the_kinds():
+    """Search, images and the catalog name the same types as kb.kinds, from it."""
+    from kb import kinds
+    from kb.catalog import RECORD_TYPES
+    from kb.search.documents import TYPES
+    from kb.services.images import MODELS
+
+    assert [rt.kind for rt in RECORD_TYPES] == list(kinds.KINDS)
+    assert {k.model: k.name for k in kinds.KINDS} == TYPES
+    assert {k.singular: k.model for k in kinds.KINDS if k.has_images} == MODELS
+    assert set(kinds.LOAD_ORDER) == set(kinds.KINDS)
+    for module in ("search/documents.py", "services/images.py", "catalog.py"):
+        assert "kb.kinds" in _imports(KB / module) or "kb.kinds.KINDS" in _imports(KB / module)

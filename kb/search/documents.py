@@ -13,17 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from kb.kinds import KINDS
 from kb.models import CaseStudy, Country, Element, Event, Festival, Organization
 
 #: The collection name of each searchable model.
-TYPES = {
-    Organization: "organizations",
-    Element: "elements",
-    Festival: "festivals",
-    CaseStudy: "case-studies",
-    Event: "events",
-    Country: "countries",
-}
+TYPES = {kind.model: kind.name for kind in KINDS}
 
 
 def doc_key(collection: str, record_id: int) -> str:

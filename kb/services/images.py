@@ -21,14 +21,10 @@ from marshmallow import ValidationError
 
 from kb import imaging
 from kb.extensions import db
+from kb.kinds import KINDS
 from kb.models import (
     Account,
-    CaseStudy,
-    Element,
-    Event,
-    Festival,
     Image,
-    Organization,
     Revision,
     Submission,
 )
@@ -38,14 +34,8 @@ from kb.services.common import NotFound
 from kb.services.payloads import Invalid, flatten
 from kb.services.submissions import Forbidden, is_moderator
 
-#: Record type (catalog singular) ↔ model.
-MODELS = {
-    "organization": Organization,
-    "element": Element,
-    "festival": Festival,
-    "case_study": CaseStudy,
-    "event": Event,
-}
+#: Record type (catalog singular) ↔ model, for the types that have pictures.
+MODELS = {kind.singular: kind.model for kind in KINDS if kind.has_images}
 TYPE_OF = {model: name for name, model in MODELS.items()}
 
 
