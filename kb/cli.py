@@ -75,6 +75,10 @@ def users_create(email, role, organization, name, password_stdin):
         )
     except ServiceError as exc:
         raise click.ClickException(f"{exc.field}: {exc.message}") from exc
+    if role != "member":  # every grant is logged; an admin's command line is its author
+        from kb.services.roles import log
+
+        log(account, role, "granted", process="cli", reason="kb users create")
     db.session.commit()
     click.echo(f"created {account.email} ({role})")
 

@@ -70,6 +70,7 @@ def load_config(overrides: dict | None = None) -> dict:
         # (that index then rebuilds); indexes not seen for as long are forgotten.
         "SEARCH_LOG_RETENTION_DAYS": _number(env, "KB_SEARCH_LOG_RETENTION_DAYS", 7),
         "WORKER_LINKS_SECONDS": _number(env, "KB_WORKER_LINKS_SECONDS", 3600),
+        "WORKER_NOTICES_SECONDS": _number(env, "KB_WORKER_NOTICES_SECONDS", 300),
         "WORKER_HEARTBEAT_SECONDS": _number(env, "KB_WORKER_HEARTBEAT_SECONDS", 10),
         # A worker whose last beat is older than this counts as gone (kb.worker.heartbeat).
         "WORKER_STALE_SECONDS": _number(env, "KB_WORKER_STALE_SECONDS", 60),

@@ -164,6 +164,15 @@ MEMBERSHIP_STEPS = {
     "ended": _l("Membership ended"),
 }
 
+#: Account roles (kb.models.accounts.ROLES).
+ROLE_NAMES = {
+    "member": _l("Member"),
+    "moderator": _l("Moderator"),
+    "organizer": _l("Event organizer"),
+    "coordinator": _l("Coordinator"),
+    "admin": _l("Administrator"),
+}
+
 ALL = {
     "domain": DOMAINS,
     "unesco_list": UNESCO_LISTS,
@@ -183,6 +192,7 @@ ALL = {
     "contribution": CONTRIBUTIONS,
     "application_state": APPLICATION_STATES,
     "membership_step": MEMBERSHIP_STEPS,
+    "account_role": ROLE_NAMES,
 }
 
 

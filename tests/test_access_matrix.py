@@ -24,7 +24,7 @@ import pytest
 
 from kb.extensions import db
 from kb.models import Event, Organization
-from kb.services import affiliations, membership, signup, submissions
+from kb.services import affiliations, membership, roles, signup, submissions
 from kb.services.common import by_slug
 from tests.eventkit import account, bearer, client_of, event_body, login, person
 from tests.factories import create_country, create_festival, create_organization
@@ -158,6 +158,15 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("pages.reactivate_user", "POST"): Case(
         "/en/account/users/{submitter_id}/reactivate", ADMINS, last=1
+    ),
+    # Roles on the web: admins grant and revoke (with a reason); institutions ask
+    ("pages.grant_role", "POST"): Case("/en/account/users/{submitter_id}/roles", ADMINS),
+    ("pages.revoke_role", "POST"): Case(
+        "/en/account/users/{submitter_id}/roles/member/revoke", ADMINS
+    ),
+    ("pages.request_organizer_role", "POST"): Case("/en/account/organizer-request", LOGGED_IN),
+    ("pages.decide_role_request", "POST"): Case(
+        "/en/coordination/role-requests/{role_request}/decline", COORDINATORS, 404
     ),
     # Submissions and moderation
     ("pages.new_submission", "GET"): Case("/en/submissions/new", LOGGED_IN),
@@ -346,8 +355,9 @@ def _world(app) -> dict:
     claimant = account("claimant@example.org")
     claim = signup.choose_organization(claimant, "ichcap")
     db.session.commit()
-    application, member = _membership_world(app)
+    application, member, role_request = _membership_world(app)
     return {
+        "role_request": role_request,
         "application": application,
         "member": member,
         "festival": festival.slug,
@@ -358,8 +368,9 @@ def _world(app) -> dict:
     }
 
 
-def _membership_world(app) -> tuple[int, str]:
-    """IICAS's pending application, and another institution that is a member already."""
+def _membership_world(app) -> tuple[int, str, int]:
+    """IICAS's pending application, another institution that is a member already, and a
+    pending request for the organizer role from an IICAS account."""
     create_organization(slug="member-org", name={"en": "A member"})
     body = {
         "kind": "ngo",
@@ -376,8 +387,10 @@ def _membership_world(app) -> tuple[int, str]:
         pending = membership.apply(account("applicant@iicas.org", "member", "iicas"), body)
         approved = membership.apply(account("applicant@member.org", "member", "member-org"), body)
         membership.approve(approved, coordinator)
+    requester = account("requester@iicas.org", "member", "iicas")
+    role_request = roles.request_organizer(requester, "Our festival's events.")
     db.session.commit()
-    return pending.id, "member-org"
+    return pending.id, "member-org", role_request.id
 
 
 def _account_for(role: str):

@@ -118,6 +118,7 @@ def test_kb_worker_once_runs_every_task(app, runner):
         "search",
         "merge",
         "links",
+        "notices",
     ]
     assert slugs("once") == ["once"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from kb.forms.fields import options
@@ -114,6 +114,9 @@ class SignupForm(OrganizationChoiceForm):
         _l("Language of our e-mails to you"),
         choices=options((code, NATIVE_NAMES[code]) for code in LANGUAGES),
     )
+    notices = BooleanField(
+        _l("E-mail me when something waits for my decision (at most one e-mail an hour)")
+    )
 
 
 class LoginForm(FlaskForm):
@@ -158,6 +161,9 @@ class PreferencesForm(FlaskForm):
     locale = SelectField(
         _l("Language of our e-mails to you"),
         choices=options((code, NATIVE_NAMES[code]) for code in LANGUAGES),
+    )
+    notices = BooleanField(
+        _l("E-mail me when something waits for my decision (at most one e-mail an hour)")
     )
 
 

@@ -9,7 +9,7 @@ from wtforms.validators import Length
 
 from kb.forms.fields import CheckboxesField, options
 from kb.i18n import LANGUAGES, NATIVE_NAMES
-from kb.labels import CONTRIBUTIONS, MEMBER_ROLES, ORGANIZATION_KINDS
+from kb.labels import CONTRIBUTIONS, MEMBER_ROLES, ORGANIZATION_KINDS, ROLE_NAMES
 
 MAX_NOTE = 5000
 
@@ -93,3 +93,28 @@ class ApprovalForm(NoteForm):
 
 class RoleChangeForm(ApprovalForm):
     """A coordinator's change of a member's role, with the reason."""
+
+
+class RoleGrantForm(FlaskForm):
+    """An admin grants a role, saying why (kept in the log)."""
+
+    role = SelectField(_l("Role"), choices=[])
+    reason = TextAreaField(_l("Why (kept in the log)"), [Length(max=2000)], render_kw={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = options(ROLE_NAMES.items())
+
+
+class ReasonForm(FlaskForm):
+    """A reason, e.g. for revoking a role or declining a request."""
+
+    reason = TextAreaField(_l("Why (kept in the log)"), [Length(max=2000)], render_kw={"rows": 2})
+
+
+class OrganizerRequestForm(FlaskForm):
+    """An institution's account asks for the organizer role."""
+
+    message = TextAreaField(
+        _l("What events will you organise? (optional)"), [Length(max=2000)], render_kw={"rows": 2}
+    )

@@ -48,6 +48,7 @@ from kb.models.membership import (
 )
 from kb.models.presented import PRESENTED_ROLES, PRESENTED_TYPES, ProgrammeLink
 from kb.models.registrations import REGISTRATION_STATES, Registration
+from kb.models.roles import ROLE_REQUEST_STATES, RoleChange, RoleRequest
 from kb.models.search import SearchChange, SearchIndex, SearchLogState
 from kb.models.submissions import (
     SUBMISSION_STATES,
@@ -76,6 +77,7 @@ __all__ = [
     "REGIONS",
     "REGISTRATION_STATES",
     "ROLES",
+    "ROLE_REQUEST_STATES",
     "STATUSES",
     "SUBMISSION_STATES",
     "SUBMISSION_TYPES",
@@ -103,6 +105,8 @@ __all__ = [
     "OutboxMessage",
     "Registration",
     "Revision",
+    "RoleChange",
+    "RoleRequest",
     "SearchChange",
     "SearchIndex",
     "SearchLogState",

@@ -55,6 +55,10 @@ class Account(TimestampMixin, db.Model):
     #: Part of every session's id: raising it ends every session the account has (log-out,
     #: password change or reset, deactivation), however the session cookie was copied.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Whether a moderator or coordinator gets e-mails when work waits for them.
+    notices: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    #: When the last of those e-mails was queued (at most one an hour).
+    notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization | None] = relationship()
     role_rows: Mapped[list[AccountRole]] = relationship(

@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
         pages,
         proposals,
         registrants,
+        roles,
         search,
         submissions,
         tokens,

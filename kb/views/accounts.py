@@ -239,6 +239,8 @@ def preferences():
         return _account_page(prefs=form, status=422)
     current_user.name = (form.name.data or "").strip() or None
     current_user.locale = form.locale.data
+    if current_user.has_role("moderator", "coordinator"):  # the field is shown to them only
+        current_user.notices = bool(form.notices.data)
     db.session.commit()
     flash(_("Your preferences are saved."))
     return redirect(url_for("pages.account"))

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kb.extensions import db
-from kb.forms.membership import ApplicationForm, ApprovalForm, NoteForm
+from kb.forms.membership import ApplicationForm, ApprovalForm, NoteForm, ReasonForm
 from kb.models import APPLICATION_STATES
 from kb.schemas.args import MAX_PAGE
-from kb.services import choices, membership
+from kb.services import choices, membership, roles
 from kb.services.common import ServiceError
 from kb.services.payloads import Invalid
 from kb.views import bp
@@ -145,7 +145,12 @@ def coordination():
     state = state if state in APPLICATION_STATES else None
     result = membership.queue(account, state=state, page=_page_number())
     return render_template(
-        "membership/queue.html", page=result, state=state or "", states=APPLICATION_STATES
+        "membership/queue.html",
+        page=result,
+        state=state or "",
+        states=APPLICATION_STATES,
+        role_requests=roles.requests_queue(account, per_page=100),
+        reason_form=ReasonForm(formdata=None),
     )
 
 

@@ -6,7 +6,9 @@
   `WORKER_SEARCH_SECONDS` (1 s), and at once when a commit changed a searchable record;
 - `merge` merges the index's small segments, every `WORKER_MERGE_SECONDS` (60 s);
 - `links` queues the joining-links e-mails due (`kb events send-links`), every
-  `WORKER_LINKS_SECONDS` (1 hour).
+  `WORKER_LINKS_SECONDS` (1 hour);
+- `notices` queues the batched e-mails that tell moderators and coordinators what waits
+  for them (at most one an hour each), every `WORKER_NOTICES_SECONDS` (5 minutes).
 
 Tasks in one lane run one after the other in one thread: `search` and `merge` share a
 lane (both write this host's index), `mail` has its own (a mail server that never
@@ -64,9 +66,17 @@ def send_links() -> str:
     )
 
 
+def send_notices() -> str:
+    """Queue the notices to moderators and coordinators that something waits for them."""
+    from kb.services.waiting import send_notices as send
+
+    return f"{send()} notices queued"
+
+
 TASKS = (
     Task("mail", "mail", "WORKER_MAIL_SECONDS", deliver_mail),
     Task("search", "search", "WORKER_SEARCH_SECONDS", apply_search),
     Task("merge", "search", "WORKER_MERGE_SECONDS", merge_index),
     Task("links", "links", "WORKER_LINKS_SECONDS", send_links),
+    Task("notices", "links", "WORKER_NOTICES_SECONDS", send_notices),
 )
