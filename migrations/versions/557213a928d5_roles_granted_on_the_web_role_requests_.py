@@ -1,7 +1,7 @@
 """roles granted on the web, role requests, notices
 
 Revision ID: 557213a928d5
-Revises: 7ba89150834d
+Revises: d3a8f51c6e27
 Create Date: 2026-11-30 05:26:29.201120
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '557213a928d5'
-down_revision = '7ba89150834d'
+down_revision = 'd3a8f51c6e27'
 branch_labels = None
 depends_on = None
 
