@@ -123,6 +123,8 @@ def test_a_record_named_exactly_as_typed_comes_first(seeded_app):
         ("ko", "터키 종목", {"country": "TR", "type": "elements"}),  # the record: 튀르키예
         ("en", "celebrations in Uzbekistan", {"country": "UZ", "type": "festivals"}),
         ("ru", "онлайн-семинар 2020", {"type": "events", "year": "2020"}),
+        ("ru", "события 2021 года", {"type": "events", "year": "2021"}),
+        ("ko", "몽골 기구", {"country": "MN", "type": "organizations"}),
         ("en", "Turkic epic", {}),  # "Turkic" is not Türkiye
     ],
 )

@@ -63,6 +63,8 @@ def test_every_script_gets_a_did_you_mean(seeded_app, query, suggested):
         ("пхансори", "pansori"),
         ("판소리", "Pansori"),
         ("Наадам", "나담"),
+        ("Гёроглы", "Görogly"),  # ё after a consonant: a Turkic ö
+        ("Кёк-бёрю", "Kök-börü"),
     ],
 )
 def test_one_name_in_two_scripts_or_spellings_has_one_key(one, other):

@@ -9,7 +9,7 @@ from whoosh import query as wq
 
 from kb.i18n import fallback_order
 from kb.search import intent, synonyms, variants
-from kb.search.analysis import BIGRAM_SCRIPT
+from kb.search.analysis import BIGRAM_SCRIPT, fold
 from kb.search.evaluate import Context, evaluate, facet_counts, lift, restrict, top, total
 from kb.search.highlight import plain, snippet
 from kb.search.query import Part, build, filter_query, highlight_terms, parse, word_variants
@@ -54,7 +54,7 @@ def suggest(ctx: Context, parts: list[Part]) -> str | None:
         elif part.kind == "word" and len(part.text) >= 3:
             terms = ana.terms(part.text)
             if terms and not any(searcher.doc_frequency("text", t) for t in terms):
-                better = variants.correction(searcher, part.text)
+                better = variants.closest(searcher, fold(part.text).replace("ё", "е"))
         out.append(better or str(part))
         changed = changed or better is not None
     return " ".join(out) if changed else None

@@ -26,7 +26,7 @@ from whoosh import query as wq
 from kb.search.analysis import BIGRAM_SCRIPT, WORD, fold
 from kb.search.query import Part, word_variants
 from kb.search.romanise import exact_term
-from kb.search.synonyms import TABLE
+from kb.search.synonyms import TABLE, load_sets
 
 #: Score factor for records of a country, type or year the query names.
 LIFT = 1.6
@@ -85,7 +85,7 @@ def _types(ana) -> dict[tuple[str, ...], str]:
             if key:
                 out[key] = kind
     more: dict[tuple[str, ...], set[str]] = {}
-    for group in data.get("synonyms") or []:
+    for group in load_sets():  # the table's sets and the glossary's terms
         keys = [_key(m, ana) for m in group]
         kinds = {out[k] for k in keys if k in out}
         for k in keys:

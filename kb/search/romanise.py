@@ -9,7 +9,8 @@ alternate name of a record (the `names` field, see `kb.search.schema`):
   that the usual spellings of one sound in English, Russian (BGN) and Korean
   romanisation meet: дж/dzh/zh/z/j → j, kh/gh/q → h/g/k, sh → s, ch/ts → c,
   w/v → b, f → p, l → r (as Korean writes them), y → i, Korean's inserted ㅡ (eu)
-  dropped, an h after a consonant dropped, doubled letters single. «Данодже» and
+  dropped, an h after a consonant dropped, doubled letters single; Russian ё and ю
+  after a consonant as o and u (Turkic ö and ü: «Гёроглы» is Görogly). «Данодже» and
   "Danoje" both give "danoje"; "Uighur" and "Uyghur" "uigur"; «Шашмаком» and
   "Shashmaqom" "sasmakom"; 노브루즈 and "Novruz" "nobruj";
 - the key of each part of a name run together, marked "+" ("Kok boru, traditional
@@ -76,9 +77,15 @@ def romanise(text: str) -> str:
     return " ".join(anyascii(fold(text)).lower().split())
 
 
+#: Russian ё and ю after a consonant, in names from Turkic languages, write ö and ü:
+#: «Гёроглы» is Görogly, «Кёк-бёрю» Kök-börü, «кюй» kuy.
+_ROUNDED = re.compile(r"(?<=[бвгджзклмнпрстфхцчшщ])[ёю]")
+
+
 @lru_cache(maxsize=200_000)
 def key(word: str) -> str:
     """A word's sound key (see the module's docstring); "" when nothing is left."""
+    word = _ROUNDED.sub(lambda m: "о" if m.group() == "ё" else "у", word.lower())
     out = _NOT_LATIN.sub("", romanise(word))
     if not out or out.isdigit():
         return ""

@@ -15,9 +15,9 @@ For each word the reader typed, besides the word itself (`kb.search.query`):
 
 Names come first because that is what members misspell and what other scripts spell
 differently. A word that is in no record at all is also read as its `correction`, the
-nearest word of the texts (one or two letters apart; in Hangul, one letter of one
-syllable, so 웨비너 is read as 웨비나 and 축재 as 축제), at `FIXED` of a literal match's
-weight; the search page offers the same correction as "did you mean".
+nearest word of the texts (one letter apart, two from `TWO_OFF` letters; in Hangul,
+one letter of one syllable, so 웨비너 is read as 웨비나 and 축재 as 축제), at `FIXED`
+of a literal match's weight; "did you mean" offers the nearest word too.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ FEW = 3
 LIMIT = 12
 #: Weight of a word found in no record read as its nearest word of the texts.
 FIXED = 0.5
+#: Letters from which a word found in no record may be read as a word two letters off.
+TWO_OFF = 8
 
 
 def max_edits(length: int) -> int:
@@ -224,9 +226,10 @@ def _hangul_fix(searcher, word: str) -> str | None:
     return best
 
 
-def _closest(searcher, word: str) -> str | None:
-    """The word of the texts' vocabulary nearest to `word` (ties: the most frequent)."""
-    for maxdist in (1, 2) if len(word) >= 5 else (1,):
+def closest(searcher, word: str, longer: int = 5) -> str | None:
+    """The word of the texts' vocabulary nearest to `word` (ties: the most frequent):
+    one letter off, or two for a word of `longer` letters or more."""
+    for maxdist in (1, 2) if len(word) >= longer else (1,):
         found = adapter.terms_within(searcher, "spell", word, maxdist, prefix=1)
         found.discard(word)
         if found:
@@ -251,7 +254,8 @@ def correction(searcher, word: str) -> str | None:
                     break
             cache[word] = fixed
         elif len(word) >= 3:
-            cache[word] = _closest(searcher, fold(word).replace("ё", "е"))
+            # Two letters off only in long words: "baking" is not "bring".
+            cache[word] = closest(searcher, fold(word).replace("ё", "е"), longer=TWO_OFF)
         else:
             cache[word] = None
     return cache[word]
