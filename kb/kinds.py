@@ -37,14 +37,28 @@ class Kind:
     has_status: bool = True
     #: Whether records can have pictures.
     has_images: bool = True
+    #: Whether anyone may propose a change to a record (moderated; see kb.services.submissions).
+    proposals: bool = True
+    #: Whether a new record may be proposed too (the others are created by their editors).
+    new_by_proposal: bool = False
 
 
-ORGANIZATION = Kind("organizations", "organization", Organization, OrganizationSchema)
+ORGANIZATION = Kind(
+    "organizations", "organization", Organization, OrganizationSchema, new_by_proposal=True
+)
 ELEMENT = Kind("elements", "element", Element, ElementSchema)
-FESTIVAL = Kind("festivals", "festival", Festival, FestivalSchema)
+FESTIVAL = Kind("festivals", "festival", Festival, FestivalSchema, new_by_proposal=True)
 CASE_STUDY = Kind("case-studies", "case_study", CaseStudy, CaseStudySchema)
 EVENT = Kind("events", "event", Event, EventSchema)
-COUNTRY = Kind("countries", "country", Country, CountrySchema, has_status=False, has_images=False)
+COUNTRY = Kind(
+    "countries",
+    "country",
+    Country,
+    CountrySchema,
+    has_status=False,
+    has_images=False,
+    proposals=False,
+)
 
 #: Every record type, in the order the site lists them.
 KINDS = (ORGANIZATION, ELEMENT, FESTIVAL, CASE_STUDY, EVENT, COUNTRY)

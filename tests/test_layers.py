@@ -74,5 +74,23 @@ def test_every_registry_of_record_types_is_read_from_the_kinds():
     assert {k.model: k.name for k in kinds.KINDS} == TYPES
     assert {k.singular: k.model for k in kinds.KINDS if k.has_images} == MODELS
     assert set(kinds.LOAD_ORDER) == set(kinds.KINDS)
-    for module in ("search/documents.py", "services/images.py", "catalog.py"):
+    from kb.schemas.search import SEARCH_TYPES
+    from kb.services import notices, payloads, submissions
+
+    assert tuple(k.name for k in kinds.KINDS) == SEARCH_TYPES
+    proposable = [k for k in kinds.KINDS if k.proposals]
+    assert {k.singular: k.model for k in proposable} == submissions.MODELS
+    assert {k.singular: k.schema for k in proposable} == payloads.SCHEMAS
+    assert set(submissions.NEW_RECORDS) == {"festival", "organization"}
+    assert {k.singular: k.name for k in kinds.KINDS} == notices.RECORD_COLLECTIONS
+    for module in (
+        "search/documents.py",
+        "services/images.py",
+        "catalog.py",
+        "services/submissions.py",
+        "services/payloads.py",
+        "services/notices.py",
+        "services/common.py",
+        "schemas/search.py",
+    ):
         assert "kb.kinds" in _imports(KB / module) or "kb.kinds.KINDS" in _imports(KB / module)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from kb.kinds import KINDS
 from kb.models import DOMAINS, UNESCO_LISTS
 from kb.schemas.args import PageArgs
 from kb.schemas.fields import LANG_CODE, CountryRef, LangText, one_of, year
 
 #: The record types search returns, by collection name.
-SEARCH_TYPES = ("organizations", "elements", "festivals", "case-studies", "events", "countries")
+SEARCH_TYPES = tuple(kind.name for kind in KINDS)
 
 
 class SearchArgs(PageArgs):

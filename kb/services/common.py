@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from kb.extensions import db
+from kb.kinds import BY_MODEL
 from kb.models import Country, Submission
 
 
@@ -144,10 +145,6 @@ def by_slug(model, slug: str):
     return db.session.scalar(sa.select(model).where(model.slug == slug))
 
 
-#: The submission record type of each model whose new records come through submissions.
-_SUBMITTED = {"festival": "festival", "organization": "organization"}
-
-
 def slug_taken(model, slug: str, *, holder: Submission | None = None) -> bool:
     """Whether `slug` is taken for `model`: by a record, or reserved by a submission
     other than `holder` (new records' submissions reserve theirs when submitted).
@@ -156,11 +153,11 @@ def slug_taken(model, slug: str, *, holder: Submission | None = None) -> bool:
     """
     if by_slug(model, slug) is not None:
         return True
-    record_type = _SUBMITTED.get(model.__tablename__)
-    if record_type is None:
-        return False
+    kind = BY_MODEL.get(model)
+    if kind is None or not kind.new_by_proposal:
+        return False  # only proposals of new records reserve a slug
     query = sa.select(Submission.id).where(
-        Submission.record_type == record_type, Submission.reserved_slug == slug
+        Submission.record_type == kind.singular, Submission.reserved_slug == slug
     )
     if holder is not None and holder.id is not None:
         query = query.where(Submission.id != holder.id)

@@ -14,17 +14,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from kb.i18n import DEFAULT_LANGUAGE, LANGUAGES, pick
+from kb.kinds import KINDS
 from kb.mail import queue_mail
 from kb.models import Account, Submission, SubmissionStep
 from kb.urls import absolute_url
 
-RECORD_COLLECTIONS = {
-    "festival": "festivals",
-    "organization": "organizations",
-    "element": "elements",
-    "case_study": "case-studies",
-    "event": "events",
-}
+RECORD_COLLECTIONS = {kind.singular: kind.name for kind in KINDS}
 
 
 @contextmanager

@@ -18,26 +18,15 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from kb.extensions import db
+from kb.kinds import KINDS
 from kb.models import Country, Element, Festival, Organization
 from kb.schemas import messages
-from kb.schemas.records import (
-    CaseStudySchema,
-    ElementSchema,
-    EventSchema,
-    FestivalSchema,
-    OrganizationSchema,
-)
 from kb.seed import flatten
 from kb.services.common import ServiceError
 from kb.services.records import _same
 
-SCHEMAS = {
-    "festival": FestivalSchema,
-    "organization": OrganizationSchema,
-    "element": ElementSchema,
-    "case_study": CaseStudySchema,
-    "event": EventSchema,
-}
+#: The shape of a proposal, by record type: the API's (see kb.kinds).
+SCHEMAS = {kind.singular: kind.schema for kind in KINDS if kind.proposals}
 #: The keys a change proposal may touch, for types where it may not touch them all:
 #: anyone may correct an event's texts, sources and links; its programme, times,
 #: organisers and registration stay with its managers.

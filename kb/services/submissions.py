@@ -12,13 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from kb.extensions import db
+from kb.kinds import KINDS
 from kb.models import (
     Account,
-    CaseStudy,
-    Element,
-    Event,
-    Festival,
-    Organization,
     Revision,
     Submission,
     SubmissionStep,
@@ -36,15 +32,10 @@ from kb.services.common import (
 from kb.services.notices import notify_submitter
 from kb.services.payloads import Invalid, check_payload, facts_only, jsonable, slugify
 
-MODELS = {
-    "festival": Festival,
-    "organization": Organization,
-    "element": Element,
-    "case_study": CaseStudy,
-    "event": Event,
-}
+#: The types a change may be proposed to, by record type (see kb.kinds).
+MODELS = {kind.singular: kind.model for kind in KINDS if kind.proposals}
 #: The types of which a new record may be proposed; of the others, changes only.
-NEW_RECORDS = ("festival", "organization")
+NEW_RECORDS = tuple(kind.singular for kind in KINDS if kind.new_by_proposal)
 
 
 class Forbidden(ServiceError):
