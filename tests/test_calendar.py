@@ -88,6 +88,7 @@ def test_festivals_without_dates_stand_in_their_usual_months_marked_as_such(seed
     usual = page.split('<section class="usual"', 1)[1].split("</section>", 1)[0]
     assert "/en/festivals/jeonju-international-sori-festival" in usual
     assert "Dates not known; usually held in September." in usual
+    assert "Every year" in usual  # how often it is held, since the year's dates are not known
     # Not in the grid, and not where the festival has dates that year.
     assert "jeonju" not in "".join(_cells(page).values())
     assert "world-nomad-games" not in usual

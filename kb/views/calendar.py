@@ -48,6 +48,7 @@ class Item:
     days: list[date] = field(default_factory=list)  # in the reader's zone
     hours: dict = field(default_factory=dict)  # day -> (reader's hours, event's hours)
     zone: str | None = None  # the event's zone, where it has hours
+    how_often: str | None = None  # a festival's periodicity, where its dates are not known
 
     @property
     def first(self) -> date | None:
@@ -119,6 +120,9 @@ def _usual_item(usual: agenda.Usual) -> Item:
         labels.label("event_kind", agenda.FESTIVAL_KIND),
         place=city,
         year=usual.edition.year if usual.edition else None,
+        how_often=labels.label("periodicity", festival.periodicity)
+        if festival.periodicity
+        else None,
     )
 
 
