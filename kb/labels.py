@@ -60,6 +60,13 @@ EVENT_KINDS = {
     "festival-edition": _l("Festival edition"),
     "other": _l("Other event"),
 }
+#: What a person did in a session.
+SPEAKER_ROLES = {
+    "speaker": _l("Speaker"),
+    "chair": _l("Chair"),
+    "moderator": _l("Moderator"),
+    "performer": _l("Performer"),
+}
 #: What a programme did with a record (nouns, so no language must agree them).
 PRESENTED_ROLES = {
     "presented": _l("presentation"),
@@ -182,6 +189,7 @@ ALL = {
     "event_role_group": EVENT_ROLE_GROUPS,
     "event_kind": EVENT_KINDS,
     "presented_role": PRESENTED_ROLES,
+    "speaker_role": SPEAKER_ROLES,
     "presented_type": PRESENTED_TYPES,
     "region": REGIONS,
     "periodicity": PERIODICITIES,

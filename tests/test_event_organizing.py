@@ -84,7 +84,10 @@ def test_an_organiser_creates_edits_programmes_and_publishes_through_pages(app):
     event = db.session.scalar(sa.select(Event).where(Event.slug == "online-meeting"))
     (kept,) = event.sessions
     assert kept.join_url == "https://meet.example.org/session-room" and kept.interpretation
-    assert [s.name for s in kept.speakers] == ["Gi Hyung Keum", "Helena Norberg-Hodge"]
+    assert [s.name for s in kept.speakers] == [
+        {"en": "Gi Hyung Keum"},
+        {"en": "Helena Norberg-Hodge"},
+    ]
     assert kept.speakers[0].affiliation == {"en": "ICHCAP"}
     assert event.title == {"en": "Online strategic meeting on ICH networking"}
 

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields
 from kb.api import bp
 from kb.catalog import RECORD_TYPES
 from kb.schemas.fields import CountryRef, LangText, Ref, TimeZone, ZonedDateTime
+from kb.schemas.records import PersonName
 
 _described: list[tuple[str, str, dict, list[type[Schema]]]] = []
 
@@ -38,6 +39,18 @@ class ErrorSchema(Schema):
 
 def _field_properties(self, field, **kwargs) -> dict:
     """OpenAPI properties of our own field types."""
+    if isinstance(field, PersonName):
+        return {
+            "description": (
+                "A person's name per language (answers always give the object); a request "
+                "may give one text, filed under the language of its script (Latin: en, "
+                "Cyrillic: ru, Hangul: ko)."
+            ),
+            "oneOf": [
+                {"type": "string"},
+                {"type": "object", "additionalProperties": {"type": "string"}},
+            ],
+        }
     if isinstance(field, LangText):
         return {
             "type": "object",

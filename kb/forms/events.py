@@ -161,7 +161,12 @@ class SessionForm(FlaskForm):
     chair = StringField(_l("Chair"), validators=[Optional(), Length(max=200)])
     speakers = TextAreaField(
         _l("Speakers"),
-        description=_l("One per line: name | affiliation | role (affiliation and role optional)."),
+        description=_l(
+            "One per line: name | affiliation | role | note. The affiliation may be a "
+            "directory organisation’s address (e.g. organizations/ichcap); the role is "
+            "speaker, chair, moderator or performer (speaker if left out); the note says "
+            "their position or topic. Names are kept in the script they are typed in."
+        ),
     )
     languages = CheckboxesField(_l("Working languages"), choices=options(NATIVE_NAMES.items()))
     interpretation = BooleanField(_l("Interpretation between the working languages"))
@@ -194,40 +199,86 @@ _language_fields(SessionForm, "description", _l("Description"), TextAreaField)
 
 
 def speakers_text(speakers: list[dict], lang: str) -> str:
-    """Speakers (as EventSchema loads them) as the lines of the speakers box."""
+    """Speakers (as EventSchema loads them) as the lines of the speakers box.
+
+    A line is `name | affiliation | role | note`: the name in the page's language where
+    there is one, a directory organisation as its address (`organizations/<slug>`), the
+    role only when it is not "speaker".
+    """
     from kb.i18n import pick
 
     lines = []
     for speaker in speakers:
-        parts = [speaker["name"]]
-        for key in ("affiliation", "role"):
-            loc = pick(speaker.get(key), lang)
+        loc = pick(speaker.get("name"), lang)
+        parts = [loc.text if loc else ""]
+        if speaker.get("organization"):
+            parts.append(f"organizations/{speaker['organization']}")
+        else:
+            loc = pick(speaker.get("affiliation"), lang)
             parts.append(loc.text if loc else "")
+        if speaker.get("role", "speaker") != "speaker":
+            parts.append(labels.label("speaker_role", speaker["role"]))
+        loc = pick(speaker.get("note"), lang)
+        parts.append(loc.text if loc else "")
         lines.append(" | ".join(parts).rstrip(" |"))
     return "\n".join(lines)
 
 
-def parse_speakers(text: str, lang: str, previous: list[dict]) -> list[dict]:
-    """The speakers box as speakers; texts go in `lang`, other languages are kept.
+def _speaker_roles() -> dict[str, str]:
+    out = {}
+    for code, name in labels.SPEAKER_ROLES.items():
+        out[code] = code
+        out[str(name).lower()] = code
+    return out
 
-    A speaker whose affiliation or role is unchanged keeps that text in every language.
-    """
+
+def _kept_text(value: str, old: dict | None, lang: str) -> dict | None:
+    """`value` typed in `lang`; the other languages of `old` stay, and all of it if unchanged."""
     from kb.i18n import pick
 
-    before = {s["name"]: s for s in previous}
+    loc = pick(old, lang)
+    if value and old and loc and loc.text == value:
+        return old
+    return {**(old or {}), lang: value} if value else None
+
+
+def parse_speakers(text: str, lang: str, previous: list[dict]) -> list[dict]:
+    """The speakers box as speakers: `name | affiliation | role | note` per line.
+
+    The name goes under the language of its script (a Latin name typed on a Russian page
+    is not Russian text); a speaker whose typed name is one of their known forms keeps
+    the other forms. `organizations/<slug>` as the affiliation links a directory
+    organisation. The third part is a role (speaker, chair, moderator, performer, in the
+    page's language) or, if it is none of them, a note; other texts go in `lang`, and
+    other languages of unchanged texts are kept.
+    """
+    from kb.names import name_language
+
+    roles = _speaker_roles()
     speakers = []
     for line in (text or "").splitlines():
-        name, affiliation, role = ([p.strip() for p in line.split("|")] + ["", ""])[:3]
+        parts = [p.strip() for p in line.split("|")]
+        name = " ".join(parts[0].split())
         if not name:
             continue
-        speaker = {"name": name}
-        for key, value in (("affiliation", affiliation), ("role", role)):
-            old = (before.get(name) or {}).get(key)
-            loc = pick(old, lang)
-            if value and old and loc and loc.text == value:
-                speaker[key] = old
-            elif value:
-                speaker[key] = {**(old or {}), lang: value}
+        rest = parts[1:] + ["", "", ""]
+        affiliation, third, fourth = rest[0], rest[1], rest[2]
+        role = roles.get(third.lower()) if third else None
+        note = fourth if role else " | ".join(p for p in (third, fourth) if p)
+        before = next((s for s in previous if name in (s.get("name") or {}).values()), {})
+        speaker = {
+            "name": {**(before.get("name") or {}), name_language(name, lang): name},
+            "role": role or "speaker",
+        }
+        if before.get("transliteration"):
+            speaker["transliteration"] = before["transliteration"]
+        address = RECORD_ADDRESS.fullmatch(affiliation.lower())
+        if address and address.group(1) == "organizations":
+            speaker["organization"] = address.group(2)
+        elif affiliation:
+            speaker["affiliation"] = _kept_text(affiliation, before.get("affiliation"), lang)
+        if note:
+            speaker["note"] = _kept_text(note, before.get("note"), lang)
         speakers.append(speaker)
     return speakers
 

@@ -19,6 +19,7 @@ from kb.models.directory import (
 from kb.models.events import (
     EVENT_KINDS,
     EVENT_ROLES,
+    SPEAKER_ROLES,
     Event,
     EventDay,
     EventOrganization,
@@ -71,6 +72,7 @@ __all__ = [
     "PRESENTED_ROLES",
     "PRESENTED_TYPES",
     "ProgrammeLink",
+    "SPEAKER_ROLES",
     "NETWORK_ROLES",
     "ORGANIZATION_KINDS",
     "PERIODICITIES",

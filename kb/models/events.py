@@ -137,8 +137,18 @@ class EventSession(db.Model):
     )
 
 
+#: What a person did in a session.
+SPEAKER_ROLES = ("speaker", "chair", "moderator", "performer")
+
+
 class Speaker(db.Model):
-    """A person speaking in a session."""
+    """A person in a session: their name in each language, affiliation and role.
+
+    `name` is keyed by language, like every text (a name in Latin letters is held under
+    `en`, in Cyrillic under `ru`, in Hangul under `ko`); `transliteration` is an
+    optional Latin spelling of the name as its bearer writes it. The affiliation is a
+    directory organisation, or free text, or both.
+    """
 
     __tablename__ = "speaker"
 
@@ -147,11 +157,18 @@ class Speaker(db.Model):
         sa.ForeignKey("event_session.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
-    name: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[dict] = mapped_column(LangText)
+    transliteration: Mapped[str | None] = mapped_column(sa.String(200))
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
     affiliation: Mapped[dict | None] = mapped_column(LangText)
-    role: Mapped[dict | None] = mapped_column(LangText)
+    role: Mapped[str] = mapped_column(sa.String(16), default="speaker", server_default="speaker")
+    #: Their position or what they spoke on, per language.
+    note: Mapped[dict | None] = mapped_column(LangText)
 
     session: Mapped[EventSession] = relationship(back_populates="speakers")
+    organization: Mapped[Organization | None] = relationship()
 
 
 def _registration(event: Event):

@@ -189,11 +189,18 @@ def event(item, lang: str | None = None) -> dict:
                         _clean(
                             {
                                 "@type": "Person",
-                                "name": speaker.name,
+                                "name": texts(speaker.name),
                                 "affiliation": _clean(
-                                    {"@type": "Organization", "name": texts(speaker.affiliation)}
+                                    {
+                                        "@type": "Organization",
+                                        "name": texts(
+                                            speaker.organization.name
+                                            if speaker.organization
+                                            else speaker.affiliation
+                                        ),
+                                    }
                                 )
-                                if speaker.affiliation
+                                if speaker.affiliation or speaker.organization
                                 else None,
                             }
                         )

@@ -16,9 +16,11 @@ from kb.models import (
     PRESENTED_ROLES,
     PRESENTED_TYPES,
     REGIONS,
+    SPEAKER_ROLES,
     STATUSES,
     UNESCO_LISTS,
 )
+from kb.names import as_name
 from kb.schemas.fields import (
     LANG_CODE,
     MAX_INT,
@@ -216,12 +218,33 @@ class CaseStudySchema(RecordSchema):
     )
 
 
-class SpeakerSchema(Schema):
-    """A speaker of a session."""
+class PersonName(LangText):
+    """A person's name per language; a plain text is accepted and filed by its script.
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    "Gi Hyung Keum" becomes `{"en": "Gi Hyung Keum"}`, "Кым Кихён" `{"ru": …}`, "금기형"
+    `{"ko": …}` (see kb.names).
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = as_name(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class SpeakerSchema(Schema):
+    """A person in a session: name per language, affiliation, role.
+
+    `organization` links a directory organisation (its slug); `affiliation` is free text
+    per language for one that is not in the directory (or a department of it). `role` is
+    `speaker`, `chair`, `moderator` or `performer`; `note` their position or topic.
+    """
+
+    name = PersonName(required=True, max_length=200)
+    transliteration = fields.String(validate=validate.Length(max=200), allow_none=True)
+    organization = Ref(allow_none=True)
     affiliation = LangText(max_length=300, allow_none=True)
-    role = LangText(max_length=300, allow_none=True)
+    role = fields.String(validate=one_of(SPEAKER_ROLES), load_default="speaker")
+    note = LangText(max_length=300, allow_none=True)
 
 
 class PresentedSchema(Schema):

@@ -134,7 +134,8 @@ def document(record) -> dict | None:
             body.add(session.title)
             body.add(session.description)
             for speaker in session.speakers:
-                body.add_plain(speaker.name)
+                for form in (speaker.name or {}).values():  # names say nothing of language
+                    body.add_plain(form)
                 body.add(speaker.affiliation)
         orgs = _published(link.organization for link in record.organization_links)
         body.add_plain(" · ".join(_names(orgs)))

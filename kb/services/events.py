@@ -110,7 +110,7 @@ def _set_sessions(event: Event, sessions: list[dict]) -> None:
     rows = []
     for i, data in enumerate(sessions):
         data = dict(data)
-        speakers = [Speaker(position=j, **s) for j, s in enumerate(data.pop("speakers", []))]
+        speakers = [_speaker(j, s) for j, s in enumerate(data.pop("speakers", []))]
         presented = data.pop("presented", None) or []
         given = data.pop("uid", None) or ""
         row = existing.pop(given, None) or EventSession(uid=_new_uid(given, taken))
@@ -135,6 +135,27 @@ def _new_uid(given: str, taken: set[str]) -> str:
     ):
         return given
     return uuid.uuid4().hex
+
+
+def _speaker(position: int, data: dict) -> Speaker:
+    """A speaker row; the organisation (checked before) is found by its slug."""
+    data = dict(data)
+    slug = data.pop("organization", None)
+    organization = by_slug(Organization, slug) if slug else None
+    return Speaker(position=position, organization=organization, **data)
+
+
+def check_speakers(data: dict) -> None:
+    """Refuse a speaker's organisation that is not a published one (named as sent)."""
+    for i, session in enumerate(data.get("sessions") or []):
+        for j, speaker in enumerate(session.get("speakers") or []):
+            slug = speaker.get("organization")
+            found = by_slug(Organization, slug) if slug else None
+            if slug and (found is None or not found.is_published):
+                raise ServiceError(
+                    f"sessions.{i}.speakers.{j}.organization",
+                    _("Nothing in the knowledge base has the slug “%(slug)s”.", slug=slug),
+                )
 
 
 #: The session's own columns that a save sets (absent keys are cleared).
@@ -339,6 +360,7 @@ def save_event(data: dict, actor: Actor, *, record: Event | None = None) -> tupl
     """Create or update an event (by slug when `record` is not given)."""
     record = record or by_slug(Event, data["slug"]) or Event()
     check_presented(data)
+    check_speakers(data)
     if record.id is not None and data.get("sessions"):
         data = {**data, "sessions": _known_sessions(record, data["sessions"])}
     changes = save_record(

@@ -40,6 +40,12 @@ EVENT_FIELDS = {
 SESSION_FIELDS = {"title": "title_en", "description": "description_en"}
 #: A refused link names `presented.<n>.record`: it shows on the presented box.
 PRESENTED_FIELD = {f"presented.{n}.record": "presented" for n in range(100)}
+#: A refused speaker (`speakers.<n>.<key>`) shows on the speakers box.
+SPEAKERS_FIELD = {
+    f"speakers.{n}.{key}": "speakers"
+    for n in range(100)
+    for key in ("name", "organization", "affiliation", "role", "note", "transliteration")
+}
 
 
 def organizer():
@@ -193,7 +199,7 @@ def manage_session(slug: str, uid: str | None = None):
             session = SessionSchema().load(form.to_data(event.timezone, speakers))
             organizing.set_session(event, uid, session, current_user._get_current_object())
 
-        if save_or_refuse(form, save, {**SESSION_FIELDS, **PRESENTED_FIELD}):
+        if save_or_refuse(form, save, {**SESSION_FIELDS, **PRESENTED_FIELD, **SPEAKERS_FIELD}):
             return redirect(url_for("pages.manage_event", slug=event.slug, _anchor="sessions"))
     status = 422 if request.method == "POST" else 200
     return render_template("organize/session.html", form=form, item=event, uid=uid), status
