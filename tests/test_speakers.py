@@ -122,7 +122,7 @@ def test_the_migration_files_existing_names_by_their_script(app):
     db.session.close()  # PostgreSQL: no read locks left to block the ALTER TABLEs
     migrations = str(ROOT / "migrations")
     with app.app_context():
-        downgrade(directory=migrations, revision="d3a8f51c6e27")
+        downgrade(directory=migrations, revision="557213a928d5")
     assert db.session.execute(sa.text("SELECT name FROM speaker")).scalar() == "Gi Hyung Keum"
     session_id = db.session.execute(sa.text("SELECT session_id FROM speaker")).scalar()
     db.session.execute(

@@ -6,7 +6,7 @@ script it is written in (Hangul: ko, Cyrillic: ru, anything else: en). The old f
 speaker, chair, moderator, performer (existing speakers: speaker).
 
 Revision ID: e5b19c7a2d40
-Revises: d3a8f51c6e27
+Revises: 557213a928d5
 Create Date: 2026-11-30 05:50:00
 
 """
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = "e5b19c7a2d40"
-down_revision = "d3a8f51c6e27"
+down_revision = "557213a928d5"
 branch_labels = None
 depends_on = None
 
