@@ -38,6 +38,8 @@ PRIVATE_PATHS = (
     "/*/account/",
     "/*/organize/",
     "/*/moderation/",
+    "/*/coordination/",
+    "/*/membership/",
     "/*/submissions/",
     "/*/registrations/",
     "/*/search",
@@ -99,6 +101,7 @@ def sitemap_pages():
     urls.append({"alternates": alternates("pages.glossary"), "lastmod": None})
     urls.append({"alternates": alternates("pages.map"), "lastmod": None})
     urls.append({"alternates": alternates("pages.calendar"), "lastmod": None})
+    urls.append({"alternates": alternates("pages.members"), "lastmod": None})
     return _xml("crawl/sitemap.xml", urls=urls)
 
 
