@@ -215,3 +215,68 @@ def shown_select(html: str, name: str) -> str | None:
     form = Form()
     form.feed(html)
     return form.values.get(name)
+
+
+def test_an_events_facts_are_corrected_on_its_page_and_a_draft_kept(app, people):
+    from tests.eventkit import account, event_body
+    from tests.eventkit import bearer as event_bearer
+
+    member, moderator = people
+    api = fresh_client(app)
+    headers = event_bearer(account("organizer@ichcap.org"))
+    body = event_body("forum", organizations=[{"organization": "ichcap", "role": "organizer"}])
+    assert api.post("/api/v1/events", json=body, headers=headers).status_code == 201
+    assert api.post("/api/v1/events/forum/publish", headers=headers).status_code == 200
+    assert "/en/events/forum/propose" in member.get("/en/events/forum").text
+
+    page = member.get("/en/events/forum/propose")
+    assert page.status_code == 200
+    assert "Its programme, times and registration are kept by its organizers." in page.text
+    assert "meet.example.org" not in page.text  # joining links are never on the form
+    values = shown(page.text)
+    assert "text_title-0-text" in values and "recording_url" in values
+    assert not any(key.startswith("sessions") or key == "timezone" for key in values)
+    values.update({"recording_url": "not a link", "action": "draft"})
+    draft = member.post("/en/events/forum/propose", data=values)
+    assert draft.status_code == 302  # a draft is kept as typed, checked when sent
+    item = db.session.scalar(db.select(Submission))
+    assert item.state == "draft" and item.payload["recording_url"] == "not a link"
+    assert "join_url" not in item.payload and "sessions" not in item.payload
+
+    edit_url = f"/en/submissions/{item.id}/edit"
+    values = shown(member.get(edit_url).text)
+    values["action"] = "submit"
+    refused = member.post(edit_url, data=values)
+    assert refused.status_code == 422 and 'id="recording_url-err"' in refused.text
+    values["recording_url"] = "https://video.example.org/forum"
+    assert member.post(edit_url, data=values).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Submission, item.id).state == "pending"
+    token = csrf_token(moderator.get(f"/en/submissions/{item.id}").text)
+    approved = moderator.post(f"/en/submissions/{item.id}/approve", data={"csrf_token": token})
+    assert approved.status_code == 302
+    event = fresh_client(app).get("/api/v1/events/forum").get_json()
+    assert event["recording_url"] == "https://video.example.org/forum"
+    assert [s["title"]["en"] for s in event["sessions"]] == ["Opening"]
+
+
+def test_a_moderator_moves_a_festivals_text_with_the_same_form(app, people):
+    from tests.factories import create_festival
+    from tests.journeys import bearer, festival_body, token_for
+
+    _member, moderator = people
+    create_festival(slug="boysun-bahori", name={"en": "Boysun Bahori"})
+    proposer = token_for(make_account("other@example.org", name="Aziz"))
+    body = festival_body(summary={"ru": "A spring festival."})  # English filed under ru
+    sent = fresh_client(app).post("/api/v1/festivals", json=body, headers=bearer(proposer))
+    sid = sent.get_json()["id"]
+    values = shown(moderator.get(f"/en/submissions/{sid}/revise").text)
+    row = next(k for k, v in values.items() if v.strip() == "A spring festival.")
+    row = row.rsplit("-", 1)[0]
+    assert values[f"{row}-lang"] == "ru"
+    values[f"{row}-lang"] = "en"
+    assert moderator.post(f"/en/submissions/{sid}/revise", data=values).status_code == 302
+    db.session.expire_all()
+    payload = db.session.get(Submission, sid).payload
+    assert payload["summary"] == {"en": "A spring festival."}
+    assert payload["editions"][0]["year"] == 2019 and payload["elements"] == ["shashmaqom"]
