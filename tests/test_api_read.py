@@ -84,7 +84,10 @@ def test_openapi_describes_every_api_route(seeded_app, seeded_client):
     for rule in seeded_app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1"):
             path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
-            names = [rt.name for rt in RECORD_TYPES] if "{collection}" in path else [None]
+            # A collection is any record type, or those its converter lists (proposals).
+            converter = rule._converters.get("collection")
+            names = sorted(getattr(converter, "items", [rt.name for rt in RECORD_TYPES]))
+            names = names if "{collection}" in path else [None]
             for name in names:
                 concrete = path.replace("{collection}", name) if name else path
                 routes |= {(concrete, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}
