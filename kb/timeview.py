@@ -7,20 +7,22 @@ time is written is the same everywhere. Texts follow the reader's language (kb.i
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import available_timezones
 
+from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import (
     format_interval,
     format_skeleton,
     get_month_names,
     get_timezone_gmt,
+    get_timezone_location,
 )
 from flask_babel import gettext as _
 
 from kb.i18n import current_language
-from kb.tz import in_zone, zone_info
+from kb.tz import canonical, current_zones, in_zone, zone_info
 
 #: Zone-name prefixes that are aliases or legacy names, not places people choose.
 _LEGACY = ("Etc/", "SystemV/", "US/", "posix", "right/", "Canada/", "Brazil/", "Mexico/", "Chile/")
@@ -123,8 +125,56 @@ def zone_choices() -> tuple[str, ...]:
 
 
 def valid_zone(name: str | None) -> str | None:
-    """`name` if it is a zone a reader may choose, else None."""
-    return name if name and name in zone_choices() else None
+    """The current zone `name` stands for (an old name such as Asia/Calcutta reads as
+    Asia/Kolkata), or None if it is not a zone a reader may choose."""
+    return canonical(name)
+
+
+def zone_offset(zone: str, at: datetime | None = None) -> str:
+    """The zone's offset from UTC at `at` (now by default): "UTC+5", "UTC+5:30", "UTC"."""
+    offset = in_zone(at or datetime.now(UTC), zone).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    if not minutes:
+        return "UTC"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_city(zone: str) -> str:
+    """The zone's city in the reader's language, as CLDR names it ("Ташкент")."""
+    if zone == "UTC":
+        return "UTC"
+    try:
+        return get_timezone_location(zone, locale=current_language(), return_city=True)
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_option(zone: str, at: datetime | None = None) -> str:
+    """A zone as a picker offers it: "Ташкент (UTC+5)"."""
+    if zone == "UTC":
+        return "UTC"
+    return f"{zone_city(zone)} ({zone_offset(zone, at)})"
+
+
+def zone_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every current zone as (country, [(zone, "City (UTC+5)")]), in the reader's language,
+    countries and cities in alphabetical order: a grouped select needs no script."""
+    return _zone_groups(current_language(), datetime.now(UTC).date())
+
+
+@lru_cache(maxsize=8)
+def _zone_groups(lang: str, day: date) -> list[tuple[str, list[tuple[str, str]]]]:
+    names = Locale.parse(lang).territories
+    at = datetime.combine(day, datetime.min.time(), UTC)
+    by_country: dict[str, list[tuple[str, str]]] = {}
+    for zone, country in current_zones().items():
+        by_country.setdefault(names.get(country, country), []).append((zone, zone_option(zone, at)))
+    return [
+        (country, sorted(zones, key=lambda pair: pair[1].casefold()))
+        for country, zones in sorted(by_country.items(), key=lambda item: item[0].casefold())
+    ]
 
 
 def offsets_differ(zone_a: str, zone_b: str, at: datetime | None) -> bool:

@@ -9,6 +9,7 @@ into a zone (the year 9999 at the edge of the calendar) stays in UTC.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache
 from zoneinfo import ZoneInfo
 
 
@@ -43,3 +44,109 @@ def start_of(day: date, zone: str | None) -> datetime:
 def today_in(zone: str | None, now: datetime | None = None) -> date:
     """Today's date in `zone`."""
     return in_zone(now or datetime.now(UTC), zone).date()
+
+
+# The zones people choose from: the current ones, by country (tzdb's zone.tab), with the
+# old names (Asia/Calcutta, Asia/Asmera, Europe/Kiev…) read as the current ones.
+
+#: A country's usual zone where it has several (its capital's); else zone.tab's first.
+_COUNTRY_ZONE = {
+    "AR": "America/Argentina/Buenos_Aires",
+    "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo",
+    "CA": "America/Toronto",
+    "CD": "Africa/Kinshasa",
+    "CL": "America/Santiago",
+    "CN": "Asia/Shanghai",
+    "CY": "Asia/Nicosia",
+    "DE": "Europe/Berlin",
+    "EC": "America/Guayaquil",
+    "ES": "Europe/Madrid",
+    "ID": "Asia/Jakarta",
+    "KZ": "Asia/Almaty",
+    "MN": "Asia/Ulaanbaatar",
+    "MX": "America/Mexico_City",
+    "MY": "Asia/Kuala_Lumpur",
+    "NZ": "Pacific/Auckland",
+    "PT": "Europe/Lisbon",
+    "RU": "Europe/Moscow",
+    "UA": "Europe/Kyiv",
+    "US": "America/New_York",
+    "UZ": "Asia/Tashkent",
+}
+
+
+def _tzdb_file(name: str) -> str:
+    """A text file of the time-zone database: the tzdata package's, else the system's."""
+    try:
+        from importlib.resources import files
+
+        return files("tzdata.zoneinfo").joinpath(name).read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        from zoneinfo import TZPATH
+
+        for folder in TZPATH:
+            try:
+                with open(f"{folder}/{name}", encoding="utf-8") as f:
+                    return f.read()
+            except OSError:
+                continue
+    return ""
+
+
+@cache
+def current_zones() -> dict[str, str]:
+    """Every current zone people may live in, with its country's ISO code."""
+    out = {}
+    for line in _tzdb_file("zone.tab").splitlines():
+        if line and not line.startswith("#"):
+            fields = line.split("\t")
+            if len(fields) >= 3 and _exists(fields[2]):
+                out[fields[2]] = fields[0]
+    return out
+
+
+@cache
+def _links() -> dict[str, str]:
+    """Old and alias names → the zone they now stand for (tzdb's Link lines)."""
+    links = {}
+    for line in _tzdb_file("tzdata.zi").splitlines():
+        if line.startswith("L "):
+            _, target, name = line.split()[:3]
+            links[name] = target
+    return links
+
+
+def _exists(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except Exception:  # noqa: BLE001  (not found, or a name that is not a path)
+        return False
+    return True
+
+
+def canonical(name: str | None) -> str | None:
+    """The current zone that `name` means (itself, or what an old name links to);
+    "UTC" for UTC and its aliases; None if `name` is not a zone people live in."""
+    if not name or len(name) > 64:
+        return None
+    if name in ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Zulu"):
+        return "UTC"
+    zones = current_zones()
+    for _ in range(3):  # a link may point to another link
+        if name in zones:
+            return name
+        name = _links().get(name)
+        if name is None:
+            return None
+    return None
+
+
+def country_zone(code: str | None) -> str | None:
+    """The usual zone of a country (ISO 3166 code), or None if unknown."""
+    if not code:
+        return None
+    code = code.upper()
+    if code in _COUNTRY_ZONE:
+        return _COUNTRY_ZONE[code]
+    return next((z for z, c in current_zones().items() if c == code), None)

@@ -113,6 +113,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("pages.register", "GET"): public("/en/events/webinar/register"),
     ("pages.register", "POST"): public("/en/events/webinar/register"),
     ("pages.registered", "GET"): public("/en/events/webinar/registered"),
+    ("pages.time_zone", "GET"): public("/en/time-zone"),
     ("pages.cancel_registration", "GET"): missing("/en/registrations/not-a-token/cancel"),
     ("pages.cancel_registration", "POST"): missing("/en/registrations/not-a-token/cancel"),
     ("pages.glossary", "GET"): public("/en/glossary"),

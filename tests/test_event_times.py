@@ -49,15 +49,20 @@ def test_a_reader_in_tokyo_sees_one_clock_and_is_told_so(seeded_client):
     assert f"{days}, 13:00–17:30 each day" in html  # two days, not one 28.5-hour span
 
 
-def test_a_reader_whose_zone_is_unknown_gets_utc_and_a_choice(seeded_client):
+def test_a_reader_whose_zone_is_unknown_gets_the_event_zone_and_a_choice(seeded_client):
+    """Without a script or an earlier choice: the event's own zone, said so (issue 13
+    item 4: never an unexplained UTC), and a way to choose."""
     html = _plain(seeded_client.get("/ru/events/2020-silk-roads-ich-webinar"))
-    assert 'name="tz"' in html and '<option value="UTC" selected>' in html
-    assert "04:00" in html  # 13:00 in Seoul is 04:00 UTC
+    assert (
+        'name="tz"' in html and " selected" not in html.split('name="tz"')[1].split("</select>")[0]
+    )
+    assert "13:00" in html and "04:00" not in html  # in Seoul, the event's zone, not UTC
+    assert "Время указано по часовому поясу мероприятия" in html
     assert 'src="/static/js/reader-zone.js?v=' in html  # versioned by its content
     heading = cldr.full_date(date(2020, 11, 18), "ru")  # the day heading, the Russian way
     assert heading in html and "среда" in heading and "ноября" in heading
     html = _plain(seeded_client.get(WEBINAR + "?tz=Not/AZone"))
-    assert '<option value="UTC" selected>' in html
+    assert "13:00" in html and "04:00" not in html
 
 
 def test_sessions_are_grouped_by_day_with_undated_ones_last(seeded_client):

@@ -22,6 +22,19 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def zone_options(keep: str | None = None) -> list[SelectChoice]:
+    """The current time zones grouped by country ("Ташкент (UTC+5)" under Uzbekistan),
+    UTC first; `keep` adds a stored zone that is no longer current, so it stays chosen."""
+    from kb.timeview import zone_groups
+
+    out = [SelectChoice("UTC", "UTC")]
+    if keep and keep != "UTC" and keep not in {z for _, zs in zone_groups() for z, _l in zs}:
+        out.append(SelectChoice(keep, keep))
+    for country, zones in zone_groups():
+        out += [SelectChoice(zone, label, optgroup=country) for zone, label in zones]
+    return out
+
+
 def lang_value(form, prefix: str) -> dict | None:
     """The per-language fields as a text object (None when all are empty)."""
     out = {code: (form[f"{prefix}_{code}"].data or "").strip() for code in LANGUAGES}

@@ -68,6 +68,7 @@ def init_app(app: Flask) -> None:
         search,
         submissions,
         tokens,
+        zones,
     )
 
     app.register_blueprint(bp)

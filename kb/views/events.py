@@ -22,7 +22,7 @@ from kb import httpcache, labels
 from kb.calendars import calendar
 from kb.cancellation import registration_for_token
 from kb.extensions import db, limiter
-from kb.forms.fields import options
+from kb.forms.fields import options, zone_options
 from kb.forms.registrations import ConfirmForm, RegistrationForm
 from kb.i18n import current_language, pick
 from kb.models import Country, Element, Event
@@ -30,15 +30,14 @@ from kb.programme import programme, zones_differ
 from kb.ratelimits import setting
 from kb.schemas.args import CalendarArgs
 from kb.schemas.registrations import RegistrationSchema, country_codes
-from kb.security import secure_cookies
 from kb.services import agenda, heritage
 from kb.services import registrations as regs
 from kb.services.events import event_state, get_event, list_events
 from kb.services.organizing import can_manage
-from kb.timeview import valid_zone, zone_choices
+from kb.timeview import valid_zone, zone_option
 from kb.views import bp
 from kb.views.forms import save_or_refuse
-from kb.views.zones import ZONE_COOKIE, reader_zone
+from kb.views.zones import keep_zone, reader_zone
 
 calendars = Blueprint("calendars", __name__)
 
@@ -67,10 +66,7 @@ def _remember_zone(response):
         # An answer that sets a cookie is this reader's alone.
         if response.headers.get("Cache-Control", "").startswith("public"):
             response.headers["Cache-Control"] = "private, no-cache"
-        # Read by static/js/reader-zone.js too, so not HttpOnly: a preference, no secret.
-        response.set_cookie(
-            ZONE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax", secure=secure_cookies()
-        )
+        keep_zone(response, chosen)
     return response
 
 
@@ -78,7 +74,7 @@ def _remember_zone(response):
 def event(slug: str):
     """An event: facts, programme with times in the event's zone and the reader's."""
     item = visible_event(slug)
-    zone, known = reader_zone()
+    zone, known = reader_zone(item.timezone)
     state = event_state(item)
     registration = regs.registration_state(item)
     places = _places_left(item)
@@ -93,7 +89,7 @@ def event(slug: str):
             reader_known=known,
             differ=zones_differ(item, zone),
             days=programme(item, zone),
-            zones=zone_choices(),
+            zones=_short_zones(item, zone),
             registration_state=registration,
             places_left=places,
             manager=manager,
@@ -101,6 +97,13 @@ def event(slug: str):
 
     parts = ("events", item.id, zone, known, state, registration, places, manager)
     return _remember_zone(httpcache.conditional(render, item.updated_at, *parts))
+
+
+def _short_zones(event: Event, reader: str) -> list[tuple[str, str]]:
+    """The event page's own short choice of zones: the reader's, the event's and UTC
+    (every other zone is on the time-zone page it links to)."""
+    zones = dict.fromkeys([reader, valid_zone(event.timezone) or "UTC", "UTC"])
+    return [(z, zone_option(z, event.starts_at)) for z in zones]
 
 
 def _places_left(event: Event) -> int | None:
@@ -122,10 +125,10 @@ def register(slug: str):
     item = visible_event(slug)
     form = RegistrationForm()
     form.country.choices = options(_countries())
-    form.timezone.choices = options((z, z) for z in zone_choices())
+    form.timezone.choices = zone_options()
     if request.method == "GET":
         form.language.data = current_language()
-        form.timezone.data = reader_zone()[0]
+        form.timezone.data = reader_zone(item.timezone)[0]
     state = regs.registration_state(item)
     if state == regs.OPEN and form.validate_on_submit():
         if save_or_refuse(

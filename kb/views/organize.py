@@ -14,7 +14,7 @@ from kb.forms.events import (
     presented_text,
     speakers_text,
 )
-from kb.forms.fields import fill_lang, options, wall_clock
+from kb.forms.fields import fill_lang, options, wall_clock, zone_options
 from kb.forms.registrations import ConfirmForm
 from kb.i18n import current_language, pick
 from kb.models import Event, Organization
@@ -22,9 +22,11 @@ from kb.schemas.records import EventSchema, SessionSchema
 from kb.services import organizing
 from kb.services.events import get_event
 from kb.services.records import canonical
-from kb.timeview import zone_choices
+from kb.timeview import valid_zone
+from kb.tz import country_zone
 from kb.views import bp
 from kb.views.forms import save_or_refuse
+from kb.views.zones import reader_zone
 
 #: Where the API's event fields show in the event form.
 EVENT_FIELDS = {
@@ -68,9 +70,16 @@ def managed(slug: str) -> Event:
     return event
 
 
+def default_zone(account) -> str:
+    """A new event's zone: its organiser's organisation's country's, else the organiser's
+    own (chosen, or from the browser), else UTC."""
+    country = account.organization.country if account.organization is not None else None
+    return country_zone(country.code if country is not None else None) or reader_zone()[0]
+
+
 def _event_form(event: Event | None = None) -> EventForm:
     form = EventForm()
-    form.timezone.choices = options((z, z) for z in zone_choices())
+    form.timezone.choices = zone_options(event.timezone if event is not None else None)
     orgs = db.session.scalars(
         db.select(Organization).where(Organization.status == "published")
     ).all()
@@ -86,7 +95,7 @@ def _event_form(event: Event | None = None) -> EventForm:
 
 
 def _fill_event_form(form: EventForm, event: Event) -> None:
-    zone = event.timezone
+    zone = valid_zone(event.timezone) or event.timezone  # an old name reads as the current one
     form.slug.data, form.kind.data, form.timezone.data = event.slug, event.kind, zone
     for prefix in ("title", "summary", "description", "venue"):
         fill_lang(form, prefix, getattr(event, prefix))
@@ -129,7 +138,7 @@ def new_event():
     form = _event_form()
     if request.method == "GET":
         form.languages.data = ["en", "ru", "ko"]
-        form.timezone.data = "Asia/Seoul"
+        form.timezone.data = default_zone(account)
     if form.validate_on_submit():
         created = []
 

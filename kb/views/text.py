@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
         fmt_time=timeview.fmt_time,
         fmt_datetime=timeview.fmt_datetime,
         zone_label=timeview.zone_label,
+        zone_option=timeview.zone_option,
         event_when=timeview.event_when,
         month_name=timeview.month_name,
         month_title=timeview.month_title,
