@@ -85,6 +85,8 @@ def _list_loads() -> dict:
             selectinload(Event.days),
             selectinload(Event.organization_links),
             selectinload(Event.sessions).selectinload(EventSession.speakers),
+            selectinload(Event.sessions).selectinload(EventSession.presented),
+            selectinload(Event.presented),
         ),
     }
 
