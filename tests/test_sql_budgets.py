@@ -25,11 +25,11 @@ BUDGETS = [
     ("/en/events/", 10),
     ("/en/countries/", 4),
     ("/en/elements/nowruz", 12),
-    ("/en/events/2020-silk-roads-ich-webinar", 11),
+    ("/en/events/2020-silk-roads-ich-webinar", 12),
     ("/en/search?q=festival", 1),
     ("/api/v1/elements/nowruz", 7),
     ("/api/v1/elements", 4),
-    ("/api/v1/events", 8),
+    ("/api/v1/events", 9),
 ]
 
 
