@@ -199,3 +199,17 @@ def test_a_new_session_keeps_a_given_id_only_when_it_is_free(app):
     assert uids[1] == free
     assert taken not in uids and "NOT-HEX" not in uids and len(set(uids)) == 4
     assert first.sessions[0].uid == taken
+
+
+def test_a_csv_without_a_languages_column_leaves_that_language_alone(app, runner, tmp_path):
+    create_element(slug="kimjang", name={"en": "Kimjang", "ru": "Кимчжан", "ko": "김장"})
+    path = tmp_path / "elements.csv"
+    path.write_text("slug,name_en\nkimjang,Kimjang (making kimchi)\n", encoding="utf-8")
+    assert runner.invoke(args=["import", str(path)]).exit_code == 0
+    element = db.session.scalar(sa.select(Element).where(Element.slug == "kimjang"))
+    assert element.name == {"en": "Kimjang (making kimchi)", "ru": "Кимчжан", "ko": "김장"}
+    path.write_text("slug,name_ru,name_ko\nkimjang,,김장 문화\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert element.name == {"en": "Kimjang (making kimchi)", "ko": "김장 문화"}  # ru emptied

@@ -12,8 +12,10 @@ The columns follow the schema (the API's shape), so the CSV and JSON exports say
   holding it as compact JSON, exactly as the API has it;
 - numbers as written in JSON, `true`/`false`, dates and times in ISO 8601; empty = none.
 
-Text cells go through `kb.spreadsheet.protect` (a formula start gets a leading `'`);
-reading takes it off again (`unprotect`), so a round trip gives back what was written.
+A file may leave columns out: a field without a column is left as it is, and so is a
+language without one (`merge_languages`). Text cells go through `kb.spreadsheet.protect`
+(a formula start gets a leading `'`); reading takes it off again (`unprotect`), so a round
+trip gives back what was written.
 """
 
 from __future__ import annotations
@@ -166,10 +168,8 @@ def read_row(cols: list[Column], row: list[str]) -> dict:
     data: dict = {}
     for column, text in zip(cols, row, strict=False):
         if column.lang:
-            texts = data.setdefault(column.field, None) or {}
-            if text:
-                texts[column.lang] = unprotect(text)
-            data[column.field] = texts or None
+            # An empty cell says "no text in this language" (None until `merge_languages`).
+            data.setdefault(column.field, {})[column.lang] = unprotect(text) if text else None
         elif column.kind == JSON:
             try:
                 data[column.field] = json.loads(text) if text else ([] if column.many else None)
@@ -183,6 +183,27 @@ def read_row(cols: list[Column], row: list[str]) -> dict:
         else:
             data[column.field] = text or None
     return data
+
+
+def merge_languages(schema: Schema, row: dict, current: dict | None) -> dict:
+    """`row` (from `read_row`) with each text completed from `current` (the record dumped).
+
+    A language whose column the file has is set, or removed when its cell is empty; a
+    language the file has no column for keeps the text the record has. So a spreadsheet
+    with only `name_en` corrects the English names and leaves the Russian ones alone.
+    """
+    out = dict(row)
+    for name, field in exported_fields(schema).items():
+        if not isinstance(field, LangText) or name not in row:
+            continue
+        merged = dict((current or {}).get(name) or {})
+        for code, text in (row[name] or {}).items():
+            if text is None:
+                merged.pop(code, None)
+            else:
+                merged[code] = text
+        out[name] = merged or None
+    return out
 
 
 def read_csv(schema: Schema, raw: bytes) -> list[dict]:

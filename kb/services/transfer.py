@@ -25,7 +25,13 @@ from kb.extensions import db
 from kb.models import Country
 from kb.schemas.messages import flatten
 from kb.schemas.shape import own_shape
-from kb.schemas.table import TableError, exported_fields, read_csv, write_csv
+from kb.schemas.table import (
+    TableError,
+    exported_fields,
+    merge_languages,
+    read_csv,
+    write_csv,
+)
 from kb.services.common import ServiceError, by_slug
 from kb.services.records import Actor
 
@@ -161,12 +167,13 @@ def _load_one(batch: Batch, raw) -> dict:
     rt = batch.record_type
     if not isinstance(raw, dict):
         raise ValidationError({"_schema": ["A record is an object of fields."]})
+    current = _existing(rt, _ident(rt, raw))
     if batch.fmt == "json":
         # What the API answered (read-only keys included) is taken back, as by the API.
-        current = _existing(rt, _ident(rt, raw))
-        raw = own_shape(
-            raw, rt.detail_schema(), rt.detail_schema().dump(current) if current else None
-        )
+        answer = rt.detail_schema().dump(current) if current else None
+        raw = own_shape(raw, rt.detail_schema(), answer)
+    else:
+        raw = merge_languages(rt.schema(), raw, rt.schema().dump(current) if current else None)
     return rt.schema().load(raw)
 
 
