@@ -142,3 +142,42 @@ def test_the_migration_files_existing_names_by_their_script(app):
         ({"ru": "Кым Кихён"}, "speaker"),
         ({"ko": "금기형"}, "speaker"),
     ]
+
+
+def test_a_chair_is_a_person_and_an_old_client_may_still_send_chair(app):
+    api, headers = _event(app, [{"name": "Helena Norberg-Hodge"}])
+    detail = api.get("/api/v1/events/webinar").get_json()
+    session = {**detail["sessions"][0], "chair": "Дмитрий Воякин"}
+    response = api.patch("/api/v1/events/webinar", json={"sessions": [session]}, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    (answer,) = response.get_json()["sessions"]
+    assert "chair" not in answer
+    assert [(s["name"], s["role"]) for s in answer["speakers"]] == [
+        ({"ru": "Дмитрий Воякин"}, "chair"),
+        ({"en": "Helena Norberg-Hodge"}, "speaker"),
+    ]
+    ru = client_of(app).get("/ru/events/webinar").text
+    assert '<span lang="ru">Дмитрий Воякин</span></strong> <span class="speaker-role">' in ru
+
+
+def test_the_migration_makes_each_chair_the_first_speaker(app):
+    from flask_migrate import downgrade, upgrade
+
+    from kb.config import ROOT
+
+    _event(app, [{"name": "Helena Norberg-Hodge"}])
+    db.session.commit()
+    db.session.close()
+    migrations = str(ROOT / "migrations")
+    with app.app_context():
+        downgrade(directory=migrations, revision="e5b19c7a2d40")
+    db.session.execute(sa.text("UPDATE event_session SET chair = 'Eunkyung Oh'"))
+    db.session.commit()
+    with app.app_context():
+        upgrade(directory=migrations)
+    db.session.expire_all()
+    speakers = db.session.scalars(sa.select(Speaker).order_by(Speaker.position)).all()
+    assert [(s.position, s.name, s.role) for s in speakers] == [
+        (0, {"en": "Eunkyung Oh"}, "chair"),
+        (1, {"en": "Helena Norberg-Hodge"}, "speaker"),
+    ]

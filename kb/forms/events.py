@@ -158,7 +158,6 @@ class SessionForm(FlaskForm):
     day = DateField(_l("Day (if the time is not known)"), validators=[Optional()])
     starts_at = DateTimeLocalField(_l("Starts"), format=TIME, validators=[Optional()])
     ends_at = DateTimeLocalField(_l("Ends"), format=TIME, validators=[Optional()])
-    chair = StringField(_l("Chair"), validators=[Optional(), Length(max=200)])
     speakers = TextAreaField(
         _l("Speakers"),
         description=_l(
@@ -185,7 +184,6 @@ class SessionForm(FlaskForm):
             "day": self.day.data.isoformat() if self.day.data else None,
             "starts_at": zoned(self.starts_at.data, zone),
             "ends_at": zoned(self.ends_at.data, zone),
-            "chair": (self.chair.data or "").strip() or None,
             "speakers": speakers,
             "languages": self.languages.data or [],
             "interpretation": bool(self.interpretation.data),

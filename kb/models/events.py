@@ -125,7 +125,6 @@ class EventSession(db.Model):
     day: Mapped[date | None]
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    chair: Mapped[str | None] = mapped_column(sa.String(200))
     languages: Mapped[list] = mapped_column(JSONType, default=list)
     interpretation: Mapped[bool | None]
     #: Private, like the event's.

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from kb.i18n import LANGUAGES
 from kb.models import (
@@ -303,12 +311,23 @@ class SessionSchema(Schema):
     day = Day(allow_none=True)
     starts_at = ZonedDateTime(allow_none=True)
     ends_at = ZonedDateTime(allow_none=True)
-    chair = fields.String(validate=validate.Length(max=200), allow_none=True)
     languages = fields.List(fields.String(validate=one_of(LANGUAGES)), load_default=list)
     interpretation = fields.Boolean(allow_none=True)
     speakers = fields.List(fields.Nested(SpeakerSchema), load_default=list)
     presented = presented_field()
     join_url = url_field(load_only=True, allow_none=True)
+
+    @pre_load
+    def _chair(self, data, **kwargs):
+        """`chair` (a name, as clients sent it before chairs were people) is a chair speaker."""
+        if isinstance(data, dict) and "chair" in data:
+            data = dict(data)
+            chair = data.pop("chair")
+            if isinstance(chair, str) and chair.strip():
+                speakers = data.get("speakers")
+                speakers = list(speakers) if isinstance(speakers, list) else []
+                data["speakers"] = [{"name": chair, "role": "chair"}, *speakers]
+        return data
 
     @validates_schema
     def _times(self, data, **kwargs):

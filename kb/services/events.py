@@ -165,7 +165,6 @@ SESSION_KEYS = (
     "day",
     "starts_at",
     "ends_at",
-    "chair",
     "interpretation",
     "join_url",
 )

@@ -220,7 +220,6 @@ def _fill_session_form(form: SessionForm, session: dict, zone: str) -> None:
     form.day.data = session.get("day")
     form.starts_at.data = wall_clock(session.get("starts_at"), zone)
     form.ends_at.data = wall_clock(session.get("ends_at"), zone)
-    form.chair.data = session.get("chair")
     form.speakers.data = speakers_text(session.get("speakers") or [], current_language())
     form.languages.data = list(session.get("languages") or [])
     form.interpretation.data = bool(session.get("interpretation"))
