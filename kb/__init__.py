@@ -7,7 +7,20 @@ from flask import Flask
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app. `config` overrides settings (tests pass paths and URLs here)."""
-    from kb import api, auth, cli, edge, errors, i18n, resilience, search, security, uow, views
+    from kb import (
+        api,
+        auth,
+        cli,
+        compress,
+        edge,
+        errors,
+        i18n,
+        resilience,
+        search,
+        security,
+        uow,
+        views,
+    )
     from kb.config import load_config
     from kb.extensions import csrf, db, limiter, migrate
 
@@ -47,5 +60,6 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     resilience.init_app(app)
     security.init_app(app)
+    compress.init_app(app)
     cli.init_app(app)
     return app

@@ -58,6 +58,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # X-Forwarded-For and X-Forwarded-Proto give the client's address (rate limits)
         # and scheme; 0 trusts no such header.
         "TRUSTED_PROXIES": env.get("KB_TRUSTED_PROXIES") or 0,
+        # Gzip text answers in the app (kb/compress.py): `1`/`0`; unset, only when no
+        # proxy stands in front (one that does, as deploy/nginx-kb.conf does, is faster).
+        "COMPRESS": env.get("KB_COMPRESS") or None,
         # `kb events send-links` sends the links of events starting within this many hours.
         "EVENT_LINKS_WINDOW_HOURS": float(env.get("KB_EVENT_LINKS_WINDOW_HOURS") or 24),
         # Seconds an SMTP server may take to answer before a delivery counts as failed.
@@ -144,6 +147,10 @@ def load_config(overrides: dict | None = None) -> dict:
         config.setdefault(f"{cookie}_SAMESITE", "Lax")
         config.setdefault(f"{cookie}_SECURE", https)
     config["TRUSTED_PROXIES"] = _proxies(config["TRUSTED_PROXIES"])
+    if config["COMPRESS"] is None:
+        config["COMPRESS"] = not config["TRUSTED_PROXIES"]
+    elif isinstance(config["COMPRESS"], str):
+        config["COMPRESS"] = config["COMPRESS"].strip().lower() in ("1", "true", "yes", "on")
     if config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
         # A store that does not answer costs a request one second, not a hang.
         config.setdefault(

@@ -89,3 +89,26 @@ def test_signed_in_pages_are_private_and_never_validated(app):
     assert page.headers["Cache-Control"] == "private, no-store"
     assert client.get("/en/elements/").headers["Cache-Control"] == "private, no-store"
     assert client.get("/en/account/").headers["Cache-Control"] == "private, no-store"
+
+
+def test_text_is_gzipped_for_clients_that_accept_it_when_no_proxy_does(seeded_client):
+    import gzip
+
+    plain = seeded_client.get("/en/elements/nowruz")
+    assert "Content-Encoding" not in plain.headers  # asked for nothing
+    packed = seeded_client.get("/en/elements/nowruz", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert len(packed.get_data()) < len(plain.get_data()) / 3
+    api = seeded_client.get("/api/v1/elements", headers={"Accept-Encoding": "gzip"})
+    assert api.headers["Content-Encoding"] == "gzip"
+
+
+def test_behind_a_proxy_the_app_leaves_compression_to_it(tmp_path):
+    from tests.conftest import make_app
+
+    db_url = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'kb.db'}"}
+    assert make_app(tmp_path / "a", db_url).config["COMPRESS"] is True
+    assert make_app(tmp_path / "b", db_url, TRUSTED_PROXIES=1).config["COMPRESS"] is False
+    assert make_app(tmp_path / "c", db_url, TRUSTED_PROXIES=1, COMPRESS="1").config["COMPRESS"]
