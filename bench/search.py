@@ -240,11 +240,29 @@ BUSY_RETRIES = 600
 BUSY_PAUSE = 0.05
 
 
+def write_when_free(holder, doc: dict, busy: dict) -> None:
+    """Write one change; while a background merge holds the lock (IndexBusy), wait and try
+    again, as the worker would, counting the retries, the changes hit and the time waited."""
+    from kb.search.writing import IndexBusy, apply
+
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            apply(holder, [doc["key"]], lambda keys, doc=doc: {doc["key"]: doc})
+            return
+        except IndexBusy:
+            if attempt == BUSY_RETRIES:
+                raise
+            busy["retries"] += 1
+            busy["changes"] += attempt == 0
+            waited = time.perf_counter()
+            time.sleep(BUSY_PAUSE)
+            busy["waited_ms"] += (time.perf_counter() - waited) * 1000
+
+
 def serve(root: str, qs: dict, changes: list[dict], out) -> None:
     """A fresh process serving search: query latencies, commit-to-searchable, peak memory."""
     from kb.search.engine import run
     from kb.search.store import Holder
-    from kb.search.writing import IndexBusy, apply
 
     holder = Holder(root)
     for text, filters in qs["single"][:30] + qs["filtered"][:10]:  # warm the searcher
@@ -261,18 +279,7 @@ def serve(root: str, qs: dict, changes: list[dict], out) -> None:
     busy = {"retries": 0, "waited_ms": 0.0, "changes": 0}
     for doc in changes:
         start = time.perf_counter()
-        for attempt in range(BUSY_RETRIES + 1):
-            try:
-                apply(holder, [doc["key"]], lambda keys, doc=doc: {doc["key"]: doc})
-                break
-            except IndexBusy:  # a background merge holds the lock: wait, as the worker would
-                if attempt == BUSY_RETRIES:
-                    raise
-                busy["retries"] += 1
-                busy["changes"] += attempt == 0
-                waited = time.perf_counter()
-                time.sleep(BUSY_PAUSE)
-                busy["waited_ms"] += (time.perf_counter() - waited) * 1000
+        write_when_free(holder, doc, busy)
         committed = time.perf_counter()
         found = run(holder, doc["name"]["en"], per_page=1).total
         visible.append((time.perf_counter() - start) * 1000)
