@@ -5,9 +5,11 @@ rank below the word typed; a query naming a country, a type of record or a year 
 those records and the page offers the filter; a record named exactly as typed is first.
 """
 
+import numpy as np
 import pytest
 
 from kb.search import holder, intent, search, synonyms, variants
+from kb.search.evaluate import add, fill
 from kb.search.query import parse
 from tests.relevance_cases import ISSUE_TOP10
 
@@ -150,3 +152,34 @@ def test_the_glossarys_variants_are_synonyms_of_its_term(seeded_app):
         # the texts never use: each finds what the term's form finds.
         for variant, form in (("비단길", "실크로드"), ("Великий Шёлковый путь", "Шёлковые пути")):
             assert search(variant).total and search(variant).total == search(form).total
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"),
+    [
+        ("ru", "элементы наследия Ирана"),
+        ("ko", "이란의 무형유산 종목"),
+        ("en", "Iran's heritage elements"),
+    ],
+)
+def test_a_word_of_nearly_every_text_does_not_hide_the_records_a_query_names(
+    seeded_app, lang, query
+):
+    # Not every Iranian element's text says "heritage" (наследие, 무형유산): a query
+    # that names Iran needs that word only to rank, not to find.
+    with seeded_app.app_context():
+        found = _slugs(query, lang)
+        assert {"elements/radif-of-iranian-music", "elements/bakhshis-of-khorasan-music"} <= set(
+            found
+        ), found
+
+
+def test_a_few_records_with_every_word_come_before_those_filled_in():
+    a = [(np.array([1, 5]), np.array([0.0, 2.0]))]
+    b = [(np.array([1, 3, 7]), np.array([9.0, 4.0, 1.0]))]
+    ((ids, scores),) = fill(a, b)
+    assert ids.tolist() == [1, 3, 5, 7]
+    ranked = [i for _, i in sorted(zip(-scores, ids.tolist(), strict=True))]
+    assert ranked[:2] == [5, 1] and ranked[2:] == [3, 7]  # 1 keeps its own score's place
+    ((ids, scores),) = add(a, b)
+    assert ids.tolist() == [1, 5] and scores.tolist() == [9.0, 2.0]

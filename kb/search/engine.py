@@ -10,11 +10,28 @@ from whoosh import query as wq
 from kb.i18n import fallback_order
 from kb.search import intent, synonyms, variants
 from kb.search.analysis import BIGRAM_SCRIPT, fold
-from kb.search.evaluate import Context, evaluate, facet_counts, lift, restrict, top, total
+from kb.search.evaluate import (
+    Context,
+    add,
+    evaluate,
+    facet_counts,
+    fill,
+    lift,
+    restrict,
+    top,
+    total,
+)
 from kb.search.highlight import plain, snippet
 from kb.search.query import Part, build, filter_query, highlight_terms, parse, word_variants
 from kb.search.store import Holder
 from kb.services.common import Page
+
+#: A query that names a country, type or year and whose words are all in fewer records
+#: than this is filled up with the records that have some of its words, ranked below.
+FILL_BELOW = 10
+#: In a query that names a country, type or year, a word in more than this share of all
+#: records ("heritage", «наследие», 무형유산) is not required, only counted.
+COMMON = 0.25
 
 
 @dataclass
@@ -80,6 +97,33 @@ def _alternatives(ctx: Context, ana, fixed: dict[int, str]):
     return extra
 
 
+def _split_common(ctx: Context, parts: list[Part], named: dict) -> tuple[list[Part], list]:
+    """For a query that names a country, type or year: (the parts every record found
+    must have, the words of the network's every text that it need not: "Iran's
+    intangible heritage" is Iran's records, those that say "heritage" first). Words in
+    more than `COMMON` of all records are such; ([], []) for other queries."""
+    if not named:
+        return parts, []
+    searcher = ctx.searcher
+    ana = searcher.schema["text"].analyzer
+    words = [p.text for p in parts if p.kind == "word"]
+    many = COMMON * searcher.doc_count()
+    optional, i = set(), 0
+    for n, part in enumerate(parts):
+        if part.kind == "word":
+            if not intent.named(searcher, words, i, ana) and (
+                variants.literal_count(searcher, part.text, ana) > many
+            ):
+                optional.add(n)
+            i += 1
+    if not optional or len(optional) == len(parts):
+        return parts, []
+    return (
+        [p for n, p in enumerate(parts) if n not in optional],
+        [p for n, p in enumerate(parts) if n in optional],
+    )
+
+
 def corrections(ctx: Context, parts: list[Part]) -> dict[int, str]:
     """For each query word found in no record (by its index among the words), the
     nearest word of the texts, where there is one (`variants.correction`)."""
@@ -142,12 +186,16 @@ def run(
     lang: str = "en",
 ) -> Results:
     """Search for `text` (any language) narrowed by `filters`; one page of results."""
-    parts = parse(text)
+    parts = typed = parse(text)
     fq = filter_query(filters or {})
     with holder.searcher() as searcher:
         ana = searcher.schema["text"].analyzer
         ctx = Context(searcher, holder.segment_cache)
         fixed = corrections(ctx, parts)
+        named = intent.detect(searcher, _fixed_parts(parts, fixed), ana) if parts else {}
+        required, optional = _split_common(ctx, parts, named)
+        if optional:
+            parts, fixed = required, corrections(ctx, required)
         q = compose(ctx, parts, fixed=fixed)
         if q is None and fq is None:
             return Results([], 0, page, per_page)
@@ -155,14 +203,25 @@ def run(
         base = q if q is not None else wq.Every()
         found = _narrow(evaluate(ctx, base), allowed)
         relaxed = False
-        if not total(found) and q is not None and len(parts) > 1:
+        marked = base
+        if optional and q is not None:  # their words weigh, but need not all be there
+            oq = compose(ctx, optional, relax=True)
+            found, marked = add(found, evaluate(ctx, oq)), wq.Or([base, oq])
+        few = total(found) < FILL_BELOW and bool(named)
+        again = None
+        if (few or not total(found)) and q is not None and len(parts) > 1:
             relaxed_q = compose(ctx, parts, relax=True, fixed=fixed)
             again = _narrow(evaluate(ctx, relaxed_q), allowed)
-            if total(again):
-                base, found, relaxed = relaxed_q, again, True
+            if not total(found) and total(again):
+                base, found, relaxed, again = relaxed_q, again, True, None
+                marked = base
         wanted = {}
         if q is not None:
-            found, wanted = _lift(ctx, parts, found, filters or {}, fixed)
+            found, wanted = _lift(ctx, typed, found, filters or {}, named)
+        if again is not None and total(again):
+            # "elements of Iran's heritage": Iran's elements too, whatever their texts
+            # call them, below the records that have every word.
+            found = fill(found, _lift(ctx, typed, again, filters or {}, named)[0])
         count = total(found)
         facets = facet_counts(ctx, found)
         offered = {
@@ -172,7 +231,7 @@ def run(
         }
         hits = []
         if count and (page - 1) * per_page < count:
-            terms, prefixes = highlight_terms(base) if q is not None else (frozenset(), ())
+            terms, prefixes = highlight_terms(marked) if q is not None else (frozenset(), ())
             for docnum, score in top(ctx, found, page * per_page)[(page - 1) * per_page :]:
                 stored = searcher.stored_fields(docnum)
                 data = stored["data"]
@@ -180,7 +239,7 @@ def run(
                 hits.append(
                     Hit(stored["type"], data["slug"], data["name"], marked, snippet_lang, score)
                 )
-        suggestion = suggest(ctx, parts) if parts else None
+        suggestion = suggest(ctx, typed) if typed else None
     return Results(hits, count, page, per_page, facets, suggestion, relaxed, offered)
 
 
@@ -201,14 +260,12 @@ def compose(ctx: Context, parts: list[Part], relax: bool = False, fixed=None):
     return build(parts, ana, relax, extra=_alternatives(ctx, ana, fixed), spans=spans)
 
 
-def _lift(ctx: Context, parts: list[Part], found, filters: dict, fixed: dict[int, str]):
+def _lift(ctx: Context, parts: list[Part], found, filters: dict, named: dict[str, str]):
     """Records named exactly as typed, then those of the country, type or year the query
-    names, lifted; returns (found, {facet: value} named and not filtered on)."""
-    ana = ctx.searcher.schema["text"].analyzer
+    names (`named`), lifted; returns (found, {facet: value} named and not filtered on)."""
     exact = intent.exact_query(parts) if "names" in ctx.searcher.schema else None
     if exact is not None:
         found = lift(found, evaluate(ctx, exact), intent.EXACT)
-    named = intent.detect(ctx.searcher, _fixed_parts(parts, fixed), ana)
     wanted = {k: v for k, v in named.items() if k not in filters}
     for name, value in wanted.items():
         found = lift(found, evaluate(ctx, wq.Term(name, value)), intent.LIFT)

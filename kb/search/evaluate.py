@@ -331,6 +331,40 @@ def lift(result: Result, chosen: Result, factor: float) -> Result:
     return out
 
 
+def fill(result: Result, more: Result) -> Result:
+    """`result` and, below every one of its documents, those of `more` it lacks: the
+    scores of `result` are raised above the best of the others."""
+    news = [
+        ~np.isin(m_ids, ids, assume_unique=True)
+        for (ids, _), (m_ids, _) in zip(result, more, strict=True)
+    ]
+    best = max(
+        (float(m[1][n].max()) for m, n in zip(more, news, strict=True) if n.any()), default=0.0
+    )
+    out = []
+    for (ids, scores), (more_ids, more_scores), new in zip(result, more, news, strict=True):
+        scores = scores + best + 1e-6
+        if new.any():
+            ids = np.concatenate([ids, more_ids[new]])
+            scores = np.concatenate([scores, more_scores[new]])
+            order = np.argsort(ids, kind="stable")
+            ids, scores = ids[order], scores[order]
+        out.append((ids, scores))
+    return out
+
+
+def add(result: Result, more: Result) -> Result:
+    """`result` with the scores of its documents in `more` added (the others kept)."""
+    out = []
+    for (ids, scores), (more_ids, more_scores) in zip(result, more, strict=True):
+        if len(ids) and len(more_ids):
+            _, a, b = np.intersect1d(ids, more_ids, assume_unique=True, return_indices=True)
+            scores = scores.copy()
+            scores[a] += more_scores[b]
+        out.append((ids, scores))
+    return out
+
+
 def total(result: Result) -> int:
     """How many documents matched."""
     return sum(len(ids) for ids, _ in result)
