@@ -67,6 +67,8 @@ def test_lists_are_short_lived_and_static_files_kept_a_year(seeded_client):
     listing = seeded_client.get("/en/elements/")
     assert listing.headers["Cache-Control"] == "public, max-age=60"
     assert seeded_client.get("/api/v1/elements").headers["Cache-Control"] == "public, max-age=60"
+    calendar = seeded_client.get("/events/2020-silk-roads-ich-webinar.ics")
+    assert calendar.headers["Cache-Control"] == "public, max-age=60"
     html = seeded_client.get("/en/").get_data(as_text=True)
     name, v = re.search(r'/static/(css/site\.css)\?v=([0-9a-f]{12})"', html).groups()
     with seeded_client.get(f"/static/{name}?v={v}") as response:

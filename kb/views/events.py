@@ -174,7 +174,7 @@ def _ics(events: list[Event], name: str, filename: str, editions=()) -> Response
     body = calendar(events, current_language(), name, list(editions))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return httpcache.short_lived(response)  # a feed: calendar apps poll it
 
 
 @calendars.get("/events/<slug>.ics")
@@ -235,4 +235,4 @@ def festival_calendar(slug: str):
     body = calendars_module.festival_calendar(item, current_language())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{item.slug}.ics"'
-    return response
+    return httpcache.short_lived(response)
