@@ -33,6 +33,7 @@ ORGANIZATION_KINDS = {
 }
 NETWORK_ROLES = {
     "co-organizer": _l("Co-organizer"),
+    "coordinating-body": _l("Coordinating body"),
     "member": _l("Member"),
     "partner": _l("Partner"),
     "supporter": _l("Supporter"),

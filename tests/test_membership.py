@@ -107,6 +107,12 @@ def test_apply_ask_answer_approve_through_the_api(world):
     assert [s["action"] for s in body["steps"]] == ["applied", "asked", "answered", "approved"]
     assert body["steps"][1]["by"]["email"] == "coord@ichcap.org"
 
+    # The directory's record says so too, and its history keeps who made it so.
+    organization = api.get("/api/v1/organizations?role=partner").get_json()
+    assert [o["slug"] for o in organization["items"]] == ["boysun"]
+    history = api.get("/api/v1/organizations/boysun/history").get_json()
+    assert history["items"][0]["changes"]["network_role"] == [None, "partner"]
+
     members = api.get("/api/v1/members?country=UZ").get_json()
     assert [m["slug"] for m in members["items"]] == ["boysun"]
     assert members["items"][0]["role"] == "partner"
@@ -224,6 +230,7 @@ def test_a_coordinator_changes_a_role_with_the_members_own_body_and_ends_it(worl
     assert ended.get_json()["ended_on"]
     assert api.get("/api/v1/members/boysun").status_code == 404
     assert api.get("/api/v1/members").get_json()["total"] == 0
+    assert api.get("/api/v1/organizations/boysun").get_json()["network_role"] is None
     # Kept, never deleted: the row and every step.
     actions = list(db.session.scalars(sa.select(MembershipStep.action).order_by(MembershipStep.id)))
     assert actions == ["applied", "approved", "role-changed", "ended"]

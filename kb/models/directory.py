@@ -36,7 +36,9 @@ ORGANIZATION_KINDS = (
     "other",
 )
 
-NETWORK_ROLES = ("co-organizer", "member", "partner", "supporter")
+#: An organisation's role in the network; a membership's role (kb.models.membership) is
+#: copied here when it is approved or changed, and cleared when it ends.
+NETWORK_ROLES = ("co-organizer", "coordinating-body", "member", "partner", "supporter")
 
 
 class Country(TimestampMixin, db.Model):

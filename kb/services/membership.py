@@ -39,8 +39,15 @@ from kb.schemas.membership import MAX_NOTE, MembershipApplicationInputSchema
 from kb.schemas.messages import flatten
 from kb.services import membership_notices as notices
 from kb.services.common import NotFound, Page, ServiceError, paginate
+from kb.services.directory import save_organization
 from kb.services.payloads import Invalid
+from kb.services.records import Actor
 from kb.services.submissions import Forbidden
+
+
+def _directory_role(membership: Membership, coordinator: Account, role: str | None) -> None:
+    """Show the membership's role on the organisation's record (its history keeps it)."""
+    save_organization({"network_role": role}, Actor.of(coordinator), record=membership.organization)
 
 
 def is_coordinator(account: Account | None) -> bool:
@@ -275,6 +282,7 @@ def approve(
     membership.ended_on = None
     membership.application = application
     db.session.flush()
+    _directory_role(membership, coordinator, role)
     step = _step(application, "approved", coordinator, note, {"role": [None, role]})
     notices.tell_applicant(application, step)
     return membership
@@ -327,6 +335,7 @@ def change_role(
     if membership.role == role:
         return None
     old, membership.role = membership.role, role
+    _directory_role(membership, coordinator, role)
     step = _member_step(membership, "role-changed", coordinator, note, {"role": [old, role]})
     notices.tell_member(membership, step)
     return step
@@ -338,6 +347,7 @@ def end(membership: Membership, coordinator: Account, note: str | None) -> Membe
     note = _note(note, True)
     _hold(membership)
     membership.ended_on = date.today()
+    _directory_role(membership, coordinator, None)
     step = _member_step(membership, "ended", coordinator, note, {"role": [membership.role, None]})
     notices.tell_member(membership, step)
     return step
