@@ -12,7 +12,12 @@ from kb.catalog import RECORD_TYPES
 from kb.extensions import db
 from kb.models import Element, Revision
 from kb.spreadsheet import protect, unprotect
-from tests.factories import create_country, create_element, create_event
+from tests.factories import (
+    create_country,
+    create_element,
+    create_event,
+    create_organization,
+)
 
 
 def _files(folder) -> dict[str, bytes]:
@@ -94,7 +99,18 @@ def test_the_quote_mark_is_reversible():
 
 def test_public_exports_hold_no_draft_and_no_private_field(app, client):
     create_country("KR")
-    create_event(slug="open-webinar", join_url="https://zoom.example/j/secret-123")
+    draft_org = create_organization(slug="draft-centre", name={"en": "Unannounced centre"})
+    draft_org.status = "draft"
+    db.session.commit()
+    create_organization(slug="open-centre")
+    create_event(
+        slug="open-webinar",
+        join_url="https://zoom.example/j/secret-123",
+        organizations=[
+            {"organization": "draft-centre", "role": "organizer"},
+            {"organization": "open-centre", "role": "supporter"},
+        ],
+    )
     hidden = create_element(slug="hidden-draft")
     hidden.status = "draft"
     db.session.commit()
@@ -102,8 +118,12 @@ def test_public_exports_hold_no_draft_and_no_private_field(app, client):
         for rt in RECORD_TYPES:
             body = client.get(f"/{rt.name}.{fmt}").data.decode("utf-8-sig")
             assert "secret-123" not in body and "hidden-draft" not in body
+            assert "draft-centre" not in body and "Unannounced" not in body
     (event,) = client.get("/events.json").get_json()
     assert event["slug"] == "open-webinar" and "join_url" not in event
+    assert [o["organization"]["slug"] for o in event["organizations"]] == ["open-centre"]
+    api = client.get("/api/v1/events/open-webinar").get_json()
+    assert "draft-centre" not in json.dumps(api)
     assert client.get("/nothing.csv", follow_redirects=True).status_code == 404
     assert client.get("/events.xml", follow_redirects=True).status_code == 404
 

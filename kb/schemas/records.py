@@ -55,6 +55,15 @@ class Published(fields.List):
         return super()._serialize(visible, attr, obj, **kwargs)
 
 
+class PublishedOrganizations(fields.List):
+    """An event's organisations and their roles: only those whose organisation is published
+    (a draft organisation is named nowhere public: not in the API, not in the exports)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        visible = [link for link in (value or []) if link.organization.is_published]
+        return super()._serialize(visible, attr, obj, **kwargs)
+
+
 #: Metadata of list fields whose order carries no meaning (compared as sets).
 UNORDERED = {"unordered": True}
 
@@ -382,7 +391,7 @@ class EventSchema(RecordSchema):
     longitude = longitude_field()
     languages = fields.List(fields.String(validate=one_of(LANGUAGES)), load_default=list)
     recording_url = url_field(allow_none=True)
-    organizations = fields.List(
+    organizations = PublishedOrganizations(
         fields.Nested(EventOrganizationSchema), attribute="organization_links", load_default=list
     )
     sessions = fields.List(fields.Nested(SessionSchema), load_default=list)
