@@ -114,3 +114,15 @@ def test_behind_a_proxy_the_app_leaves_compression_to_it(tmp_path):
     assert make_app(tmp_path / "a", db_url).config["COMPRESS"] is True
     assert make_app(tmp_path / "b", db_url, TRUSTED_PROXIES=1).config["COMPRESS"] is False
     assert make_app(tmp_path / "c", db_url, TRUSTED_PROXIES=1, COMPRESS="1").config["COMPRESS"]
+
+
+def test_a_change_kept_only_as_a_revision_changes_the_version(app):
+    """A picture added to a record changes no search document, but records a revision."""
+    from kb.models import Revision
+    from kb.services.freshness import freshness
+
+    create_element(slug="craft", name={"en": "Craft"})
+    before = freshness().version
+    db.session.add(Revision(record_type="element", record_id=1, action="images", changes={}))
+    db.session.commit()
+    assert freshness().version != before

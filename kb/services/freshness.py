@@ -6,7 +6,9 @@ transaction (kb/search/sync.py). So the log's newest `seq`, its row count (a tra
 that commits late with a lower `seq` still adds a row) and how far it was pruned
 together change whenever the data behind a page does. Validators (ETag) and the home
 page's cached counts are keyed by it, so they are right across processes with no
-invalidation message to pass around.
+invalidation message to pass around. A record's pictures are not in that log, but every
+change to them is kept as a revision of the record, so the newest revision's id is part
+of the version too (revisions are never deleted: its id only grows).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sqlalchemy as sa
 
 from kb import uow
 from kb.extensions import db
-from kb.models import SearchChange, SearchLogState
+from kb.models import Revision, SearchChange, SearchLogState
 
 _KEY = "kb_freshness"
 
@@ -37,15 +39,17 @@ def freshness() -> Freshness:
     state = uow.state(db.session)
     if _KEY not in state:
         c = SearchChange
-        seq, rows, changed_at, through = db.session.execute(
+        seq, rows, changed_at, through, revision = db.session.execute(
             sa.select(
                 sa.select(sa.func.max(c.seq)).scalar_subquery(),
                 sa.select(sa.func.count(c.seq)).scalar_subquery(),
                 sa.select(sa.func.max(c.created_at)).scalar_subquery(),
                 sa.select(sa.func.max(SearchLogState.pruned_through)).scalar_subquery(),
+                sa.select(sa.func.max(Revision.id)).scalar_subquery(),
             )
         ).one()
-        state[_KEY] = Freshness(f"{seq or 0}.{rows or 0}.{through or 0}", changed_at)
+        version = f"{seq or 0}.{rows or 0}.{through or 0}.{revision or 0}"
+        state[_KEY] = Freshness(version, changed_at)
     return state[_KEY]
 
 
