@@ -797,4 +797,8 @@ MORE = [
         "elements/kok-boru elements/kyrgyz-epic-trilogy-manas elements/aitysh-aitys",
     ),
     ("ko", "intent", "몽골 축제", "festivals/naadam festivals/nomadic-mongolia-ich-festival"),
+    ("en", "typo", "Mansa", "elements/kyrgyz-epic-trilogy-manas"),
+    ("en", "typo", "Kazkah kuresi", "elements/kazakh-kuresi"),
+    ("ru", "typo", "Наадма", "festivals/naadam elements/naadam"),
+    ("ko", "script", "쿡보루", "elements/kok-boru"),
 ]

@@ -142,3 +142,21 @@ def test_a_records_cities_are_indexed_by_sound_without_exact_terms():
 def test_a_name_typed_in_two_words_finds_the_name_written_as_one(seeded_app):
     with seeded_app.app_context():
         assert _slugs("Nong-ak")[0] == "elements/nongak"  # the record: "Nongak"
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [
+        ("en", "Mansa", "elements/kyrgyz-epic-trilogy-manas"),  # two letters swapped
+        ("ko", "쿡보루", "elements/kok-boru"),  # one letter from 콕 보루 run together
+    ],
+)
+def test_a_swap_and_a_run_together_hangul_name_are_one_letter_off(
+    seeded_app, lang, query, expected
+):
+    with seeded_app.app_context():
+        assert expected in _slugs(query, lang, 2), _slugs(query, lang)
+
+
+def test_a_hangul_name_of_several_words_is_also_indexed_run_together():
+    assert jamo("콕보루") in name_terms(["콕 보루, 전통 기마 경기"])

@@ -19,7 +19,9 @@ alternate name of a record (the `names` field, see `kb.search.schema`):
 - each whole name and each part as an **exact** term ("=" and its key), so a record
   named exactly what the reader typed can be put first (`kb.search.intent`);
 - for Hangul words, the word as **jamo** (`jamo`: syllables decomposed), so edit
-  distances count letters, not syllables: 노브루즈 is two letters from 노루즈;
+  distances count letters, not syllables: 노브루즈 is two letters from 노루즈; and a
+  part of several Hangul words as their jamo run together (콕 보루 → 콕보루, which
+  쿡보루 is one letter from);
 - the words of its cities and sites (`place_terms`: keys and jamo only, no exact
   or run-together terms), so "Ulan Bator" finds the festival held in «Улан-Батор»
   and 사마르칸드 the one in Samarkand.
@@ -135,7 +137,10 @@ def name_terms(names: list[str]) -> list[str]:
                 found[RUN + "".join(keys)] = None
             if keys:
                 found[EXACT + "".join(keys)] = None
-            found.update(dict.fromkeys(jamo(w) for w in words if HANGUL_RUN.fullmatch(w)))
+            hangul = [w for w in words if HANGUL_RUN.fullmatch(w)]
+            found.update(dict.fromkeys(jamo(w) for w in hangul))
+            if len(hangul) > 1:  # 콕보루 and 쿡보루 are near "콕 보루"
+                found[jamo("".join(hangul))] = None
         for empty in ("", RUN, EXACT):
             found.pop(empty, None)
         terms += found

@@ -26,7 +26,7 @@ import unicodedata
 import weakref
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from whoosh import query as wq
 
 from kb.search import adapter
@@ -87,15 +87,14 @@ class Vocabulary:
         return merged
 
     def near(self, text: str, limit: int = LIMIT) -> list[tuple[str, int]]:
-        """(term, edits) of the names' terms within `max_edits` of `text`, closest first."""
+        """(term, edits) of the names' terms within `max_edits` of `text`, closest first
+        (two letters swapped count as one edit, the commonest slip: "Nadaam")."""
         most = max_edits(len(text))
         if not most:
             return []
         hangul = not text.isascii()
         choices = [t for t in self.terms() if t != text and (not t.isascii()) == hangul]
-        found = process.extract(
-            text, choices, scorer=Levenshtein.distance, score_cutoff=most, limit=limit
-        )
+        found = process.extract(text, choices, scorer=OSA.distance, score_cutoff=most, limit=limit)
         return sorted(((term, int(d)) for term, d, _ in found), key=lambda td: (td[1], td[0]))
 
 
