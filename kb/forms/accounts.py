@@ -8,8 +8,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from kb.forms.fields import options
-from kb.forms.proposal import COMMUNITY_LANGUAGES
-from kb.i18n import LANGUAGES, NATIVE_NAMES, current_language, language_name
+from kb.i18n import LANGUAGES, NATIVE_NAMES, TEXT_LANGUAGES, current_language, language_name
 from kb.labels import ORGANIZATION_KINDS
 from kb.schemas.fields import LANG_CODE
 
@@ -55,9 +54,7 @@ class OrganizationChoiceForm(FlaskForm):
         self.new_kind.choices = options([("", "—"), *ORGANIZATION_KINDS.items()])
         self.new_country.choices = options([("", "—"), *countries])
         reader = current_language()
-        languages = options(
-            (code, language_name(code, reader)) for code in (*LANGUAGES, *COMMUNITY_LANGUAGES)
-        )
+        languages = options((code, language_name(code, reader)) for code in TEXT_LANGUAGES)
         for field in (self.new_name_lang, self.new_city_lang):
             field.choices = languages
             field.data = field.data or reader  # shown, so the person sees what is assumed

@@ -20,7 +20,7 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAr
 from wtforms.validators import Length
 
 from kb.forms.fields import options
-from kb.i18n import LANGUAGES, language_name
+from kb.i18n import LANGUAGES, TEXT_LANGUAGES, language_name
 from kb.schemas.fields import LANG_CODE
 
 #: The texts the form asks for, per record type (in the order shown).
@@ -57,8 +57,6 @@ PLAIN = {
         ("first_year", _l("First held (year)"), "numeric"),
     ),
 }
-#: Languages of the communities along the Silk Roads, offered besides the working ones.
-COMMUNITY_LANGUAGES = ("uz", "kk", "ky", "tg", "tk", "fa", "az", "tr", "mn", "zh", "ar", "hi")
 
 
 class TextRow(Form):
@@ -108,7 +106,7 @@ class ProposalForm(FlaskForm):
         """Every language select offers the working languages, the communities' and its own."""
         for key in self.text_keys:
             for entry in self.texts(key):
-                codes = [*LANGUAGES, *COMMUNITY_LANGUAGES]
+                codes = list(TEXT_LANGUAGES)  # the working ones first, then the communities'
                 current = entry.form.lang.data
                 if current and current not in codes and LANG_CODE.match(current):
                     codes.append(current)
