@@ -7,7 +7,8 @@
   adds (an event page adds the reader's zone and its registration state) and the build of
   the code, templates and translations. A request whose `If-None-Match` holds it, or
   whose `If-Modified-Since` is not older than `Last-Modified`, gets `304` without the
-  page being rendered.
+  page being rendered. Without a validator, an answer already rendered in this process
+  for the same ETag is sent again as it was (at most `PAGES_KEPT` of them, about 6 MB).
 - Only anonymous answers carry validators, and they are `public, no-cache` (any cache may
   keep them, but asks each time). Signed-in readers see their name and their tools on
   every page, so their answers are `private, no-store`, as is every other answer to a
@@ -18,11 +19,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
 from kb.config import ROOT
@@ -32,6 +34,10 @@ from kb.services.freshness import freshness
 #: How long a list or feed may be reused without asking (seconds).
 SHORT = 60
 _build: str | None = None
+#: Rendered answers kept by ETag, per app and process (app.extensions["kb-pages"]): an
+#: ETag names everything an anonymous answer depends on, so the answer kept under it is
+#: the answer. About 30 KB each.
+PAGES_KEPT = 200
 
 
 def build() -> str:
@@ -77,11 +83,33 @@ def conditional(render: Callable[[], Response | str], updated_at: datetime, *par
     else:
         since = request.if_modified_since
         current = bool(since and fresh.changed_at is not None and modified <= since)
-    response = Response(status=304) if current else _response(render())
+    response = Response(status=304) if current else _rendered(etag, render)
     response.set_etag(etag, weak=True)
     response.last_modified = modified
     response.headers["Cache-Control"] = "public, no-cache"
     response.vary.add("Cookie")
+    return response
+
+
+def _rendered(etag: str, render: Callable[[], Response | str]) -> Response:
+    """The answer for `etag`: kept from an earlier request in this process, or rendered
+    (and kept, if it is the same for every anonymous reader: a 200 that sets no cookie)."""
+    pages = current_app.extensions.setdefault("kb-pages", {})
+    kept = pages.get(etag)
+    if kept is not None:
+        body, mimetype = kept
+        return Response(body, mimetype=mimetype)
+    response = _response(render())
+    if (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and "Set-Cookie" not in response.headers
+        and not session.modified
+    ):
+        if len(pages) >= PAGES_KEPT:
+            with contextlib.suppress(StopIteration, RuntimeError):  # another thread's turn
+                pages.pop(next(iter(pages)), None)  # the oldest first
+        pages[etag] = (response.get_data(), response.mimetype)
     return response
 
 

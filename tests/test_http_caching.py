@@ -126,3 +126,25 @@ def test_a_change_kept_only_as_a_revision_changes_the_version(app):
     db.session.add(Revision(record_type="element", record_id=1, action="images", changes={}))
     db.session.commit()
     assert freshness().version != before
+
+
+def test_an_anonymous_record_page_is_rendered_once_per_version(app):
+    from flask import template_rendered
+
+    create_element(slug="craft", name={"en": "Craft"})
+    rendered = []
+
+    def note(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(note, app)
+    try:
+        browser = client_of(app)
+        first = browser.get("/en/elements/craft").get_data()
+        assert browser.get("/en/elements/craft").get_data() == first
+        assert rendered.count("records/element.html") == 1
+        create_element(slug="song", name={"en": "Song"})  # a new version of the data
+        browser.get("/en/elements/craft")
+        assert rendered.count("records/element.html") == 2
+    finally:
+        template_rendered.disconnect(note, app)
