@@ -166,3 +166,20 @@ def test_kb_users_create_logs_its_grant(app, runner):
     )
     assert result.exit_code == 0, result.output
     assert _log() == [("mod@example.org", "moderator", "granted", "cli", "kb users create")]
+
+
+def test_the_users_page_shows_an_accounts_organization_and_its_open_claim(app):
+    from kb.models import Organization
+    from kb.services import affiliations
+    from kb.services.common import by_slug
+
+    create_organization(slug="ichcap", name={"en": "ICHCAP"})
+    make_account("admin@example.org", role="admin")
+    person = make_account("person@example.org")
+    affiliations.claim(person, by_slug(Organization, "ichcap"))
+    db.session.commit()
+    admin = fresh_client(app)
+    log_in(admin, "admin@example.org")
+    page = admin.get("/en/account/users/?email=person@example.org").text
+    assert 'Asks to act for “<span lang="en">ICHCAP</span>”.' in page
+    assert "/en/moderation/affiliations" in page

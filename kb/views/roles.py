@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from kb.extensions import db
 from kb.forms.membership import OrganizerRequestForm, ReasonForm, RoleGrantForm
 from kb.models import ROLES, Account
-from kb.services import roles
+from kb.services import affiliations, roles
 from kb.services.common import ServiceError
 from kb.services.payloads import Invalid
 from kb.services.waiting import header_counts
@@ -150,3 +150,9 @@ def role_grant_form() -> RoleGrantForm:
 def waiting_counts() -> dict:
     """For the header of moderators and coordinators: what waits in their queues."""
     return header_counts(current_user._get_current_object())
+
+
+@bp.app_template_global("open_claim")
+def open_claim(account):
+    """For the admins' users page: the account's request to act for an organisation."""
+    return affiliations.open_claim(account)
