@@ -165,6 +165,9 @@ def test_pages_link_their_feeds_and_calendars_in_the_head(seeded_app, seeded_cli
     listing = alternates("/ko/festivals/")
     assert ("application/atom+xml", "/ko/feeds/festivals.atom") in listing
     assert ("application/atom+xml", "/ko/feed.atom") in listing
+    assert ("text/csv", "/festivals.csv") in listing
+    assert ("application/json", "/festivals.json") in listing
+    assert ("text/csv", "/festivals.csv") not in alternates("/ko/festivals/atlas-bayrami")
     assert ("text/calendar", "/events.ics?kind=webinar&amp;lang=en") in alternates(
         "/en/events/?kind=webinar"
     )

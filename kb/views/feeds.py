@@ -111,6 +111,20 @@ def feed_links(context) -> list[dict]:
             "href": url_for("pages.changes_feed", lang=lang),
         }
     )
+    if record_type is not None and context.get("item") is None:
+        # A list offers all its public records as files too (see kb.views.exports).
+        for fmt, mimetype in (("csv", "text/csv"), ("json", "application/json")):
+            links.append(
+                {
+                    "type": mimetype,
+                    "title": _(
+                        "%(records)s: every public record, every language (%(format)s)",
+                        records=record_type.title,
+                        format=fmt.upper(),
+                    ),
+                    "href": url_for("exports.export", collection=record_type.name, fmt=fmt),
+                }
+            )
     calendar = _calendar_filters(context, record_type)
     if calendar is not None:
         links.append(
