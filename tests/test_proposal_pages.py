@@ -280,3 +280,41 @@ def test_a_moderator_moves_a_festivals_text_with_the_same_form(app, people):
     payload = db.session.get(Submission, sid).payload
     assert payload["summary"] == {"en": "A spring festival."}
     assert payload["editions"][0]["year"] == 2019 and payload["elements"] == ["shashmaqom"]
+
+
+def test_a_record_holding_a_value_todays_rules_refuse_is_proposed_against_without_a_500(
+    app, people
+):
+    import json
+
+    import sqlalchemy as sa
+
+    member, moderator = people
+    element = create_element(slug="navruz", name={"en": "Navruz"})
+    db.session.execute(
+        sa.text("UPDATE element SET summary = :s WHERE id = :id"),
+        {"s": json.dumps({"zz": "Stored by an old release"}), "id": element.id},
+    )
+    db.session.commit()
+    page = member.get("/en/elements/navruz/propose")
+    assert page.status_code == 200 and "Stored by an old release" in page.text
+    values = shown(page.text)
+    values["action"] = "submit"
+    refused = member.post("/en/elements/navruz/propose", data=values)
+    assert refused.status_code == 422  # the stored key is named, on its language
+    row = next(k for k, v in values.items() if v.strip() == "Stored by an old release")
+    values[row.rsplit("-", 1)[0] + "-lang"] = "en"  # moved to a language it may carry
+    assert member.post(f"/en/submissions/{_draft_id()}/edit", data=values).status_code == 302
+    item_id = _draft_id()
+    show = moderator.get(f"/en/submissions/{item_id}")
+    assert show.status_code == 200
+    token = csrf_token(show.text)
+    approved = moderator.post(f"/en/submissions/{item_id}/approve", data={"csrf_token": token})
+    assert approved.status_code == 409, approved.status_code
+    assert "no longer accepts (Summary)" in approved.text
+    assert moderator.get("/en/elements/navruz").status_code == 200
+
+
+def _draft_id() -> int:
+    db.session.expire_all()
+    return db.session.scalar(db.select(Submission.id))

@@ -13,8 +13,15 @@ from flask_babel import lazy_gettext as _l
 
 from kb.extensions import db
 from kb.models import Country, Element, Festival, Organization, Submission
-from kb.services.payloads import FACTS, SCHEMAS, Invalid, jsonable, load_payload
-from kb.services.records import _same, canonical
+from kb.services.payloads import (
+    FACTS,
+    SCHEMAS,
+    Invalid,
+    current_values,
+    jsonable,
+    load_payload,
+)
+from kb.services.records import _same
 from kb.services.submissions import latest_revision_id, target
 
 #: Translated names of the fields of every record type (and of their parts).
@@ -176,7 +183,7 @@ def compare(submission: Submission) -> Comparison:
         proposed = load_payload(submission.record_type, submission.payload)
     except Invalid as exc:
         proposed, errors = dict(submission.payload), exc.fields
-    current = canonical(schema, record) if record is not None else {}
+    current = current_values(submission.record_type, record) if record is not None else {}
     shown_now = _display(submission.record_type, current)
     shown_new = _display(submission.record_type, proposed)
     rows = []

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from kb.extensions import db
 from kb.models import Account, Festival, Organization, Revision, Submission, SubmissionStep
 from kb.models.base import utcnow
+from kb.seed import flatten
 from kb.services import affiliations, images
 from kb.services.common import ServiceError, slug_conflict, slug_taken
+from kb.services.compare import field_label
 from kb.services.directory import save_organization
 from kb.services.events import save_event
 from kb.services.heritage import save_case_study, save_element, save_festival
@@ -160,6 +163,18 @@ def approve(submission: Submission, moderator: Account, note: str | None = None)
         if conflict is None:
             raise
         raise conflict from exc
+    except ValidationError as exc:  # the record holds a value today's rules refuse
+        keys = sorted({path.split(".")[0] for path, _m in flatten(exc.messages) if path})
+        raise ServiceError(
+            None,
+            _(
+                "The published record holds a value the knowledge base no longer accepts "
+                "(%(fields)s), so no change can be saved over it; an administrator must "
+                "correct that value first.",
+                fields=", ".join(field_label(k) for k in keys),
+            ),
+            code="stored_value",
+        ) from exc
     if submission.record_type == "festival":  # pictures proposed with it become the record's
         images.attach_submission_images(submission, record)
     if changes:

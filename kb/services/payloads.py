@@ -23,7 +23,7 @@ from kb.models import Country, Element, Festival, Organization
 from kb.schemas import messages
 from kb.seed import flatten
 from kb.services.common import ServiceError
-from kb.services.records import _same
+from kb.services.records import _same, canonical
 
 #: The shape of a proposal, by record type: the API's (see kb.kinds).
 SCHEMAS = {kind.singular: kind.schema for kind in KINDS if kind.proposals}
@@ -173,8 +173,15 @@ def payload_of(record_type: str, record) -> dict:
 def canonical_payload(record_type: str, payload: dict) -> dict:
     """A dumped record's values in the shape a payload holds (links by slug or code)."""
     schema = SCHEMAS[record_type]()
-    loaded = schema.load(payload, partial=True)
     keys = {(f.attribute or name): name for name, f in schema.fields.items()}
+    try:
+        loaded = schema.load(payload, partial=True)
+    except ValidationError as exc:
+        # A stored value today's rules refuse (an old release's, a hand edit's) is kept
+        # as it was, so the form shows it and the check names it when the proposal is
+        # sent, instead of the page failing.
+        valid = {keys.get(k, k): v for k, v in exc.valid_data.items()}
+        return {**payload, **{k: v for k, v in valid.items() if k not in exc.messages}}
     return {keys.get(k, k): v for k, v in loaded.items()}
 
 
@@ -220,8 +227,8 @@ def facts_only(record_type: str, record, payload: dict) -> dict:
         return payload
     schema = SCHEMAS[record_type]()
     dumped = schema.dump(record)
-    current = schema.load(
-        {k: v for k, v in dumped.items() if not schema.fields[k].dump_only}, partial=True
+    current = canonical_payload(
+        record_type, {k: v for k, v in dumped.items() if not schema.fields[k].dump_only}
     )
     keys = {name: (f.attribute or name) for name, f in schema.fields.items()}
     out = {}
@@ -237,6 +244,21 @@ def facts_only(record_type: str, record, payload: dict) -> dict:
         except ValidationError:
             out[key] = value
             continue
-        if not _same(field, current.get(keys[key]), loaded):
+        if not _same(field, current.get(key), loaded):
             out[key] = value
     return out
+
+
+def current_values(record_type: str, record) -> dict:
+    """The record as loaded data (`canonical`), or, where a stored value no longer loads,
+    that value as stored: comparing with it shows a change instead of failing."""
+    schema = SCHEMAS[record_type]()
+    try:
+        return canonical(schema, record)
+    except ValidationError:
+        dumped = schema.dump(record)
+        loaded = canonical_payload(
+            record_type, {k: v for k, v in dumped.items() if not schema.fields[k].dump_only}
+        )
+        keys = {name: (f.attribute or name) for name, f in schema.fields.items()}
+        return {keys.get(k, k): v for k, v in loaded.items()}

@@ -21,8 +21,8 @@ from kb.extensions import db
 from kb.models import Revision, Submission
 from kb.services.common import ServiceError
 from kb.services.compare import field_label
-from kb.services.payloads import SCHEMAS
-from kb.services.records import _same, canonical
+from kb.services.payloads import SCHEMAS, current_values
+from kb.services.records import _same
 
 
 def _before_changes(submission: Submission, record) -> dict:
@@ -55,7 +55,7 @@ def rebase(submission: Submission, record, proposed: dict, *, strict: bool) -> d
     before = _before_changes(submission, record)
     if not before:
         return proposed
-    current = canonical(schema, record)
+    current = current_values(submission.record_type, record)
     out, conflicts = dict(proposed), []
     for key, old in before.items():
         field = schema.fields.get(key)
