@@ -61,10 +61,17 @@ def _anonymous() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
-def conditional(render: Callable[[], Response | str], updated_at: datetime, *parts) -> Response:
+def conditional(
+    render: Callable[[], Response | str],
+    updated_at: datetime | None,
+    *parts,
+    max_age: int = 0,
+) -> Response:
     """`render()`'s answer with validators, or `304` if the client's copy is current.
 
-    `parts` name what else the answer depends on (the record, the reader's zone…).
+    `updated_at` is the record's (None for a page of many: the data's version covers
+    them); `parts` name what else the answer depends on (the record, the reader's zone…);
+    `max_age` lets caches reuse it for that long without asking (lists: `SHORT`).
     Signed-in readers and pages with a pending message get the page, never a validator.
     """
     if not _anonymous():
@@ -76,17 +83,22 @@ def conditional(render: Callable[[], Response | str], updated_at: datetime, *par
     etag = hashlib.sha256(key.encode()).hexdigest()[:24]
     # The time of the last change is known while the log still holds it; otherwise
     # If-Modified-Since cannot be answered safely, and only the ETag is honoured.
-    modified = max(updated_at, fresh.changed_at) if fresh.changed_at else updated_at
-    modified = modified.replace(microsecond=0)
+    stamps = [t for t in (updated_at, fresh.changed_at) if t is not None]
+    modified = max(stamps).replace(microsecond=0) if stamps else None
     if request.if_none_match:  # it alone decides when present (RFC 9110, 13.2.2)
         current = request.if_none_match.contains_weak(etag)
     else:
         since = request.if_modified_since
         current = bool(since and fresh.changed_at is not None and modified <= since)
     response = Response(status=304) if current else _rendered(etag, render)
+    if response.status_code not in (200, 304):
+        return response  # a refusal (400) is neither validated nor kept
     response.set_etag(etag, weak=True)
-    response.last_modified = modified
-    response.headers["Cache-Control"] = "public, no-cache"
+    if modified is not None:
+        response.last_modified = modified
+    response.headers["Cache-Control"] = (
+        f"public, max-age={max_age}" if max_age else "public, no-cache"
+    )
     response.vary.add("Cookie")
     return response
 

@@ -66,6 +66,15 @@ def test_a_change_to_a_linked_record_changes_the_page_etag(client):
 def test_lists_are_short_lived_and_static_files_kept_a_year(seeded_client):
     listing = seeded_client.get("/en/elements/")
     assert listing.headers["Cache-Control"] == "public, max-age=60"
+    again = seeded_client.get("/en/elements/", headers={"If-None-Match": listing.headers["ETag"]})
+    assert again.status_code == 304
+    home = seeded_client.get("/en/")
+    assert home.headers["Cache-Control"] == "public, max-age=60" and home.headers["ETag"]
+    filtered = seeded_client.get("/en/elements/?country=UZ")
+    assert filtered.headers["ETag"] != listing.headers["ETag"]
+    assert filtered.get_data() != listing.get_data()
+    refused = seeded_client.get("/en/elements/?year=abc")
+    assert refused.status_code == 400 and "ETag" not in refused.headers
     assert seeded_client.get("/api/v1/elements").headers["Cache-Control"] == "public, max-age=60"
     calendar = seeded_client.get("/events/2020-silk-roads-ich-webinar.ics")
     assert calendar.headers["Cache-Control"] == "public, max-age=60"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, render_template, request
+from flask import render_template, request
 from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 
@@ -21,6 +21,11 @@ from kb.views import bp, maps
 @bp.get("/")
 def home():
     """What the network is, what the knowledge base holds, events and featured festivals."""
+    # Upcoming events are chosen by the day, which the ETag holds; all else is data.
+    return httpcache.conditional(_home, None, "home", max_age=httpcache.SHORT)
+
+
+def _home() -> str:
     upcoming = events.list_events(when="upcoming", per_page=3).items
     recent = (
         []
@@ -59,20 +64,21 @@ def collection(collection: str):
             errors=messages.translate(exc.messages),
             options=_options(record_type),
         ), 400
-    page = list_records(record_type, filters, current_language())
-    return httpcache.short_lived(
-        Response(
-            render_template(
-                "list.html",
-                record_type=record_type,
-                page=page,
-                thumbs=images.first_images(record_type.singular, [item.id for item in page.items]),
-                filters={k: v for k, v in request.args.items() if k not in ("page",) and v},
-                errors={},
-                options=_options(record_type),
-            )
+
+    def render() -> str:
+        page = list_records(record_type, filters, current_language())
+        return render_template(
+            "list.html",
+            record_type=record_type,
+            page=page,
+            thumbs=images.first_images(record_type.singular, [item.id for item in page.items]),
+            filters={k: v for k, v in request.args.items() if k not in ("page",) and v},
+            errors={},
+            options=_options(record_type),
         )
-    )
+
+    # The filters are in the address, which the ETag holds; "upcoming" goes by the day.
+    return httpcache.conditional(render, None, collection, max_age=httpcache.SHORT)
 
 
 def _options(record_type) -> list[dict]:
