@@ -111,7 +111,10 @@ def _fill_event_form(form: EventForm, event: Event) -> None:
     form.registration_closes_at.data = wall_clock(event.registration_closes_at, zone)
     form.registration_capacity.data = event.registration_capacity
     form.join_url.data = event.join_url
-    form.presented.data = presented_text(canonical(EventSchema(), event).get("presented") or [])
+    # Only the links are read back: the rest of a stored event may hold a value that
+    # today's rules refuse (a language key since dropped), which must not break the page.
+    links = canonical(EventSchema(only=("presented",)), event).get("presented")
+    form.presented.data = presented_text(links or [])
 
 
 def _kept_links(event: Event) -> list[dict]:
