@@ -49,7 +49,7 @@ def test_names_outrank_passing_mentions(seeded_app):
 #: "Search"), so a change that loses relevance fails here. Never raise a floor by tuning
 #: on the held-out queries; raise it after a general improvement, to the new figure
 #: less a margin.
-HELDOUT_FLOORS = {"en": 0.97, "ru": 0.91, "ko": 0.91}
+HELDOUT_FLOORS = {"en": 0.97, "ru": 0.93, "ko": 0.93}
 
 
 def test_the_held_out_set_stays_above_its_floors(seeded_app):

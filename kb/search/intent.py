@@ -113,9 +113,23 @@ def _no_country() -> tuple[str, ...]:
     return tuple(fold(str(w)).replace("ё", "е") for w in _table().get("none") or [])
 
 
+_named_countries: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _country(searcher, folded: str) -> str | None:
-    """The one country a (folded) word names: the table's words first, then the
-    country records' names."""
+    """The one country a (folded) word names (remembered per searcher)."""
+    cache = _named_countries.get(searcher)
+    if cache is None:
+        cache = _named_countries[searcher] = {}
+    if folded not in cache:
+        if len(cache) > 5000:
+            cache.clear()
+        cache[folded] = _find_country(searcher, folded)
+    return cache[folded]
+
+
+def _find_country(searcher, folded: str) -> str | None:
+    """The table's words first, then the country records' names."""
     if any(folded.startswith(w) for w in _no_country()):
         return None
     for table in (_country_words(), _countries_of(searcher)):

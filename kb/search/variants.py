@@ -111,8 +111,24 @@ def forms(word: str, variants: list[str]) -> list[str]:
     return list(out)
 
 
+_counts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def literal_count(searcher, word: str, ana) -> int:
-    """At most how many records hold `word` itself (as the text query looks for it)."""
+    """At most how many records hold `word` itself (as the text query looks for it);
+    remembered per searcher (a query asks it of each word several times)."""
+    cache = _counts.get(searcher)
+    if cache is None:
+        cache = _counts[searcher] = {}
+    found = cache.get(word)
+    if found is None:
+        if len(cache) > 5000:
+            cache.clear()
+        found = cache[word] = _literal_count(searcher, word, ana)
+    return found
+
+
+def _literal_count(searcher, word: str, ana) -> int:
     if BIGRAM_SCRIPT.match(word):
         best = 0
         for variant in word_variants(word):
@@ -177,6 +193,7 @@ def suggestion(ctx, word: str) -> str | None:
 
 
 _corrections: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_near_words: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: Hangul syllables (가 to 힣) and their letters: 19 initial consonants, 21 vowels,
 #: 28 finals (0: none), a syllable's code being (initial * 21 + vowel) * 28 + final.
 _FIRST, _LAST = 0xAC00, 0xD7A3
@@ -229,11 +246,26 @@ def closest(searcher, word: str, longer: int = 5) -> str | None:
     """The word of the texts' vocabulary nearest to `word` (ties: the most frequent):
     one letter off, or two for a word of `longer` letters or more."""
     for maxdist in (1, 2) if len(word) >= longer else (1,):
-        found = adapter.terms_within(searcher, "spell", word, maxdist, prefix=1)
-        found.discard(word)
+        found = _within(searcher, word, maxdist)
         if found:
-            return max(sorted(found), key=lambda t: searcher.doc_frequency("spell", t))
+            return max(found, key=lambda t: searcher.doc_frequency("spell", t))
     return None
+
+
+def _within(searcher, word: str, maxdist: int) -> list[str]:
+    """The spelling vocabulary's words `maxdist` edits from `word` (sorted; remembered
+    per searcher: "did you mean" and the correction ask the same)."""
+    cache = _near_words.get(searcher)
+    if cache is None:
+        cache = _near_words[searcher] = {}
+    found = cache.get((word, maxdist))
+    if found is None:
+        if len(cache) > 1000:
+            cache.clear()
+        found = cache[word, maxdist] = sorted(
+            adapter.terms_within(searcher, "spell", word, maxdist, prefix=1) - {word}
+        )
+    return found
 
 
 def correction(searcher, word: str) -> str | None:
