@@ -266,6 +266,14 @@ MATRIX: dict[tuple[str, str], Case] = {
         COORDINATORS,
         data={"role": "nonsense"},
     ),
+    ("api.ask_for_organizer_role", "POST"): Case("/api/v1/role-requests", APPLICANTS),
+    ("api.list_role_requests", "GET"): Case("/api/v1/role-requests", COORDINATORS),
+    ("api.grant_role_request", "POST"): Case(
+        "/api/v1/role-requests/{role_request}/grant", COORDINATORS, last=1
+    ),
+    ("api.decline_role_request", "POST"): Case(
+        "/api/v1/role-requests/{role_request}/decline", COORDINATORS
+    ),
     ("api.members", "GET"): public("/api/v1/members"),
     ("api.member", "GET"): public("/api/v1/members/{member}"),
     ("api.change_member", "PATCH"): Case(

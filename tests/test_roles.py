@@ -183,3 +183,26 @@ def test_the_users_page_shows_an_accounts_organization_and_its_open_claim(app):
     page = admin.get("/en/account/users/?email=person@example.org").text
     assert 'Asks to act for “<span lang="en">ICHCAP</span>”.' in page
     assert "/en/moderation/affiliations" in page
+
+
+def test_the_organizer_role_through_the_api(app):
+    from tests.journeys import bearer, token_for
+
+    create_organization(slug="boysun", name={"en": "Boysun Festival Office"})
+    asker = bearer(token_for(make_account("dilnoza@boysun.uz", organization="boysun")))
+    coordinator = bearer(token_for(make_account("coord@ichcap.org", role="coordinator")))
+    api = fresh_client(app)
+    asked = api.post("/api/v1/role-requests", json={"message": "Festivals."}, headers=asker)
+    assert asked.status_code == 201, asked.get_json()
+    assert api.post("/api/v1/role-requests", json={}, headers=asker).status_code == 409
+    assert api.get("/api/v1/role-requests", headers=asker).status_code == 403
+    queue = api.get("/api/v1/role-requests", headers=coordinator).get_json()
+    assert [item["state"] for item in queue["items"]] == ["pending"]
+    url = f"/api/v1/role-requests/{asked.get_json()['id']}"
+    assert api.post(f"{url}/decline", json={}, headers=coordinator).status_code == 422
+    granted = api.post(f"{url}/grant", json={}, headers=coordinator)
+    assert granted.status_code == 200 and granted.get_json()["state"] == "granted"
+    assert "organizer" in _account("dilnoza@boysun.uz").roles
+    assert (
+        api.post(f"{url}/decline", json={"reason": "No."}, headers=coordinator).status_code == 409
+    )

@@ -70,6 +70,7 @@ def init_app(app: Flask) -> None:
         openapi,
         proposals,
         read,
+        roles,
         search,
         submissions,
     )

@@ -209,3 +209,35 @@ class MemberArgs(Schema):
     role = fields.String(validate=one_of(MEMBER_ROLES))
     kind = fields.String(validate=one_of(ORGANIZATION_KINDS))
     brings = fields.String(validate=one_of(CONTRIBUTIONS))
+
+
+class RoleRequestInputSchema(Schema):
+    """An institution's account asks for the organizer role."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    message = _plain(2000, allow_none=True, load_default=None)
+
+
+class RoleDecisionSchema(Schema):
+    """A coordinator's note with a decision (needed to decline)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    reason = _plain(2000, allow_none=True, load_default=None)
+
+
+class RoleRequestSchema(Schema):
+    """A request for a role, for its asker and for coordinators."""
+
+    id = fields.Integer()
+    role = fields.String()
+    state = fields.String(metadata={"enum": ["pending", "granted", "declined"]})
+    account = fields.Nested(MembershipPersonSchema)
+    organization = fields.Function(lambda r: ref_json(r.organization))
+    message = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
