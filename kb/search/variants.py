@@ -235,8 +235,11 @@ def _hangul_fix(searcher, word: str) -> str | None:
     for p in sorted(places):
         for syllable in _one_letter_off(word[p]):
             fixed = word[:p] + syllable + word[p + 1 :]
-            around = [fixed[i : i + 2] for i in range(max(p - 1, 0), min(p + 1, len(word) - 1))]
-            found = min(df("text", g) for g in around)
+            found = float("inf")
+            for i in range(max(p - 1, 0), min(p + 1, len(word) - 1)):
+                found = min(found, df("text", fixed[i : i + 2]))
+                if found <= best_df:
+                    break  # most candidates stop at their first bigram
             if found > best_df and all(df("text", g) for g in cover_grams(fixed)):
                 best, best_df = fixed, found
     return best
