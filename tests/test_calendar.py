@@ -73,6 +73,20 @@ def test_times_follow_the_readers_zone_and_the_choice_is_kept(seeded_client):
     assert f"/en{WEBINAR}" in _cells(_page(seeded_client, "/en/calendar?year=2020&month=11"))[17]
 
 
+def test_the_zone_choice_is_short_and_every_other_zone_is_one_link_away(seeded_client):
+    page = _page(seeded_client, "/en/calendar?year=2020&month=11&country=KR&tz=Asia/Tashkent")
+    select = re.search(r'<select id="c-tz" name="tz">(.*?)</select>', page, re.S).group(1)
+    # The reader's zone (named by its city and offset) and UTC, not 420 options.
+    assert re.findall(r'<option value="([^"]+)"', select) == ["Asia/Tashkent", "UTC"]
+    assert "Tashkent (UTC+5)" in select
+    other = html.unescape(re.search(r'<a class="small" href="([^"]+)"', page).group(1))
+    assert urlsplit(other).path == "/en/time-zone"
+    back = parse_qs(urlsplit(other).query)["next"][0]
+    # Choosing there comes back to this view, its filters kept and the old zone dropped.
+    assert urlsplit(back).path == "/en/calendar"
+    assert parse_qs(urlsplit(back).query) == {"year": ["2020"], "month": ["11"], "country": ["KR"]}
+
+
 def test_a_festival_edition_stands_on_its_dates(seeded_client):
     cells = _cells(_page(seeded_client, "/en/calendar?year=2016&month=9"))
     link = "/en/festivals/world-nomad-games"

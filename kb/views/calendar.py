@@ -209,7 +209,16 @@ def calendar_page():
         "month": month,
         "reader": reader,
         "reader_known": known,
-        "zones": timeview.zone_choices(),
+        # A short choice (the reader's zone and UTC); every zone is on the time-zone
+        # page linked beside it, so the calendar does not carry 420 options.
+        "zones": [(z, timeview.zone_option(z)) for z in dict.fromkeys([reader, "UTC"])],
+        "other_zones": url_for(
+            "pages.time_zone",
+            next=_page_url(
+                {k: v for k, v in kept.items() if k != "tz"},
+                **{k: args[k] for k in ("year", "month") if k in args},
+            ),
+        ),
         "today": today,
         "choices": _choices(),
         "chosen": chosen,
