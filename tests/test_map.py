@@ -2,11 +2,13 @@
 narrowed maps of country, element and organisation pages, and coordinates checked on the
 way in (both or neither, in range) through the API and the forms."""
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
 from kb.extensions import db
-from kb.models import Event, Festival, Organization
+from kb.models import Event, Festival, Membership, Organization
 from tests.eventkit import account, bearer, client_of, event_body
 from tests.factories import (
     create_country,
@@ -150,3 +152,68 @@ def test_a_placed_record_appears_on_the_map_once_published(app, client):
     assert _ids(client, f"?element={element.slug}") == {"festivals/palov-festival"}
     html = client.get("/en/map").text
     assert "1 place" in html and "1 more record matches but has no place on the map yet." in html
+
+
+def _members_world() -> None:
+    """Two members now (one placed, one not), one former member, one never a member."""
+    create_country("UZ")
+    create_country("KR")
+    partner = create_organization(
+        slug="boysun", name={"en": "Boysun Office"}, country="UZ", latitude=38.2, longitude=67.2
+    )
+    unplaced = create_organization(slug="unplaced-member", country="UZ")
+    former = create_organization(slug="former", country="KR", latitude=37.56, longitude=126.97)
+    create_organization(slug="outsider", country="KR", latitude=35.1, longitude=129.04)
+    create_festival(slug="sharq", countries=["UZ"], latitude=39.65, longitude=66.98)
+    since = date(2026, 1, 15)
+    db.session.add_all(
+        [
+            Membership(organization_id=partner.id, role="partner", since=since),
+            Membership(organization_id=unplaced.id, role="member", since=since),
+            Membership(
+                organization_id=former.id, role="member", since=since, ended_on=date(2026, 6, 1)
+            ),
+        ]
+    )
+    db.session.commit()
+
+
+def test_the_map_narrowed_to_members_holds_the_members_now_and_nobody_else(app, client):
+    _members_world()
+    everything = _ids(client)
+    assert {"organizations/outsider", "organizations/former", "festivals/sharq"} <= everything
+    assert _ids(client, "?members=1") == {"organizations/boysun"}
+    assert _ids(client, "?members=1&country=KR") == set()
+    assert _ids(client, "?members=1&type=festivals") == set()
+    assert _ids(client, "?members=0") == everything
+    refused = client.get("/en/map/places.json?members=perhaps")
+    assert refused.status_code == 400 and "members" in refused.get_json()["error"]["fields"]
+
+    html = client.get("/en/map?members=1").text
+    assert 'id="place-organizations-boysun"' in html
+    assert "place-organizations-outsider" not in html and "place-festivals-sharq" not in html
+    assert 'name="members" value="1" checked' in html
+    # The member without coordinates is counted as such; the non-members are not.
+    assert "1 more record matches but has no place on the map yet." in html
+
+
+def test_a_members_role_is_on_its_marker_and_list_entry_in_the_readers_language(app):
+    _members_world()
+    client = client_of(app)  # a browser of its own: each request picks its language afresh
+    features = {
+        f["id"]: f["properties"] for f in client.get("/ru/map/places.json").get_json()["features"]
+    }
+    assert features["organizations/boysun"]["role"] == "Партнёр"
+    assert features["organizations/outsider"]["role"] is None
+    assert features["organizations/former"]["role"] is None
+    assert features["festivals/sharq"]["role"] is None
+    html = client.get("/ru/map?members=1").text
+    assert "Роль в сети: Партнёр" in html
+    assert "파트너 기관" in client.get("/ko/map/places.json?members=1").text
+
+
+def test_the_member_directory_links_to_the_map_of_its_members(app, client):
+    _members_world()
+    html = client.get("/en/members/").text
+    assert 'href="/en/map?members=1"' in html
+    assert 'href="/en/map?members=1&amp;country=UZ"' in client.get("/en/members/?country=UZ").text

@@ -139,3 +139,5 @@ class MapArgs(Schema):
         validate=validate.Range(1, 12, error=_l("A month is a number from 1 to 12."))
     )
     organization = Ref()
+    #: Only the organisations that are members of the network now (`?members=1`).
+    members = fields.Boolean()

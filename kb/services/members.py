@@ -63,3 +63,21 @@ def members(*, page: int = 1, per_page: int = 50, **filters) -> Page:
     page_ = Page(items=items, total=total, page=page, per_page=per_page)
     page_.facets = {"country": {code: n for code, n in counts}}
     return page_
+
+
+def active_organization_ids() -> sa.Select:
+    """The ids of organisations that are members now (for narrowing another query)."""
+    return sa.select(Membership.organization_id).where(Membership.ended_on.is_(None))
+
+
+def roles_of(organization_ids) -> dict[int, str]:
+    """The role in the network of each of these organisations that is a member now."""
+    ids = list(organization_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Membership.organization_id, Membership.role).where(
+            Membership.organization_id.in_(ids), Membership.ended_on.is_(None)
+        )
+    )
+    return {org_id: role for org_id, role in rows}

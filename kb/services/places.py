@@ -2,8 +2,11 @@
 
 One query per record type, narrowed in SQL by country, element and organisation; the
 month of the year is checked in Python (a festival's usual months and the months its
-editions ran; an event's days). The map page, its no-script list, the narrowed maps of
-country, element and organisation pages, and their JSON all come from `places()`.
+editions ran; an event's days). `members` narrows the map to the organisations that are
+members of the network now (an active membership, `kb.services.members`), and each member
+organisation's place carries its role in the network. The map page, its no-script list,
+the narrowed maps of country, element and organisation pages, and their JSON all come
+from `places()`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from kb.extensions import db
 from kb.models import Country, Element, Event, EventOrganization, Festival, Organization
 from kb.models.heritage import festival_organization
+from kb.services import members as member_service
 
 #: The record types on the map, in the order the legend lists them.
 TYPES = ("festivals", "organizations", "events")
@@ -32,6 +36,8 @@ class Place:
     longitude: float
     countries: list[Country] = field(default_factory=list)
     months: set[int] = field(default_factory=set)
+    #: A member organisation's role in the network (a `member_role` code); None otherwise.
+    role: str | None = None
 
     @property
     def slug(self) -> str:
@@ -48,6 +54,12 @@ class Filters:
     element: str | None = None
     month: int | None = None
     organization: str | None = None
+    #: Only the organisations that are members of the network now.
+    members: bool = False
+
+    def kinds(self) -> tuple[str, ...]:
+        """The record types this map may hold: organisations alone when narrowed to members."""
+        return tuple(t for t in self.types if t == "organizations") if self.members else self.types
 
 
 def months_between(start: date | None, end: date | None) -> set[int]:
@@ -95,6 +107,8 @@ def _organizations(f: Filters, unplaced: bool = False) -> list[Organization]:
         query = query.where(Organization.id.in_(organizers))
     if f.organization:
         query = query.where(Organization.slug == f.organization)
+    if f.members:
+        query = query.where(Organization.id.in_(member_service.active_organization_ids()))
     return list(db.session.scalars(query))
 
 
@@ -131,17 +145,27 @@ def places(filters: Filters | None = None) -> list[Place]:
     """The markers of a map narrowed by `filters`, festivals first."""
     f = filters or Filters()
     out: list[Place] = []
-    if "festivals" in f.types:
+    kinds = f.kinds()
+    if "festivals" in kinds:
         out += [
             Place("festivals", r, r.latitude, r.longitude, list(r.countries), _festival_months(r))
             for r in _festivals(f)
         ]
-    if "organizations" in f.types and not f.month:  # organisations have no season
+    if "organizations" in kinds and not f.month:  # organisations have no season
+        found = _organizations(f)
+        roles = member_service.roles_of(r.id for r in found)
         out += [
-            Place("organizations", r, r.latitude, r.longitude, [r.country] if r.country else [])
-            for r in _organizations(f)
+            Place(
+                "organizations",
+                r,
+                r.latitude,
+                r.longitude,
+                [r.country] if r.country else [],
+                role=roles.get(r.id),
+            )
+            for r in found
         ]
-    if "events" in f.types:
+    if "events" in kinds:
         out += [
             Place(
                 "events",
@@ -164,11 +188,12 @@ def unplaced_count(filters: Filters | None = None) -> int:
     if f.month:  # the month of a record without a place is beside the point here
         return 0
     total = 0
-    if "festivals" in f.types:
+    kinds = f.kinds()
+    if "festivals" in kinds:
         total += len(_festivals(f, unplaced=True))
-    if "organizations" in f.types:
+    if "organizations" in kinds:
         total += len(_organizations(f, unplaced=True))
-    if "events" in f.types:
+    if "events" in kinds:
         total += len(_events(f, unplaced=True))
     return total
 

@@ -4,7 +4,8 @@
 (clustered markers coloured by type, country borders from Natural Earth drawn offline,
 tiles only where KB_MAP_TILES_URL names a provider). `/<lang>/map/places.json` is the
 same selection as GeoJSON, in the reader's language; country, element and organisation
-pages show the same map narrowed to themselves.
+pages show the same map narrowed to themselves. `?members=1` keeps the member
+organisations of the network alone; a member's marker and list entry give its role.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from marshmallow import ValidationError
 from kb.catalog import CATALOG
 from kb.errors import error_json
 from kb.i18n import pick
+from kb.labels import label
 from kb.schemas import messages
 from kb.schemas.args import MapArgs
 from kb.services import images
@@ -24,7 +26,7 @@ from kb.timeview import month_name
 from kb.views import bp
 
 #: The filters of the map page (the JSON takes `organization` too).
-MAP_FILTERS = ("type", "country", "element", "month")
+MAP_FILTERS = ("type", "country", "element", "month", "members")
 
 
 def _filters(args: dict) -> svc.Filters:
@@ -34,6 +36,7 @@ def _filters(args: dict) -> svc.Filters:
         element=args.get("element"),
         month=args.get("month"),
         organization=args.get("organization"),
+        members=bool(args.get("members")),
     )
 
 
@@ -101,6 +104,7 @@ def map_page():
         choices=_choices(),
         chosen={k: str(v) for k, v in request.args.items() if v and k in MapArgs().fields},
         errors=errors,
+        members_only=bool(args.get("members")),
         places_url=places_url(**{k: request.args.get(k) for k in MAP_FILTERS}),
         settings=map_settings(),
         record_types=CATALOG,
@@ -147,6 +151,7 @@ def feature(place: svc.Place, image=None) -> dict:
             "countries": [c.code for c in place.countries],
             "months": sorted(place.months),
             "image": _popup_image(image),
+            "role": label("member_role", place.role) if place.role else None,
         },
     }
 

@@ -47,6 +47,12 @@
     title.appendChild(link);
     box.appendChild(kind);
     box.appendChild(title);
+    if (props.role) {
+      var role = document.createElement("p");
+      role.className = "map-popup-role";
+      role.textContent = props.role;
+      box.appendChild(role);
+    }
     return box;
   }
 
