@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from kb.extensions import db
 from kb.models import Event, Festival, Organization
-from tests.browserkit import CHROMIUM, offline_context
+from tests.browserkit import CHROMIUM, offline_context, serve
+from tests.test_map import _members_world
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
@@ -81,3 +82,29 @@ def test_a_country_page_shows_its_own_places(live_url, browser):
     assert shown == int(page.get_attribute(".map-box", "data-markers")) > 3
     assert not blocked
     context.close()
+
+
+def test_a_members_popup_gives_its_role_and_the_members_map_holds_members_alone(app, browser):
+    _members_world()  # one placed member (a partner), a former member, an outsider, a festival
+    base, stop = serve(app)
+    try:
+        context, blocked = offline_context(browser, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base}/ru/map")
+        page.wait_for_selector(READY, timeout=10_000)
+        assert page.get_attribute(".map-box", "data-markers") == "4"
+        page.check("#m-members")
+        page.click("form.map-filters button[type=submit]")
+        page.wait_for_selector(READY, timeout=10_000)
+        assert "members=1" in page.url
+        assert _markers_shown(page) == 1
+        marker = page.locator('[data-place="organizations/boysun"]')
+        marker.focus()
+        page.keyboard.press("Enter")
+        role = page.locator(".leaflet-popup-content .map-popup-role")
+        role.wait_for(timeout=5_000)
+        assert role.inner_text() == "Партнёр"
+        assert not blocked
+        context.close()
+    finally:
+        stop()
