@@ -7,6 +7,7 @@ from kb.extensions import db
 from kb.models import Submission
 from kb.schemas.records import ElementSchema
 from kb.services.heritage import save_element
+from kb.services.payloads import Invalid, load_payload
 from kb.services.records import Actor
 from tests.eventkit import account, event_body
 from tests.eventkit import bearer as event_bearer
@@ -220,3 +221,37 @@ def test_only_moderators_edit_proposals_and_only_pending_ones(client, people):
     )
     late = client.post(f"/api/v1/submissions/{sid}/edit", json=body, headers=moderator)
     assert late.status_code == 409
+
+
+def test_a_proposal_cannot_make_an_organisation_a_member_of_the_network(client, people):
+    create_organization(slug="acme", name={"en": "Acme"}, network_role="partner")
+    body = client.get("/api/v1/organizations/acme").get_json()
+    # Its own answer sent back, one fact corrected: the role it holds is left as it is.
+    body["acronym"] = "ACME"
+    kept = client.post(
+        "/api/v1/organizations/acme/proposals", json=body, headers=bearer(people["member"])
+    )
+    assert kept.status_code == 202, kept.get_json()
+    assert "network_role" not in kept.get_json()["payload"]
+    # Another role (or none) is the coordinators' decision, refused by name.
+    for role in ("member", None):
+        refused = client.post(
+            "/api/v1/organizations/acme/proposals",
+            json={**body, "network_role": role},
+            headers=bearer(people["member"]),
+        )
+        assert refused.status_code == 422
+        assert list(refused.get_json()["error"]["fields"]) == ["network_role"]
+    # A new organisation (proposed at sign-up) is proposed without one.
+    with pytest.raises(Invalid) as refused_new:
+        load_payload(
+            "organization",
+            {"slug": "newco", "name": {"en": "New"}, "kind": "ngo", "network_role": "member"},
+        )
+    assert list(refused_new.value.fields) == ["network_role"]
+    approved = client.post(
+        f"/api/v1/submissions/{kept.get_json()['id']}/approve", headers=bearer(people["moderator"])
+    )
+    assert approved.status_code == 200, approved.get_json()
+    after = client.get("/api/v1/organizations/acme").get_json()
+    assert after["acronym"] == "ACME" and after["network_role"] == "partner"

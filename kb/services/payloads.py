@@ -33,6 +33,10 @@ SCHEMAS = {kind.singular: kind.schema for kind in KINDS if kind.proposals}
 FACTS = {
     "event": ("title", "theme", "summary", "description", "venue", "recording_url", "sources"),
 }
+#: Keys no proposal sets, per record type: the network's coordinators decide them
+#: (kb.services.membership). A change proposal may carry the record's current value (its
+#: own GET answer sent back), which is then left out; any other value is refused by name.
+COORDINATED = {"organization": ("network_role",)}
 #: Links to other records that a payload names by slug, per record type.
 REFERENCES = {
     "festival": {"elements": Element, "organizers": Organization},
@@ -64,8 +68,25 @@ def _only_facts(record_type: str, payload: dict) -> None:
         raise Invalid({key: [message] for key in extra})
 
 
+def _coordinated_message() -> str:
+    return _("Only the network's coordinators decide an organisation's role in the network.")
+
+
+def _without_coordinated(record_type: str, record, payload: dict) -> dict:
+    """A change proposal without the coordinators' keys it leaves as they are; a key it
+    would change is refused by name."""
+    keys = [k for k in COORDINATED.get(record_type, ()) if k in payload]
+    changed = [k for k in keys if payload[k] != getattr(record, k)]
+    if changed:
+        raise Invalid({k: [_coordinated_message()] for k in changed})
+    return {k: v for k, v in payload.items() if k not in keys}
+
+
 def load_payload(record_type: str, payload: dict) -> dict:
     """The payload as the record type's schema loads it; `Invalid` names every bad field."""
+    coordinated = [k for k in COORDINATED.get(record_type, ()) if payload.get(k) is not None]
+    if coordinated:  # a new record's proposal: it is no member until coordinators say so
+        raise Invalid({k: [_coordinated_message()] for k in coordinated})
     _only_facts(record_type, payload)
     try:
         if record_type in FACTS:  # the facts only: merged with the record on approval
@@ -222,6 +243,8 @@ def facts_only(record_type: str, record, payload: dict) -> dict:
     So a record's own answer (GET) sent back as a proposal is accepted; a changed key
     that only the managers may change stays, and `load_payload` refuses it by name.
     """
+    if record is not None:
+        payload = _without_coordinated(record_type, record, payload)
     allowed = FACTS.get(record_type)
     if allowed is None or record is None:
         return payload
