@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from kb.catalog import RECORD_TYPES
 from kb.extensions import db
-from kb.models import Element, Revision
+from kb.models import Element, Event, Revision
 from kb.spreadsheet import protect, unprotect
 from tests.factories import (
     create_country,
@@ -233,3 +233,27 @@ def test_a_csv_without_a_languages_column_leaves_that_language_alone(app, runner
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert element.name == {"en": "Kimjang (making kimchi)", "ko": "김장 문화"}  # ru emptied
+
+
+def test_an_exported_event_imported_back_keeps_its_sessions_joining_links(app, runner, tmp_path):
+    create_event(
+        slug="links-kept",
+        join_url="https://meet.example/event-1",
+        sessions=[
+            {"title": {"en": "Opening"}, "join_url": "https://meet.example/session-1"},
+            {"title": {"en": "Panel"}, "join_url": "https://meet.example/session-2"},
+        ],
+    )
+    for fmt in ("json", "csv"):
+        path = tmp_path / f"events.{fmt}"
+        path.write_bytes(app.test_client().get(f"/events.{fmt}").data)
+        assert b"meet.example" not in path.read_bytes()  # never in a public file
+        result = runner.invoke(args=["import", str(path)])
+        assert result.exit_code == 0, result.output
+        db.session.expire_all()
+        event = db.session.scalars(sa.select(Event).where(Event.slug == "links-kept")).one()
+        assert event.join_url == "https://meet.example/event-1"
+        assert [s.join_url for s in event.sessions] == [
+            "https://meet.example/session-1",
+            "https://meet.example/session-2",
+        ]

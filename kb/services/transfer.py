@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from kb.extensions import db
-from kb.models import Country
+from kb.models import Country, Event
 from kb.schemas.messages import flatten
 from kb.schemas.shape import own_shape
 from kb.schemas.table import (
@@ -33,6 +33,7 @@ from kb.schemas.table import (
     write_csv,
 )
 from kb.services.common import ServiceError, by_slug
+from kb.services.organizing import merged_with
 from kb.services.records import Actor
 
 #: Who the history names for imported changes.
@@ -174,7 +175,13 @@ def _load_one(batch: Batch, raw) -> dict:
         raw = own_shape(raw, rt.detail_schema(), answer)
     else:
         raw = merge_languages(rt.schema(), raw, rt.schema().dump(current) if current else None)
-    return rt.schema().load(raw)
+    data = rt.schema().load(raw)
+    if isinstance(current, Event):
+        # A file never carries joining links (they are private): an event's sessions
+        # keep theirs, as a PATCH through the API does; the links' version is unchanged,
+        # so nobody is sent them again.
+        data = merged_with(current, data)
+    return data
 
 
 def import_batches(
