@@ -60,3 +60,16 @@ def test_date_only_events_are_all_day_and_the_feed_has_every_published_event(app
     assert "secret-room" not in body and "session-room" not in body
     start = _calendar(client.get("/events/draft-only.ics")).walk("VEVENT")[0].decoded("DTSTART")
     assert timedelta(days=9) < start - datetime.now(UTC) < timedelta(days=11)
+
+
+def test_a_feed_in_the_browsers_language_tells_caches_it_varies_by_that(seeded_client):
+    urls = ("/events.ics", "/events/2020-silk-roads-ich-webinar.ics", "/festivals/naadam.ics")
+    for url in urls:
+        ru = seeded_client.get(url, headers={"Accept-Language": "ru"})
+        en = seeded_client.get(url, headers={"Accept-Language": "en"})
+        assert ru.status_code == en.status_code == 200, url
+        assert ru.data != en.data  # the names are in the asked language
+        assert "accept-language" in ru.headers["Vary"].lower(), url
+        # With the language in the address, the answer is the same for every browser.
+        fixed = seeded_client.get(f"{url}?lang=ko", headers={"Accept-Language": "ru"})
+        assert "accept-language" not in fixed.headers.get("Vary", "").lower()

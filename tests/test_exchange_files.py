@@ -124,6 +124,9 @@ def test_public_exports_hold_no_draft_and_no_private_field(app, client):
     assert [o["organization"]["slug"] for o in event["organizations"]] == ["open-centre"]
     api = client.get("/api/v1/events/open-webinar").get_json()
     assert "draft-centre" not in json.dumps(api)
+    for lang in ("en", "ru"):  # nor on its page
+        page = client.get(f"/{lang}/events/open-webinar").get_data(as_text=True)
+        assert "open-centre" in page and "draft-centre" not in page and "Unannounced" not in page
     assert client.get("/nothing.csv", follow_redirects=True).status_code == 404
     assert client.get("/events.xml", follow_redirects=True).status_code == 404
 

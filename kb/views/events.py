@@ -24,7 +24,7 @@ from kb.cancellation import registration_for_token
 from kb.extensions import db, limiter
 from kb.forms.fields import options, zone_options
 from kb.forms.registrations import ConfirmForm, RegistrationForm
-from kb.i18n import current_language, pick
+from kb.i18n import LANGUAGES, current_language, pick
 from kb.models import Country, Element, Event
 from kb.programme import programme, zones_differ
 from kb.ratelimits import setting
@@ -174,7 +174,15 @@ def _ics(events: list[Event], name: str, filename: str, editions=()) -> Response
     body = calendar(events, current_language(), name, list(editions))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return httpcache.short_lived(response)  # a feed: calendar apps poll it
+    return _feed(response)
+
+
+def _feed(response: Response) -> Response:
+    """A calendar file's lifetimes: a feed (calendar apps poll it), reused for a minute.
+    Without `?lang=` its language was the browser's, so shared caches must key on it."""
+    if request.args.get("lang") not in LANGUAGES:
+        response.vary.add("Accept-Language")
+    return httpcache.short_lived(response)
 
 
 @calendars.get("/events/<slug>.ics")
@@ -235,4 +243,4 @@ def festival_calendar(slug: str):
     body = calendars_module.festival_calendar(item, current_language())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{item.slug}.ics"'
-    return httpcache.short_lived(response)
+    return _feed(response)
