@@ -89,6 +89,10 @@ class MembershipApplication(TimestampMixin, db.Model):
         return f"<MembershipApplication {self.id} {self.state}>"
 
 
+#: A membership's steps that its public history shows.
+PUBLIC_STEPS = ("approved", "role-changed", "ended")
+
+
 class Membership(TimestampMixin, db.Model):
     """An organisation's membership of the network (one row per organisation, kept)."""
 
@@ -115,6 +119,12 @@ class Membership(TimestampMixin, db.Model):
         order_by="MembershipStep.id",
         viewonly=True,
     )
+
+    @property
+    def public_steps(self) -> list[MembershipStep]:
+        """The steps the public may read: what the membership was and is (approved, role
+        changed, ended), not how applications went (asked, answered, declined)."""
+        return [step for step in self.steps if step.action in PUBLIC_STEPS]
 
     @property
     def active(self) -> bool:

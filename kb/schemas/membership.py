@@ -79,6 +79,13 @@ class MembershipPersonSchema(Schema):
     name = fields.String(allow_none=True)
 
 
+class StepPersonSchema(Schema):
+    """Who took a step, by name only: an applicant reads its steps too, and coordinators'
+    addresses are not theirs to have."""
+
+    name = fields.String(allow_none=True)
+
+
 class MembershipStepSchema(Schema):
     """One step of an application or of a membership."""
 
@@ -86,7 +93,7 @@ class MembershipStepSchema(Schema):
     at = fields.DateTime(attribute="created_at")
     note = fields.String(allow_none=True)
     changes = fields.Dict()
-    by = fields.Nested(MembershipPersonSchema, attribute="account", allow_none=True)
+    by = fields.Nested(StepPersonSchema, attribute="account", allow_none=True)
 
 
 class MembershipApplicationSchema(Schema):
@@ -194,7 +201,7 @@ class MemberChangeSchema(Schema):
 class MemberDetailSchema(MemberSchema):
     """A member with its public membership history, oldest step first."""
 
-    history = fields.List(fields.Nested(MemberStepSchema), attribute="steps", dump_only=True)
+    history = fields.List(fields.Nested(MemberStepSchema), attribute="public_steps", dump_only=True)
 
 
 class MemberArgs(Schema):
