@@ -272,3 +272,23 @@ def test_a_view_costs_a_few_statements_however_much_it_holds(seeded_app, seeded_
     finally:
         sa.event.remove(engine, "before_cursor_execute", note)
     assert len(seen) <= 13, "\n".join(s.split("\n")[0][:120] for s in seen)
+
+
+def test_record_pages_link_the_calendar_the_same_for_every_reader(seeded_client, monkeypatch):
+    """A record page is kept per UTC day for every anonymous reader (kb.httpcache), so its
+    calendar links cannot follow one reader's zone: on New Year's Eve in UTC, a reader
+    already in the new year must get the page everyone gets."""
+    import datetime as dt
+
+    import kb.views.calendar as calendar_views
+
+    monkeypatch.setattr(
+        calendar_views,
+        "today_in",
+        lambda zone: dt.date(2026, 12, 31) if zone == "UTC" else dt.date(2027, 1, 1),
+    )
+    seeded_client.set_cookie("tz", "Pacific/Kiritimati")
+    far = _page(seeded_client, "/en/countries/UZ")
+    seeded_client.delete_cookie("tz")
+    near = _page(seeded_client, "/en/countries/UZ")
+    assert "year=2026" in near and "year=2027" not in far and "year=2027" not in near

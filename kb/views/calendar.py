@@ -280,12 +280,14 @@ def calendar_url_for(record) -> str | None:
         latest = max(dated)
         return url_for("pages.calendar", year=latest.year, month=latest.month)
     if record.usual_months:
-        year = today_in(reader_zone()[0]).year
+        year = today_year()
         return url_for("pages.calendar", year=year, month=min(int(m) for m in record.usual_months))
     return None
 
 
 @bp.app_template_global("today_year")
 def today_year() -> int:
-    """This year in the reader's zone: the year view a record page links to."""
-    return today_in(reader_zone()[0]).year
+    """This year (UTC): the year view a record page links to. Not the reader's zone: a
+    record page is kept and validated per UTC day for every anonymous reader alike
+    (kb.httpcache), so nothing on it may depend on the zone cookie."""
+    return today_in("UTC").year
