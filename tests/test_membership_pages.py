@@ -129,3 +129,12 @@ def test_an_account_without_a_confirmed_affiliation_is_told_how_to_get_one(app):
     page = browser.get("/en/membership/apply")
     assert page.status_code == 403
     assert "once a moderator has confirmed it" in page.text
+
+
+def test_an_empty_directory_says_nobody_has_joined_yet_not_that_filters_match_nothing(app):
+    page = fresh_client(app).get("/en/members/").get_data(as_text=True)
+    assert "No institution has joined the network through this site yet" in page
+    assert "No member matches these filters" not in page
+    filtered = fresh_client(app).get("/en/members/?country=UZ").get_data(as_text=True)
+    assert "No member matches these filters" in filtered
+    assert "не вступила" in fresh_client(app).get("/ru/members/").get_data(as_text=True)
