@@ -19,7 +19,7 @@ from kb.schemas.records import (
     FestivalSchema,
     OrganizationSchema,
 )
-from kb.services.common import ServiceError
+from kb.services.common import Problem, ServiceError
 from kb.services.directory import save_country, save_organization
 from kb.services.events import save_event
 from kb.services.heritage import save_case_study, save_element, save_festival
@@ -36,31 +36,10 @@ FILES: list[tuple[str, type[Schema], Callable]] = [
 ]
 
 
-@dataclass
-class SeedProblem:
-    """One reason a seed file was refused: the file, the record and the field."""
-
-    file: str
-    message: str
-    index: int | None = None
-    record: str | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.index is not None:
-            where += f", record {self.index + 1}"
-            if self.record:
-                where += f" ({self.record})"
-        if self.field:
-            where += f", field {self.field}"
-        return f"{where}: {self.message}"
-
-
 class SeedRefused(Exception):
     """The seed was not loaded; `problems` says why."""
 
-    def __init__(self, problems: list[SeedProblem]):
+    def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s) in the seed data")
         self.problems = problems
 
@@ -75,16 +54,16 @@ class FileReport:
     slugs: list[str] = field(default_factory=list)
 
 
-def _read(path: Path, problems: list[SeedProblem]) -> list | None:
+def _read(path: Path, problems: list[Problem]) -> list | None:
     try:
         records = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(SeedProblem(path.name, f"not valid YAML: {exc}"))
+        problems.append(Problem(path.name, f"not valid YAML: {exc}"))
         return None
     if records is None:
         return []
     if not isinstance(records, list):
-        problems.append(SeedProblem(path.name, "the file must be a list of records"))
+        problems.append(Problem(path.name, "the file must be a list of records"))
         return None
     return records
 
@@ -97,7 +76,7 @@ def load_seed(directory: str | Path) -> dict[str, FileReport]:
     directory = Path(directory)
     known = {name for name, _, _ in FILES}
     problems = [
-        SeedProblem(p.name, "unknown seed file (expected one of: " + ", ".join(sorted(known)) + ")")
+        Problem(p.name, "unknown seed file (expected one of: " + ", ".join(sorted(known)) + ")")
         for p in sorted(directory.glob("*.y*ml"))
         if p.name not in known
     ]
@@ -114,7 +93,7 @@ def load_seed(directory: str | Path) -> dict[str, FileReport]:
         for i, raw in enumerate(records):
             ident = (raw.get("slug") or raw.get("code")) if isinstance(raw, dict) else None
             if ident in seen:
-                problems.append(SeedProblem(name, "appears twice in the file", i, ident, "slug"))
+                problems.append(Problem(name, "appears twice in the file", i, ident, "slug"))
                 continue
             seen.add(ident)
             try:
@@ -122,11 +101,11 @@ def load_seed(directory: str | Path) -> dict[str, FileReport]:
                 record, changes = save(data, SEED)
             except ValidationError as exc:
                 problems += [
-                    SeedProblem(name, m, i, ident, f or None) for f, m in flatten(exc.messages)
+                    Problem(name, m, i, ident, f or None) for f, m in flatten(exc.messages)
                 ]
                 continue
             except ServiceError as exc:
-                problems.append(SeedProblem(name, exc.message, i, ident, exc.field))
+                problems.append(Problem(name, exc.message, i, ident, exc.field))
                 continue
             report.slugs.append(ident)
             if not changes:

@@ -14,6 +14,28 @@ from kb.kinds import BY_MODEL
 from kb.models import Country, Submission
 
 
+@dataclass
+class Problem:
+    """Why a record (or a whole file) was refused, by the seed loader or `kb import`:
+    the file, the record, the field."""
+
+    file: str
+    message: str
+    index: int | None = None
+    record: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.index is not None:
+            where += f", record {self.index + 1}"
+            if self.record:
+                where += f" ({self.record})"
+        if self.field:
+            where += f", field {self.field}"
+        return f"{where}: {self.message}"
+
+
 class ServiceError(Exception):
     """A business rule refused the input. `field` names the offending field (dotted path)."""
 

@@ -32,7 +32,7 @@ from kb.schemas.table import (
     read_csv,
     write_csv,
 )
-from kb.services.common import ServiceError, by_slug
+from kb.services.common import Problem, ServiceError, by_slug
 from kb.services.organizing import merged_with
 from kb.services.records import Actor
 
@@ -86,27 +86,6 @@ def export_bytes(record_type, fmt: str) -> bytes:
     if fmt == "csv":
         return write_csv(record_type.schema(), records)
     return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-@dataclass
-class Problem:
-    """Why a record (or a whole file) was refused: the file, the record, the field."""
-
-    file: str
-    message: str
-    index: int | None = None
-    record: str | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.index is not None:
-            where += f", record {self.index + 1}"
-            if self.record:
-                where += f" ({self.record})"
-        if self.field:
-            where += f", field {self.field}"
-        return f"{where}: {self.message}"
 
 
 @dataclass
