@@ -1,4 +1,9 @@
-"""The record types the knowledge base offers, for the pages, the API and search alike."""
+"""The record types the knowledge base offers, for the pages, the API and search alike.
+
+Each `RecordType` carries its `kb.kinds.Kind` (what the low layers need) and everything
+else is required: a new record type without its pages, outputs or `save` fails when the
+module loads, and one without a `RecordType` fails `tests/test_kinds.py`.
+"""
 
 from __future__ import annotations
 
@@ -34,14 +39,14 @@ class RecordType:
     title: object  # lazy, translated plural
     title_one: object  # lazy, translated singular
     blurb: object  # lazy, translated: what the list holds (its meta description)
-    by_name: bool = True  # lists are ordered by name in the reader's language
     #: The record as schema.org JSON-LD (a builder of `kb.schemas.linked`).
-    linked_data: Callable | None = None
+    linked_data: Callable
     #: The record as simple Dublin Core for OAI-PMH (a builder of `kb.schemas.dublin_core`).
-    dublin_core: Callable | None = None
+    dublin_core: Callable
     #: Creates or updates a record from loaded data: `save(data, actor) -> (record, changes)`.
     #: The API, `kb import` (CSV and JSON, see `kb.services.transfer`) and the seed use it.
-    save: Callable | None = None
+    save: Callable
+    by_name: bool = True  # lists are ordered by name in the reader's language
 
     @property
     def name(self) -> str:

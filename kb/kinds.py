@@ -5,16 +5,32 @@ Services, search, history and images all need to know, for a model, its collecti
 cannot ask `kb.catalog` (which sits above the services: it names their list and get
 functions), so the answer lives here, importing nothing but models and schemas.
 `kb.catalog.RecordType` carries a `Kind` and adds what the pages and outputs need.
-A new record type is one `Kind` here and one `RecordType` there.
+A new record type is one `Kind` here and one `RecordType` there (the steps: README,
+"Architecture"); everything else iterates over `KINDS` or looks a kind up.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from marshmallow import Schema
 
-from kb.models import CaseStudy, Country, Element, Event, Festival, Organization
+from kb.models import (
+    CaseStudy,
+    Country,
+    Element,
+    ElementDomain,
+    Event,
+    EventOrganization,
+    EventSession,
+    Festival,
+    FestivalEdition,
+    Organization,
+    Speaker,
+)
+from kb.models import heritage as h
+from kb.schemas import indexed
 from kb.schemas.records import (
     CaseStudySchema,
     CountrySchema,
@@ -26,13 +42,29 @@ from kb.schemas.records import (
 
 
 @dataclass(frozen=True)
+class Search:
+    """How a record type's records enter the search index (`kb.search.documents`, `.sync`)."""
+
+    #: Adds the type's own fields to a search document: `fill(record, doc, body)`
+    #: (a filler of `kb.schemas.indexed`).
+    fill: Callable
+    #: Rows of other tables that belong to a record (a changed row re-indexes it):
+    #: (part model, the id of its record).
+    parts: tuple[tuple[type, Callable], ...] = ()
+    #: Records of other types whose names its documents show (a renamed one re-indexes
+    #: them): (that model, this type's id column, the column naming that record's id).
+    shows: tuple = ()
+
+
+@dataclass(frozen=True)
 class Kind:
-    """One record type's names, model and JSON shape."""
+    """One record type's names, model, JSON shape and what low layers do with it."""
 
     name: str  # URL segment, API collection and search type, e.g. "case-studies"
     singular: str  # record_type in history, images and submissions, e.g. "case_study"
     model: type
     schema: type[Schema]
+    search: Search
     #: Whether records have a `status` (only published ones are public); countries have not.
     has_status: bool = True
     #: Whether records can have pictures.
@@ -42,19 +74,91 @@ class Kind:
     #: Whether a new record may be proposed too (the others are created by their editors).
     new_by_proposal: bool = False
 
+    @property
+    def seed_file(self) -> str:
+        """Its file in `seed_data/` (and `kb seed`), e.g. "case_studies.yaml"."""
+        return self.name.replace("-", "_") + ".yaml"
+
 
 ORGANIZATION = Kind(
-    "organizations", "organization", Organization, OrganizationSchema, new_by_proposal=True
+    "organizations",
+    "organization",
+    Organization,
+    OrganizationSchema,
+    Search(indexed.organization, shows=((Country, Organization.id, Organization.country_id),)),
+    new_by_proposal=True,
 )
-ELEMENT = Kind("elements", "element", Element, ElementSchema)
-FESTIVAL = Kind("festivals", "festival", Festival, FestivalSchema, new_by_proposal=True)
-CASE_STUDY = Kind("case-studies", "case_study", CaseStudy, CaseStudySchema)
-EVENT = Kind("events", "event", Event, EventSchema)
+ELEMENT = Kind(
+    "elements",
+    "element",
+    Element,
+    ElementSchema,
+    Search(
+        indexed.element,
+        parts=((ElementDomain, lambda o: o.element_id),),
+        shows=((Country, h.element_country.c.element_id, h.element_country.c.country_id),),
+    ),
+)
+FESTIVAL = Kind(
+    "festivals",
+    "festival",
+    Festival,
+    FestivalSchema,
+    Search(
+        indexed.festival,
+        parts=((FestivalEdition, lambda o: o.festival_id),),
+        shows=(
+            (Country, h.festival_country.c.festival_id, h.festival_country.c.country_id),
+            (Element, h.festival_element.c.festival_id, h.festival_element.c.element_id),
+            (
+                Organization,
+                h.festival_organization.c.festival_id,
+                h.festival_organization.c.organization_id,
+            ),
+        ),
+    ),
+    new_by_proposal=True,
+)
+CASE_STUDY = Kind(
+    "case-studies",
+    "case_study",
+    CaseStudy,
+    CaseStudySchema,
+    Search(
+        indexed.case_study,
+        shows=(
+            (Country, h.case_study_country.c.case_study_id, h.case_study_country.c.country_id),
+            (Element, h.case_study_element.c.case_study_id, h.case_study_element.c.element_id),
+            (
+                Organization,
+                h.case_study_organization.c.case_study_id,
+                h.case_study_organization.c.organization_id,
+            ),
+            (Festival, h.case_study_festival.c.case_study_id, h.case_study_festival.c.festival_id),
+        ),
+    ),
+)
+EVENT = Kind(
+    "events",
+    "event",
+    Event,
+    EventSchema,
+    Search(
+        indexed.event,
+        parts=(
+            (EventSession, lambda o: o.event_id),
+            (EventOrganization, lambda o: o.event_id),
+            (Speaker, lambda o: o.session.event_id if o.session else None),
+        ),
+        shows=((Organization, EventOrganization.event_id, EventOrganization.organization_id),),
+    ),
+)
 COUNTRY = Kind(
     "countries",
     "country",
     Country,
     CountrySchema,
+    Search(indexed.country),
     has_status=False,
     has_images=False,
     proposals=False,

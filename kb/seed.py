@@ -9,30 +9,16 @@ from pathlib import Path
 import yaml
 from marshmallow import Schema, ValidationError
 
+from kb.catalog import LOAD_ORDER
 from kb.extensions import db
 from kb.schemas.messages import flatten
-from kb.schemas.records import (
-    CaseStudySchema,
-    CountrySchema,
-    ElementSchema,
-    EventSchema,
-    FestivalSchema,
-    OrganizationSchema,
-)
 from kb.services.common import Problem, ServiceError
-from kb.services.directory import save_country, save_organization
-from kb.services.events import save_event
-from kb.services.heritage import save_case_study, save_element, save_festival
 from kb.services.records import SEED
 
-#: The seed files, in the order they load (later ones refer to earlier ones).
+#: The seed files, in the order they load (later ones refer to earlier ones): one per
+#: record type (`Kind.seed_file`), loaded through its schema and its `save`.
 FILES: list[tuple[str, type[Schema], Callable]] = [
-    ("countries.yaml", CountrySchema, save_country),
-    ("organizations.yaml", OrganizationSchema, save_organization),
-    ("elements.yaml", ElementSchema, save_element),
-    ("festivals.yaml", FestivalSchema, save_festival),
-    ("case_studies.yaml", CaseStudySchema, save_case_study),
-    ("events.yaml", EventSchema, save_event),
+    (rt.kind.seed_file, rt.schema, rt.save) for rt in LOAD_ORDER
 ]
 
 

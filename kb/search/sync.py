@@ -16,71 +16,31 @@ from flask import has_app_context
 from sqlalchemy.orm import Session
 
 from kb import uow
-from kb.models import (
-    Country,
-    Element,
-    ElementDomain,
-    EventOrganization,
-    EventSession,
-    Festival,
-    FestivalEdition,
-    Organization,
-    SearchChange,
-    Speaker,
-)
-from kb.models import heritage as h
+from kb.kinds import KINDS
+from kb.models import SearchChange
 from kb.search.documents import TYPES
 from kb.wake import waker
 
 PENDING = "kb_search_pending"
 
-#: Parts of a record that live in tables of their own: the record they belong to.
-_OWNERS = {
-    ElementDomain: lambda o: ("elements", o.element_id),
-    FestivalEdition: lambda o: ("festivals", o.festival_id),
-    EventSession: lambda o: ("events", o.event_id),
-    EventOrganization: lambda o: ("events", o.event_id),
-    Speaker: lambda o: ("events", o.session.event_id if o.session else None),
-}
+#: Parts of a record that live in tables of their own: the record they belong to
+#: (each kind names its parts: `Kind.search.parts`).
+_OWNERS = {part: (kind.name, owner) for kind in KINDS for part, owner in kind.search.parts}
 
-#: Records whose documents carry the name of a record of this model.
+#: Records whose documents carry the name of a record of this model
+#: (each kind names the models whose names it shows: `Kind.search.shows`).
 _DEPENDENTS = {
-    Country: [
-        ("elements", h.element_country.c.element_id, h.element_country.c.country_id),
-        ("festivals", h.festival_country.c.festival_id, h.festival_country.c.country_id),
-        ("case-studies", h.case_study_country.c.case_study_id, h.case_study_country.c.country_id),
-        ("organizations", Organization.id, Organization.country_id),
-    ],
-    Element: [
-        ("festivals", h.festival_element.c.festival_id, h.festival_element.c.element_id),
-        ("case-studies", h.case_study_element.c.case_study_id, h.case_study_element.c.element_id),
-    ],
-    Organization: [
-        (
-            "festivals",
-            h.festival_organization.c.festival_id,
-            h.festival_organization.c.organization_id,
-        ),
-        (
-            "case-studies",
-            h.case_study_organization.c.case_study_id,
-            h.case_study_organization.c.organization_id,
-        ),
-        ("events", EventOrganization.event_id, EventOrganization.organization_id),
-    ],
-    Festival: [
-        (
-            "case-studies",
-            h.case_study_festival.c.case_study_id,
-            h.case_study_festival.c.festival_id,
-        ),
-    ],
+    model: [
+        (kind.name, dep, link) for kind in KINDS for m, dep, link in kind.search.shows if m is model
+    ]
+    for model in {m for kind in KINDS for m, _d, _l in kind.search.shows}
 }
 
 
 def _keys_of(session: Session, obj, deleted: bool) -> set[tuple[str, int]]:
     if type(obj) in _OWNERS:
-        collection, record_id = _OWNERS[type(obj)](obj)
+        collection, owner = _OWNERS[type(obj)]
+        record_id = owner(obj)
         return {(collection, record_id)} if record_id else set()
     collection = TYPES.get(type(obj))
     if collection is None or obj.id is None:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from kb.extensions import db
 from kb.models import Account, Festival, Organization, Revision, Submission, SubmissionStep
 from kb.models.base import utcnow
-from kb.seed import flatten
+from kb.schemas.messages import flatten
 from kb.services import affiliations, images
 from kb.services.common import ServiceError, slug_conflict, slug_taken
 from kb.services.compare import field_label

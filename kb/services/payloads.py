@@ -21,7 +21,7 @@ from kb.extensions import db
 from kb.kinds import KINDS
 from kb.models import Country, Element, Festival, Organization
 from kb.schemas import messages
-from kb.seed import flatten
+from kb.schemas.messages import flatten
 from kb.services.common import ServiceError
 from kb.services.records import _same, canonical
 

@@ -249,7 +249,7 @@ def page_description(context) -> str:
 def structured_data(context) -> dict | None:
     """The JSON-LD of the record a page shows (none for drafts, which only their editors see)."""
     item, record_type = _shown(context)
-    if item is None or record_type.linked_data is None:
+    if item is None:
         return None
     if not getattr(item, "is_published", True):
         return None

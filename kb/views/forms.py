@@ -9,7 +9,7 @@ from wtforms import FieldList
 
 from kb.extensions import db
 from kb.schemas import messages as schema_messages
-from kb.seed import flatten
+from kb.schemas.messages import flatten
 from kb.services.common import ServiceError
 
 
