@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -38,19 +39,27 @@ def freshness() -> Freshness:
     """The data's current version, read once per transaction (a commit reads it again)."""
     state = uow.state(db.session)
     if _KEY not in state:
-        c = SearchChange
-        seq, rows, changed_at, through, revision = db.session.execute(
-            sa.select(
-                sa.select(sa.func.max(c.seq)).scalar_subquery(),
-                sa.select(sa.func.count(c.seq)).scalar_subquery(),
-                sa.select(sa.func.max(c.created_at)).scalar_subquery(),
-                sa.select(sa.func.max(SearchLogState.pruned_through)).scalar_subquery(),
-                sa.select(sa.func.max(Revision.id)).scalar_subquery(),
-            )
-        ).one()
+        # Every anonymous request reads it: the statement is built once, and sent on the
+        # session's connection (its transaction) without the ORM's work per statement,
+        # which cost five times the reading itself.
+        seq, rows, changed_at, through, revision = (
+            db.session.connection().execute(_statement()).one()
+        )
         version = f"{seq or 0}.{rows or 0}.{through or 0}.{revision or 0}"
         state[_KEY] = Freshness(version, changed_at)
     return state[_KEY]
+
+
+@cache
+def _statement() -> sa.Select:
+    c = SearchChange
+    return sa.select(
+        sa.select(sa.func.max(c.seq)).scalar_subquery(),
+        sa.select(sa.func.count(c.seq)).scalar_subquery(),
+        sa.select(sa.func.max(c.created_at)).scalar_subquery(),
+        sa.select(sa.func.max(SearchLogState.pruned_through)).scalar_subquery(),
+        sa.select(sa.func.max(Revision.id)).scalar_subquery(),
+    )
 
 
 #: Values derived from the data, per process: key → (data version, value).
