@@ -1,14 +1,17 @@
 """HTTP caching: validators on record pages and API records, lifetimes on the rest.
 
 - A record page or API record answers with a weak `ETag` made of everything the answer
-  depends on: the record and its `updated_at`, the data's version (kb.services.freshness:
-  it changes with every change to any record a page may show), the language, the day
-  (pages that say "upcoming" or "registration open" change with time), what the caller
-  adds (an event page adds the reader's zone and its registration state) and the build of
-  the code, templates and translations. A request whose `If-None-Match` holds it, or
-  whose `If-Modified-Since` is not older than `Last-Modified`, gets `304` without the
-  page being rendered. Without a validator, an answer already rendered in this process
-  for the same ETag is sent again as it was (at most `PAGES_KEPT` of them, about 6 MB).
+  depends on, all known before anything is loaded: its address, the data's version
+  (kb.services.freshness: it changes with every change to any record a page may show,
+  the record's own included), the language, the day (pages that say "upcoming" or
+  "registration open" change with time), what the caller adds (an event page adds the
+  reader's zone and its registration state) and the build of the code, templates and
+  translations. A request whose `If-None-Match` holds it gets `304` without the record
+  being loaded, one whose `If-Modified-Since` is not older than `Last-Modified` without
+  the page being rendered. Without a validator, an answer already rendered in this
+  process for the same ETag is sent again as it was, also without loading anything (at
+  most `PAGES_KEPT` of them, about 6 MB). So a repeated anonymous request costs one
+  reading of the data's version (and what its caller's parts need).
 - Only anonymous answers carry validators, and they are `public, no-cache` (any cache may
   keep them, but asks each time). Signed-in readers see their name and their tools on
   every page, so their answers are `private, no-store`, as is every other answer to a
@@ -57,77 +60,84 @@ def build() -> str:
     return _build
 
 
-def _anonymous() -> bool:
+def anonymous() -> bool:
+    """Whether the reader is anonymous with no message pending: the readers whose answers
+    are the same for all and may be validated and kept."""
     return not current_user.is_authenticated and "_flashes" not in session
 
 
 def conditional(
-    render: Callable[[], Response | str],
-    updated_at: datetime | None,
+    render: Callable[[], tuple[Response | str, datetime | None]],
     *parts,
     max_age: int = 0,
 ) -> Response:
     """`render()`'s answer with validators, or `304` if the client's copy is current.
 
-    `updated_at` is the record's (None for a page of many: the data's version covers
-    them); `parts` name what else the answer depends on (the record, the reader's zone…);
+    `parts` name what the answer depends on beyond its address, the data's version, the
+    language, the day and the build (the reader's zone on an event page…): they must be
+    known before anything is loaded, since the ETag is made of them and nothing else, so
+    that a `304`, or an answer this process has already rendered, costs no reading of the
+    record. `render()` loads what it shows and returns the body and the time of the
+    record's last change (None for a page of many: the data's version covers them).
     `max_age` lets caches reuse it for that long without asking (lists: `SHORT`).
     Signed-in readers and pages with a pending message get the page, never a validator.
     """
-    if not _anonymous():
-        return _response(render())
+    if not anonymous():
+        return _response(render()[0])
     fresh = freshness()
-    key = repr(
-        (request.full_path, parts, updated_at, fresh.version, current_language(), _today(), build())
-    )
+    key = repr((request.full_path, parts, fresh.version, current_language(), _today(), build()))
     etag = hashlib.sha256(key.encode()).hexdigest()[:24]
-    # The time of the last change is known while the log still holds it; otherwise
-    # If-Modified-Since cannot be answered safely, and only the ETag is honoured.
-    stamps = [t for t in (updated_at, fresh.changed_at) if t is not None]
-    modified = max(stamps).replace(microsecond=0) if stamps else None
+    cache_control = f"public, max-age={max_age}" if max_age else "public, no-cache"
+    pages = current_app.extensions.setdefault("kb-pages", {})
+    kept = pages.get(etag)
     if request.if_none_match:  # it alone decides when present (RFC 9110, 13.2.2)
         current = request.if_none_match.contains_weak(etag)
-    else:
+        modified = kept[2] if kept else None
+    elif kept is not None:
+        modified = kept[2]
         since = request.if_modified_since
         current = bool(since and fresh.changed_at is not None and modified <= since)
-    response = Response(status=304) if current else _rendered(etag, render)
-    if response.status_code not in (200, 304):
-        return response  # a refusal (400) is neither validated nor kept
+    else:
+        current = False
+    if current:
+        response = Response(status=304)
+    elif kept is not None:
+        response = Response(kept[0], mimetype=kept[1])
+    else:
+        body, updated_at = render()
+        response = _response(body)
+        if response.status_code != 200:
+            return response  # a refusal (400) is neither validated nor kept
+        # The time of the last change is known while the log still holds it; otherwise
+        # If-Modified-Since cannot be answered safely, and only the ETag is honoured.
+        stamps = [t for t in (updated_at, fresh.changed_at) if t is not None]
+        modified = max(stamps).replace(microsecond=0) if stamps else None
+        _keep(pages, etag, response, modified)
+        since = request.if_modified_since
+        if since and fresh.changed_at is not None and modified <= since:
+            response = Response(status=304)
     response.set_etag(etag, weak=True)
     if modified is not None:
         response.last_modified = modified
-    response.headers["Cache-Control"] = (
-        f"public, max-age={max_age}" if max_age else "public, no-cache"
-    )
+    response.headers["Cache-Control"] = cache_control
     response.vary.add("Cookie")
     return response
 
 
-def _rendered(etag: str, render: Callable[[], Response | str]) -> Response:
-    """The answer for `etag`: kept from an earlier request in this process, or rendered
-    (and kept, if it is the same for every anonymous reader: a 200 that sets no cookie)."""
-    pages = current_app.extensions.setdefault("kb-pages", {})
-    kept = pages.get(etag)
-    if kept is not None:
-        body, mimetype = kept
-        return Response(body, mimetype=mimetype)
-    response = _response(render())
-    if (
-        response.status_code == 200
-        and not response.direct_passthrough
-        and "Set-Cookie" not in response.headers
-        and not session.modified
-    ):
-        if len(pages) >= PAGES_KEPT:
-            with contextlib.suppress(StopIteration, RuntimeError):  # another thread's turn
-                pages.pop(next(iter(pages)), None)  # the oldest first
-        pages[etag] = (response.get_data(), response.mimetype)
-    return response
+def _keep(pages: dict, etag: str, response: Response, modified: datetime | None) -> None:
+    """Keep the answer for `etag` if it is the same for every anonymous reader: a 200
+    that sets no cookie (an ETag names everything such an answer depends on)."""
+    if response.direct_passthrough or "Set-Cookie" in response.headers or session.modified:
+        return
+    if len(pages) >= PAGES_KEPT:
+        with contextlib.suppress(StopIteration, RuntimeError):  # another thread's turn
+            pages.pop(next(iter(pages)), None)  # the oldest first
+    pages[etag] = (response.get_data(), response.mimetype, modified)
 
 
 def short_lived(response: Response) -> Response:
     """Let caches reuse a list or feed for a minute (anonymous readers only)."""
-    if _anonymous() and response.status_code == 200:
+    if anonymous() and response.status_code == 200:
         response.headers["Cache-Control"] = f"public, max-age={SHORT}"
         response.vary.add("Cookie")
     return response

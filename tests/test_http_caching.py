@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
 from kb.extensions import db
 from tests.eventkit import client_of, login
 from tests.factories import create_element
@@ -157,3 +159,85 @@ def test_an_anonymous_record_page_is_rendered_once_per_version(app):
         assert rendered.count("records/element.html") == 2
     finally:
         template_rendered.disconnect(note, app)
+
+
+def _published_event(app, slug: str, **kw):
+    from tests.eventkit import account, bearer, event_body
+
+    api, headers = client_of(app), bearer(account(f"organizer-{slug}@ichcap.org"))
+    assert (
+        api.post("/api/v1/events", json=event_body(slug, **kw), headers=headers).status_code == 201
+    )
+    assert api.post(f"/api/v1/events/{slug}/publish", headers=headers).status_code == 200
+    return api, headers
+
+
+def test_a_registration_changes_the_event_page_kept_for_anonymous_readers(app):
+    """Registrations change no version of the data: the places left are counted each time."""
+    from tests.eventkit import person
+
+    _published_event(app, "small", registration={"capacity": 2})
+    reader = client_of(app)
+    first = reader.get("/en/events/small")
+    assert "2 places left." in first.text
+    etag = first.headers["ETag"]
+    assert reader.get("/en/events/small", headers={"If-None-Match": etag}).status_code == 304
+    registered = client_of(app).post(
+        "/api/v1/events/small/registrations", json=person("a@example.org")
+    )
+    assert registered.status_code == 201
+    after = reader.get("/en/events/small", headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["ETag"] != etag
+    assert "1 place left." in after.text
+    assert "1 place left." in reader.get("/en/events/small").text  # not the page kept before
+
+
+def test_a_change_to_an_event_changes_its_kept_page(app):
+    """The event's times are kept per version of the data; an edit is a new version."""
+    api, headers = _published_event(app, "talk")
+    reader = client_of(app)
+    assert "places left" not in reader.get("/en/events/talk").text
+    changed = api.patch(
+        "/api/v1/events/talk", json={"registration": {"capacity": 5}}, headers=headers
+    )
+    assert changed.status_code == 200, changed.get_json()
+    assert "5 places left." in reader.get("/en/events/talk").text
+
+
+def test_an_unpublished_event_is_not_answered_from_what_was_kept(app):
+    from kb.models import Event
+
+    _published_event(app, "gone")
+    reader = client_of(app)
+    etag = reader.get("/en/events/gone").headers["ETag"]
+    db.session.scalar(sa.select(Event).where(Event.slug == "gone")).status = "draft"
+    db.session.commit()
+    assert reader.get("/en/events/gone", headers={"If-None-Match": etag}).status_code == 404
+    assert reader.get("/en/events/gone").status_code == 404
+
+
+def test_an_api_collection_answers_304_and_changes_with_the_data(app):
+    create_element(slug="craft", name={"en": "Craft"})
+    reader = client_of(app)
+    first = reader.get("/api/v1/elements")
+    assert first.headers["Cache-Control"] == "public, max-age=60"
+    etag = first.headers["ETag"]
+    assert reader.get("/api/v1/elements", headers={"If-None-Match": etag}).status_code == 304
+    create_element(slug="song", name={"en": "Song"})
+    again = reader.get("/api/v1/elements", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again.get_json()["total"] == 2
+    assert reader.get("/api/v1/elements?page=0").status_code == 400  # still checked first
+
+
+def test_a_deleted_record_is_not_answered_from_what_was_kept(app):
+    from kb.models import Element
+
+    create_element(slug="craft", name={"en": "Craft"})
+    reader = client_of(app)
+    etag = reader.get("/en/elements/craft").headers["ETag"]
+    assert reader.get("/api/v1/elements/craft").status_code == 200
+    db.session.delete(db.session.scalar(sa.select(Element).where(Element.slug == "craft")))
+    db.session.commit()
+    assert reader.get("/en/elements/craft", headers={"If-None-Match": etag}).status_code == 404
+    assert reader.get("/en/elements/craft").status_code == 404
+    assert reader.get("/api/v1/elements/craft").status_code == 404

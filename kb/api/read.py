@@ -6,7 +6,7 @@ from flask import jsonify, request
 
 from kb.api import bp, page_json
 from kb.catalog import CATALOG, COLLECTIONS, list_records
-from kb.httpcache import conditional, short_lived
+from kb.httpcache import SHORT, conditional
 from kb.i18n import current_language
 
 
@@ -15,18 +15,23 @@ def collection(collection: str):
     """One page of a collection."""
     record_type = CATALOG[collection]
     filters = record_type.args().load(request.args)
-    page = list_records(record_type, filters, current_language())
-    return short_lived(jsonify(page_json(page, record_type.schema(many=True).dump(page.items))))
+
+    def render():
+        page = list_records(record_type, filters, current_language())
+        return jsonify(page_json(page, record_type.schema(many=True).dump(page.items))), None
+
+    # Like the pages' lists: the filters are in the address, which the ETag holds, and
+    # "upcoming" goes by the day; an answer is serialised once per version and process.
+    return conditional(render, collection, max_age=SHORT)
 
 
 @bp.get(f"/<{COLLECTIONS}:collection>/<slug>")
 def record(collection: str, slug: str):
     """One record, with its links in both directions."""
     record_type = CATALOG[collection]
-    item = record_type.get(slug)
-    return conditional(
-        lambda: jsonify(record_type.detail_schema().dump(item)),
-        item.updated_at,
-        collection,
-        item.id,
-    )
+
+    def render():
+        item = record_type.get(slug)
+        return jsonify(record_type.detail_schema().dump(item)), item.updated_at
+
+    return conditional(render, collection)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 import sqlalchemy as sa
@@ -30,6 +31,7 @@ from kb.services.common import (
     resolve_countries,
     resolve_slugs,
 )
+from kb.services.freshness import memo
 from kb.services.presented import check_presented, set_presented
 from kb.services.records import Actor, save_record
 from kb.tz import next_day, today_in, zone_info
@@ -79,7 +81,48 @@ def get_event(slug: str, *, include_unpublished: bool = False) -> Event:
     return get_visible(Event, slug, include_unpublished)
 
 
-def event_state(event: Event, now: datetime | None = None) -> str:
+@dataclass(frozen=True)
+class EventFacts:
+    """What an event page's state and registration depend on, as plain values: enough
+    for `event_state` and `registrations.registration_state`, with no database object."""
+
+    id: int
+    timezone: str
+    start_date: date
+    end_date: date | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    registration_capacity: int | None
+    is_published: bool = True
+
+
+def published_event_facts(slug: str) -> EventFacts | None:
+    """The facts of the published event with `slug` (None if there is none), read once
+    per process and version of the data: every change to an event changes the version."""
+    return memo(("events.facts", slug.lower()), lambda: _facts(slug.lower()))
+
+
+def _facts(slug: str) -> EventFacts | None:
+    e = Event
+    row = db.session.execute(
+        sa.select(
+            e.id,
+            e.timezone,
+            e.start_date,
+            e.end_date,
+            e.starts_at,
+            e.ends_at,
+            e.registration_opens_at,
+            e.registration_closes_at,
+            e.registration_capacity,
+        ).where(e.slug == slug, e.status == "published")
+    ).one_or_none()
+    return EventFacts(*row) if row is not None else None
+
+
+def event_state(event: Event | EventFacts, now: datetime | None = None) -> str:
     """`upcoming`, `ongoing` or `past`, by the event's times (or days in its zone)."""
     now = now or utcnow()
     if event.starts_at and event.ends_at:

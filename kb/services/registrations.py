@@ -44,8 +44,11 @@ def confirmed_count(event: Event) -> int:
     )
 
 
-def registration_state(event: Event, now: datetime | None = None) -> str:
-    """`open`, `not_open_yet`, `closed` or `full` (a draft is `not_open_yet`)."""
+def registration_state(
+    event: Event, now: datetime | None = None, confirmed: int | None = None
+) -> str:
+    """`open`, `not_open_yet`, `closed` or `full` (a draft is `not_open_yet`);
+    `confirmed` is `confirmed_count(event)` when the caller has it already."""
     now = now or utcnow()
     if not event.is_published or (
         event.registration_opens_at and now < event.registration_opens_at
@@ -54,9 +57,22 @@ def registration_state(event: Event, now: datetime | None = None) -> str:
     if now >= closes_at(event):
         return CLOSED
     capacity = event.registration_capacity
-    if capacity is not None and confirmed_count(event) >= capacity:
-        return FULL
+    if capacity is not None:
+        if confirmed is None:
+            confirmed = confirmed_count(event)
+        if confirmed >= capacity:
+            return FULL
     return OPEN
+
+
+def registration_and_places(event: Event, now: datetime | None = None) -> tuple[str, int | None]:
+    """The registration state and the places left (None: no limit), with one count at
+    most (`event` may be an `events.EventFacts`: only its times and id are read)."""
+    capacity = event.registration_capacity
+    if capacity is None:
+        return registration_state(event, now), None
+    confirmed = confirmed_count(event)
+    return registration_state(event, now, confirmed), max(0, capacity - confirmed)
 
 
 def _refusal(state: str) -> ServiceError:

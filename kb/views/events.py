@@ -32,7 +32,7 @@ from kb.schemas.args import CalendarArgs
 from kb.schemas.registrations import RegistrationSchema, country_codes
 from kb.services import agenda, heritage
 from kb.services import registrations as regs
-from kb.services.events import event_state, get_event, list_events
+from kb.services.events import event_state, get_event, list_events, published_event_facts
 from kb.services.organizing import can_manage
 from kb.timeview import valid_zone, zone_option
 from kb.views import bp
@@ -73,30 +73,39 @@ def _remember_zone(response):
 @bp.get("/events/<slug>")
 def event(slug: str):
     """An event: facts, programme with times in the event's zone and the reader's."""
-    item = visible_event(slug)
-    zone, known = reader_zone(item.timezone)
-    state = event_state(item)
-    registration = regs.registration_state(item)
-    places = _places_left(item)
-    manager = can_manage(current_user, item)
+    # For an anonymous reader, what the page depends on (its state, registration and
+    # places left) comes from the event's times, kept per version of the data, and one
+    # count of registrations (they change no version), so that a repeated request loads
+    # nothing else (kb/httpcache.py). Anyone else, or an address with no published
+    # event, gets the event itself (a draft to its managers; 404 to everyone else).
+    item = None
+    facts = published_event_facts(slug) if httpcache.anonymous() else None
+    if facts is None:
+        item = facts = visible_event(slug)
+    zone, known = reader_zone(facts.timezone)
+    state = event_state(facts)
+    registration, places = regs.registration_and_places(facts)
+    manager = item is not None and can_manage(current_user, item)
 
-    def render() -> str:
-        return render_template(
+    def render():
+        shown = item or visible_event(slug)
+        page = render_template(
             "records/event.html",
-            item=item,
+            item=shown,
             state=state,
             reader=zone,
             reader_known=known,
-            differ=zones_differ(item, zone),
-            days=programme(item, zone),
-            zones=_short_zones(item, zone),
+            differ=zones_differ(shown, zone),
+            days=programme(shown, zone),
+            zones=_short_zones(shown, zone),
             registration_state=registration,
             places_left=places,
             manager=manager,
         )
+        return page, shown.updated_at
 
-    parts = ("events", item.id, zone, known, state, registration, places, manager)
-    return _remember_zone(httpcache.conditional(render, item.updated_at, *parts))
+    parts = ("events", zone, known, state, registration, places, manager)
+    return _remember_zone(httpcache.conditional(render, *parts))
 
 
 def _short_zones(event: Event, reader: str) -> list[tuple[str, str]]:
@@ -104,12 +113,6 @@ def _short_zones(event: Event, reader: str) -> list[tuple[str, str]]:
     (every other zone is on the time-zone page it links to)."""
     zones = dict.fromkeys([reader, valid_zone(event.timezone) or "UTC", "UTC"])
     return [(z, zone_option(z, event.starts_at)) for z in zones]
-
-
-def _places_left(event: Event) -> int | None:
-    if event.registration_capacity is None:
-        return None
-    return max(0, event.registration_capacity - regs.confirmed_count(event))
 
 
 def _countries() -> list[tuple[str, str]]:
@@ -137,8 +140,9 @@ def register(slug: str):
             return redirect(url_for("pages.registered", slug=item.slug))
         state = regs.registration_state(item)  # it may have closed or filled meanwhile
     status = 200 if request.method == "GET" else 422 if state == regs.OPEN else 409
+    places = regs.registration_and_places(item)[1]
     return render_template(
-        "events/register.html", item=item, form=form, state=state, places_left=_places_left(item)
+        "events/register.html", item=item, form=form, state=state, places_left=places
     ), status
 
 

@@ -22,7 +22,7 @@ from kb.views import bp, maps
 def home():
     """What the network is, what the knowledge base holds, events and featured festivals."""
     # Upcoming events are chosen by the day, which the ETag holds; all else is data.
-    return httpcache.conditional(_home, None, "home", max_age=httpcache.SHORT)
+    return httpcache.conditional(lambda: (_home(), None), "home", max_age=httpcache.SHORT)
 
 
 def _home() -> str:
@@ -65,7 +65,7 @@ def collection(collection: str):
             options=_options(record_type),
         ), 400
 
-    def render() -> str:
+    def render():
         page = list_records(record_type, filters, current_language())
         return render_template(
             "list.html",
@@ -75,10 +75,10 @@ def collection(collection: str):
             filters={k: v for k, v in request.args.items() if k not in ("page",) and v},
             errors={},
             options=_options(record_type),
-        )
+        ), None
 
     # The filters are in the address, which the ETag holds; "upcoming" goes by the day.
-    return httpcache.conditional(render, None, collection, max_age=httpcache.SHORT)
+    return httpcache.conditional(render, collection, max_age=httpcache.SHORT)
 
 
 def _options(record_type) -> list[dict]:
@@ -146,10 +146,13 @@ def _options(record_type) -> list[dict]:
 def record(collection: str, slug: str):
     """One record with everything it links to, and everything that links to it."""
     record_type = CATALOG[collection]
-    item = record_type.get(slug)
-    return httpcache.conditional(
-        lambda: _record_page(record_type, item), item.updated_at, collection, item.id
-    )
+
+    def render():
+        item = record_type.get(slug)
+        return _record_page(record_type, item), item.updated_at
+
+    # The record is loaded only to be rendered: its address and the data's version name it.
+    return httpcache.conditional(render, collection)
 
 
 def _record_page(record_type, item) -> str:
