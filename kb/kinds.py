@@ -73,6 +73,19 @@ class Kind:
     proposals: bool = True
     #: Whether a new record may be proposed too (the others are created by their editors).
     new_by_proposal: bool = False
+    #: The keys a change proposal may touch, where it may not touch them all (None: all).
+    #: Anyone may correct an event's texts, sources and links; its programme, times,
+    #: organisers and registration stay with its managers (kb.services.payloads).
+    facts: tuple[str, ...] | None = None
+    #: Keys no proposal sets: the network's coordinators decide them
+    #: (kb.services.membership). A change proposal may carry the current value.
+    coordinated: tuple[str, ...] = ()
+    #: Other records a payload names, checked before a proposal is sent: (key, model),
+    #: countries by code, others by slug; "editions.country" is each edition's country.
+    references: tuple[tuple[str, type], ...] = ()
+    #: Whether whoever proposed a new record acts for it once it is approved (an
+    #: organisation's proposer, as the moderator grants it; kb.services.moderation).
+    proposer_acts_for_it: bool = False
 
     @property
     def seed_file(self) -> str:
@@ -87,6 +100,9 @@ ORGANIZATION = Kind(
     OrganizationSchema,
     Search(indexed.organization, shows=((Country, Organization.id, Organization.country_id),)),
     new_by_proposal=True,
+    coordinated=("network_role",),
+    references=(("country", Country),),
+    proposer_acts_for_it=True,
 )
 ELEMENT = Kind(
     "elements",
@@ -98,6 +114,7 @@ ELEMENT = Kind(
         parts=((ElementDomain, lambda o: o.element_id),),
         shows=((Country, h.element_country.c.element_id, h.element_country.c.country_id),),
     ),
+    references=(("countries", Country),),
 )
 FESTIVAL = Kind(
     "festivals",
@@ -118,6 +135,12 @@ FESTIVAL = Kind(
         ),
     ),
     new_by_proposal=True,
+    references=(
+        ("countries", Country),
+        ("editions.country", Country),
+        ("elements", Element),
+        ("organizers", Organization),
+    ),
 )
 CASE_STUDY = Kind(
     "case-studies",
@@ -137,6 +160,12 @@ CASE_STUDY = Kind(
             (Festival, h.case_study_festival.c.case_study_id, h.case_study_festival.c.festival_id),
         ),
     ),
+    references=(
+        ("countries", Country),
+        ("festivals", Festival),
+        ("elements", Element),
+        ("organizations", Organization),
+    ),
 )
 EVENT = Kind(
     "events",
@@ -152,6 +181,7 @@ EVENT = Kind(
         ),
         shows=((Organization, EventOrganization.event_id, EventOrganization.organization_id),),
     ),
+    facts=("title", "theme", "summary", "description", "venue", "recording_url", "sources"),
 )
 COUNTRY = Kind(
     "countries",

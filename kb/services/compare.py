@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from marshmallow import fields as ma_fields
 
 from kb.extensions import db
-from kb.models import Country, Element, Festival, Organization, Submission
+from kb.kinds import BY_SINGULAR
+from kb.models import Country, Submission
 from kb.services.payloads import (
-    FACTS,
     SCHEMAS,
     Invalid,
+    _named,
     current_values,
     jsonable,
     load_payload,
@@ -133,7 +135,9 @@ class Comparison:
         return [row for row in self.rows if row.changed]
 
 
-def _names(model, column, values: set[str]) -> dict:
+def _names(model, values: set) -> dict:
+    column = model.code if model is Country else model.slug
+    values = {v for v in values if isinstance(v, str)}
     if not values:
         return {}
     return {
@@ -142,35 +146,44 @@ def _names(model, column, values: set[str]) -> dict:
     }
 
 
+def _shown(value, model, names: dict):
+    """A linked record as the answer shows it: `{code, name}` or `{slug, name}`."""
+    if model is Country:
+        return {"code": value, "name": names.get(value)} if value else None
+    return {"slug": value, "name": names.get(value) if isinstance(value, str) else None}
+
+
+def _show(data: dict, key: str, model, names: dict, many: bool) -> dict:
+    head, _sep, rest = key.partition(".")
+    if head not in data:
+        return data
+    value = data[head]
+    if rest:  # "editions.country": the key of each object of a list
+        if isinstance(value, list):
+            value = [
+                _show(e, rest, model, names, False) if isinstance(e, dict) else e for e in value
+            ]
+    elif many:
+        value = [_shown(v, model, names) for v in value or []]
+    else:
+        value = _shown(value, model, names)
+    return {**data, head: value}
+
+
 def _display(record_type: str, data: dict) -> dict:
-    """Loaded (or raw) payload values in the answer shape: links become `{slug, name}`."""
+    """Loaded (or raw) payload values in the answer shape: links (`Kind.references`)
+    become `{slug, name}`, countries `{code, name}`."""
     data = jsonable(data)
-    codes = set(data.get("countries") or []) | {data.get("country")} - {None}
-    codes |= {e.get("country") for e in data.get("editions") or [] if isinstance(e, dict)}
-    slugs = set()
-    for key in ("elements", "organizers", "festivals", "organizations"):
-        slugs |= {s for s in data.get(key) or [] if isinstance(s, str)}
-    country_names = _names(Country, Country.code, {c for c in codes if isinstance(c, str)})
-    names = _names(Element, Element.slug, {s for s in slugs if isinstance(s, str)})
-    names |= _names(Organization, Organization.slug, {s for s in slugs if isinstance(s, str)})
-    names |= _names(Festival, Festival.slug, {s for s in slugs if isinstance(s, str)})
-
-    def country(code):
-        return {"code": code, "name": country_names.get(code)} if code else None
-
+    references = BY_SINGULAR[record_type].references
+    named: dict[type, set] = {}
+    for key, model in references:
+        named.setdefault(model, set()).update(text for _path, text in _named(data, key))
+    names = {model: _names(model, values) for model, values in named.items()}
+    fields = BY_SINGULAR[record_type].schema._declared_fields
     out = dict(data)
-    if "countries" in out:
-        out["countries"] = [country(c) for c in out["countries"] or []]
-    if record_type == "organization" and "country" in out:
-        out["country"] = country(out["country"])
-    for key in ("elements", "organizers", "festivals", "organizations"):
-        if key in out and record_type != "event":
-            out[key] = [{"slug": s, "name": names.get(s)} for s in out[key] or []]
-    if isinstance(out.get("editions"), list):
-        out["editions"] = [
-            {**e, "country": country(e.get("country"))} if isinstance(e, dict) else e
-            for e in out["editions"]
-        ]
+    for key, model in references:
+        many = isinstance(fields.get(key), ma_fields.List)
+        out = _show(out, key, model, names[model], many)
     return out
 
 
@@ -187,7 +200,7 @@ def compare(submission: Submission) -> Comparison:
     shown_now = _display(submission.record_type, current)
     shown_new = _display(submission.record_type, proposed)
     rows = []
-    allowed = FACTS.get(submission.record_type)
+    allowed = BY_SINGULAR[submission.record_type].facts
     keys = [
         k
         for k, f in schema.load_fields.items()

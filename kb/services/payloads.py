@@ -2,8 +2,9 @@
 
 A payload is a record in the API's JSON shape (the shape of the record type's schema in
 `kb.schemas.records`), which is also what the forms assemble and the seed files hold.
-A proposed change to an event holds only its facts (`FACTS`): its programme, times and
-registration stay with the event's managers.
+A proposed change to an event holds only its facts (`Kind.facts`): its programme, times
+and registration stay with the event's managers. What a payload may name and set, per
+record type, is its kind's (`kb.kinds`): nothing here is keyed by type.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from kb.extensions import db
-from kb.kinds import KINDS
-from kb.models import Country, Element, Festival, Organization
+from kb.kinds import BY_SINGULAR, KINDS
+from kb.models import Country
 from kb.schemas import messages
 from kb.schemas.messages import flatten
 from kb.services.common import ServiceError
@@ -27,22 +28,16 @@ from kb.services.records import _same, canonical
 
 #: The shape of a proposal, by record type: the API's (see kb.kinds).
 SCHEMAS = {kind.singular: kind.schema for kind in KINDS if kind.proposals}
-#: The keys a change proposal may touch, for types where it may not touch them all:
-#: anyone may correct an event's texts, sources and links; its programme, times,
-#: organisers and registration stay with its managers.
-FACTS = {
-    "event": ("title", "theme", "summary", "description", "venue", "recording_url", "sources"),
-}
-#: Keys no proposal sets, per record type: the network's coordinators decide them
-#: (kb.services.membership). A change proposal may carry the record's current value (its
-#: own GET answer sent back), which is then left out; any other value is refused by name.
-COORDINATED = {"organization": ("network_role",)}
-#: Links to other records that a payload names by slug, per record type.
-REFERENCES = {
-    "festival": {"elements": Element, "organizers": Organization},
-    "element": {},
-    "case_study": {"festivals": Festival, "elements": Element, "organizations": Organization},
-}
+
+
+def _facts(record_type: str) -> tuple[str, ...] | None:
+    """The keys a change proposal may touch (`Kind.facts`), or None for all."""
+    return BY_SINGULAR[record_type].facts
+
+
+def _coordinated(record_type: str) -> tuple[str, ...]:
+    """The keys only coordinators set (`Kind.coordinated`)."""
+    return BY_SINGULAR[record_type].coordinated
 
 
 class Invalid(ServiceError):
@@ -59,7 +54,7 @@ class Invalid(ServiceError):
 
 def _only_facts(record_type: str, payload: dict) -> None:
     """Refuse, key by key, what a change proposal may not touch (an event's programme)."""
-    allowed = FACTS.get(record_type)
+    allowed = _facts(record_type)
     if allowed is None:
         return
     extra = sorted(k for k in payload if k not in (*allowed, "slug"))
@@ -75,7 +70,7 @@ def _coordinated_message() -> str:
 def _without_coordinated(record_type: str, record, payload: dict) -> dict:
     """A change proposal without the coordinators' keys it leaves as they are; a key it
     would change is refused by name."""
-    keys = [k for k in COORDINATED.get(record_type, ()) if k in payload]
+    keys = [k for k in _coordinated(record_type) if k in payload]
     changed = [k for k in keys if payload[k] != getattr(record, k)]
     if changed:
         raise Invalid({k: [_coordinated_message()] for k in changed})
@@ -84,12 +79,12 @@ def _without_coordinated(record_type: str, record, payload: dict) -> dict:
 
 def load_payload(record_type: str, payload: dict) -> dict:
     """The payload as the record type's schema loads it; `Invalid` names every bad field."""
-    coordinated = [k for k in COORDINATED.get(record_type, ()) if payload.get(k) is not None]
+    coordinated = [k for k in _coordinated(record_type) if payload.get(k) is not None]
     if coordinated:  # a new record's proposal: it is no member until coordinators say so
         raise Invalid({k: [_coordinated_message()] for k in coordinated})
     _only_facts(record_type, payload)
     try:
-        if record_type in FACTS:  # the facts only: merged with the record on approval
+        if _facts(record_type) is not None:  # the facts only: merged with the record on approval
             return SCHEMAS[record_type]().load(payload, partial=True)
         return SCHEMAS[record_type]().load(payload)
     except ValidationError as exc:
@@ -106,41 +101,42 @@ def _known(model, column, values: set[str]) -> set[str]:
     return set(db.session.scalars(query)) if values else set()
 
 
-def _strings(values, clean) -> list[tuple[int, str]]:
-    """(index, cleaned value) of the strings of a list; the schema reports anything else."""
-    if not isinstance(values, list):
-        return []
-    return [(i, clean(v)) for i, v in enumerate(values) if isinstance(v, str) and v.strip()]
+def _named(data: dict, key: str) -> list[tuple[str, str]]:
+    """(path, text) of each value a payload gives under `key`: a text, a list of texts, or
+    ("editions.country") the key of each object of a list; the schema reports the rest."""
+    head, _sep, rest = key.partition(".")
+    value = data.get(head) if isinstance(data, dict) else None
+    if rest:
+        items = value if isinstance(value, list) else []
+        return [
+            (f"{head}.{i}.{path}", text)
+            for i, item in enumerate(items)
+            for path, text in _named(item, rest)
+        ]
+    if isinstance(value, list):
+        return [(f"{head}.{i}", v) for i, v in enumerate(value) if isinstance(v, str) and v.strip()]
+    return [(head, value)] if isinstance(value, str) and value.strip() else []
 
 
 def check_references(record_type: str, data: dict) -> None:
-    """Every country, element and organisation the data names must exist (and be published).
+    """Every record the data names (`Kind.references`) must exist (and be published).
 
     Works on loaded data and, to report everything at once, on raw payloads too.
     """
-    code, slug = (lambda v: v.strip().upper()), (lambda v: v.strip().lower())
-    countries: list[tuple[str, str]] = []
-    slugs: list[tuple[str, str, type]] = []
-    if record_type in REFERENCES:
-        countries += [(f"countries.{i}", c) for i, c in _strings(data.get("countries"), code)]
-        editions = data.get("editions") if isinstance(data.get("editions"), list) else []
-        for i, edition in enumerate(editions):
-            value = edition.get("country") if isinstance(edition, dict) else None
-            if isinstance(value, str) and value.strip():
-                countries.append((f"editions.{i}.country", code(value)))
-        for key, model in REFERENCES[record_type].items():
-            slugs += [(f"{key}.{i}", s, model) for i, s in _strings(data.get(key), slug)]
-    elif record_type == "organization" and _strings([data.get("country")], code):
-        countries.append(("country", code(data["country"])))
+    named: list[tuple[str, str, type]] = []
+    for key, model in BY_SINGULAR[record_type].references:
+        clean = str.upper if model is Country else str.lower
+        named += [(path, clean(text.strip()), model) for path, text in _named(data, key)]
     errors: dict[str, list[str]] = {}
-    known_codes = _known(Country, Country.code, {c for _, c in countries})
-    for path, value in countries:
-        if value not in known_codes:
-            errors[path] = [_("No country has the code %(code)s.", code=value)]
-    for model in (Element, Organization, Festival):
-        found = _known(model, model.slug, {s for _, s, m in slugs if m is model})
-        for path, value, m in slugs:
-            if m is model and value not in found:
+    for model in dict.fromkeys(m for _p, _v, m in named):
+        column = model.code if model is Country else model.slug
+        found = _known(model, column, {v for _p, v, m in named if m is model})
+        for path, value, m in named:
+            if m is not model or value in found:
+                continue
+            if model is Country:
+                errors[path] = [_("No country has the code %(code)s.", code=value)]
+            else:
                 errors[path] = [
                     _("Nothing in the knowledge base has the slug “%(slug)s”.", slug=value)
                 ]
@@ -185,7 +181,7 @@ def payload_of(record_type: str, record) -> dict:
     schema = SCHEMAS[record_type]()
     data = jsonable(schema.dump(record))
     loadable = {name for name, f in schema.fields.items() if not f.dump_only and not f.load_only}
-    allowed = FACTS.get(record_type)
+    allowed = _facts(record_type)
     payload = {k: v for k, v in data.items() if k in loadable and (allowed is None or k in allowed)}
     payload["slug"] = record.slug
     return jsonable(canonical_payload(record_type, payload))
@@ -245,7 +241,7 @@ def facts_only(record_type: str, record, payload: dict) -> dict:
     """
     if record is not None:
         payload = _without_coordinated(record_type, record, payload)
-    allowed = FACTS.get(record_type)
+    allowed = _facts(record_type)
     if allowed is None or record is None:
         return payload
     schema = SCHEMAS[record_type]()
