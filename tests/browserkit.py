@@ -18,6 +18,9 @@ from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+#: The two screens the browser tests look through.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 #: What the accessibility tests refuse; "moderate" and "minor" findings are reported only.
 SERIOUS = {"serious", "critical"}
 

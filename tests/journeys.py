@@ -56,6 +56,47 @@ def directory() -> dict:
     }
 
 
+def institution_and_coordinator():
+    """Uzbekistan, the Boysun festival office (named in English, Russian and Korean), an
+    account acting for it that reads Russian (dilnoza@boysun.uz) and a coordinator who reads
+    English (coord@ichcap.org): the people of the membership journeys. Returns both accounts."""
+    create_country("UZ")
+    create_organization(
+        slug="boysun",
+        name={
+            "en": "Boysun Festival Office",
+            "ru": "Дирекция фестиваля Бойсун",
+            "ko": "보이순 축제 사무국",
+        },
+        kind="festival-organizer",
+        country="UZ",
+    )
+    applicant = make_account("dilnoza@boysun.uz", organization="boysun", locale="ru")
+    coordinator = make_account("coord@ichcap.org", role="coordinator", locale="en")
+    return applicant, coordinator
+
+
+def member_and_moderator():
+    """The small `directory()`, a member acting for ICHCAP who reads Korean (org@example.org,
+    Dilnoza) and a moderator (mod@example.org, Mira): the people of the proposal journeys.
+    Returns both accounts."""
+    directory()
+    member = make_account("org@example.org", organization="ichcap", name="Dilnoza", locale="ko")
+    moderator = make_account("mod@example.org", role="moderator", name="Mira")
+    return member, moderator
+
+
+def browser_log_in(context, base: str, email: str, lang: str = "en"):
+    """Log in on the login page in a new tab of a browser context; returns the tab."""
+    page = context.new_page()
+    page.goto(f"{base}/{lang}/account/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("load")
+    return page
+
+
 def csrf_token(page: str) -> str:
     """The CSRF token of the (first) form in a page."""
     match = re.search(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"', page)

@@ -6,13 +6,11 @@ axe-core (vendored from npm, `make vendor`) must find nothing serious or critica
 
 import pytest
 
-from tests.browserkit import CHROMIUM, axe_violations, offline_context
+from tests.browserkit import CHROMIUM, DESKTOP, PHONE, axe_violations, offline_context
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 PAGES = [
     "/{lang}/",

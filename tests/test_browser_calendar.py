@@ -4,13 +4,11 @@ layout, and axe-core finding nothing serious in three languages at two widths.""
 
 import pytest
 
-from tests.browserkit import CHROMIUM, axe_violations, offline_context
+from tests.browserkit import CHROMIUM, DESKTOP, PHONE, axe_violations, offline_context
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 WEBINAR = "events/2020-silk-roads-ich-webinar"
 MEETING = "events/2020-silk-roads-ich-strategic-meeting"
 

@@ -9,7 +9,7 @@ zone, the search page opens its filters on a wide screen.
 
 import pytest
 
-from tests.browserkit import CHROMIUM, offline_context
+from tests.browserkit import CHROMIUM, DESKTOP, offline_context
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
@@ -52,9 +52,7 @@ def _violations(page) -> list[str]:
 
 
 def test_every_page_type_runs_without_a_single_policy_violation(live_url, browser, seeded_app):
-    context, blocked = offline_context(
-        browser, viewport={"width": 1280, "height": 900}, timezone_id="Asia/Tashkent"
-    )
+    context, blocked = offline_context(browser, viewport=DESKTOP, timezone_id="Asia/Tashkent")
     context.add_init_script(LISTEN)
     console = []
     found = {}

@@ -10,8 +10,8 @@ from PIL import Image as PILImage
 
 from kb.extensions import db
 from kb.models import Festival
-from tests.browserkit import CHROMIUM, axe_violations, offline_context, serve
-from tests.journeys import PASSWORD, directory, make_account
+from tests.browserkit import CHROMIUM, DESKTOP, PHONE, axe_violations, offline_context, serve
+from tests.journeys import browser_log_in, directory, make_account
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
@@ -25,24 +25,14 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
-def _log_in(context, base, email):
-    page = context.new_page()
-    page.goto(f"{base}/en/account/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state("load")
-    return page
-
-
 def test_a_picture_sent_with_a_submission_is_on_the_festival_page_after_approval(app, browser):
     directory()
     make_account("festival@example.org", organization="ichcap")
     make_account("moderator@example.org", role="moderator")
     base, stop = serve(app)
     try:
-        institution, blocked = offline_context(browser, viewport={"width": 390, "height": 844})
-        page = _log_in(institution, base, "festival@example.org")
+        institution, blocked = offline_context(browser, viewport=PHONE)
+        page = browser_log_in(institution, base, "festival@example.org")
         page.goto(f"{base}/en/submissions/new")
         page.fill("#text_en-name", "Boysun Bahori")
         page.select_option("#countries-0", "UZ")
@@ -62,8 +52,8 @@ def test_a_picture_sent_with_a_submission_is_on_the_festival_page_after_approval
         review_url = page.url
         institution.close()
 
-        moderator, _ = offline_context(browser, viewport={"width": 1280, "height": 900})
-        page = _log_in(moderator, base, "moderator@example.org")
+        moderator, _ = offline_context(browser, viewport=DESKTOP)
+        page = browser_log_in(moderator, base, "moderator@example.org")
         page.goto(review_url)
         assert page.locator("figure.picture img").count() == 1
         page.click("form.decision-approve button[type=submit]")
@@ -73,7 +63,7 @@ def test_a_picture_sent_with_a_submission_is_on_the_festival_page_after_approval
         with app.app_context():
             slug = db.session.scalar(sa.select(Festival.slug))
         for lang in ("en", "ru", "ko"):
-            reader, blocked = offline_context(browser, viewport={"width": 390, "height": 844})
+            reader, blocked = offline_context(browser, viewport=PHONE)
             page = reader.new_page()
             page.goto(f"{base}/{lang}/festivals/{slug}")
             img = page.locator("figure.picture img")

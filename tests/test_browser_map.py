@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from kb.extensions import db
 from kb.models import Event, Festival, Organization
-from tests.browserkit import CHROMIUM, offline_context, serve
+from tests.browserkit import CHROMIUM, DESKTOP, PHONE, offline_context, serve
 from tests.test_map import _members_world
 
 pytest.importorskip("playwright.sync_api")
@@ -41,7 +41,7 @@ def _markers_shown(page) -> int:
 def test_the_map_draws_offline_with_a_marker_for_every_placed_record(
     live_url, browser, seeded_app, lang
 ):
-    context, blocked = offline_context(browser, viewport={"width": 1280, "height": 900})
+    context, blocked = offline_context(browser, viewport=DESKTOP)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -56,7 +56,7 @@ def test_the_map_draws_offline_with_a_marker_for_every_placed_record(
 
 
 def test_a_markers_popup_names_the_record_and_opens_it(live_url, browser):
-    context, blocked = offline_context(browser, viewport={"width": 390, "height": 844})
+    context, blocked = offline_context(browser, viewport=PHONE)
     page = context.new_page()
     page.goto(f"{live_url}/ru/map?country=CN")  # two places, far apart: no cluster
     page.wait_for_selector(READY, timeout=10_000)
@@ -74,7 +74,7 @@ def test_a_markers_popup_names_the_record_and_opens_it(live_url, browser):
 
 
 def test_a_country_page_shows_its_own_places(live_url, browser):
-    context, blocked = offline_context(browser, viewport={"width": 1280, "height": 900})
+    context, blocked = offline_context(browser, viewport=DESKTOP)
     page = context.new_page()
     page.goto(f"{live_url}/en/countries/kr")
     page.wait_for_selector(READY, timeout=10_000)
@@ -88,7 +88,7 @@ def test_a_members_popup_gives_its_role_and_the_members_map_holds_members_alone(
     _members_world()  # one placed member (a partner), a former member, an outsider, a festival
     base, stop = serve(app)
     try:
-        context, blocked = offline_context(browser, viewport={"width": 1280, "height": 900})
+        context, blocked = offline_context(browser, viewport=DESKTOP)
         page = context.new_page()
         page.goto(f"{base}/ru/map")
         page.wait_for_selector(READY, timeout=10_000)

@@ -5,44 +5,19 @@ the network unplugged, and the pages passing axe-core."""
 
 import pytest
 
-from tests.browserkit import CHROMIUM, axe_violations, offline_context, serve
-from tests.factories import create_country, create_organization
-from tests.journeys import PASSWORD, make_account, outbox
+from tests.browserkit import CHROMIUM, DESKTOP, PHONE, axe_violations, offline_context, serve
+from tests.journeys import browser_log_in, institution_and_coordinator, outbox
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
 
 
-def _log_in(context, base, email, lang="en"):
-    page = context.new_page()
-    page.goto(f"{base}/{lang}/account/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state("load")
-    return page
-
-
 def test_an_institution_applies_in_russian_and_becomes_a_member_in_korean(app, browser):
-    create_country("UZ")
-    create_organization(
-        slug="boysun",
-        name={
-            "en": "Boysun Festival Office",
-            "ru": "Дирекция фестиваля Бойсун",
-            "ko": "보이순 축제 사무국",
-        },
-        kind="festival-organizer",
-        country="UZ",
-    )
-    make_account("dilnoza@boysun.uz", organization="boysun", locale="ru")
-    make_account("coord@ichcap.org", role="coordinator", locale="en")
+    institution_and_coordinator()
     base, stop = serve(app)
     try:
-        applicant_context, blocked = offline_context(
-            browser, viewport={"width": 390, "height": 844}
-        )
-        applicant = _log_in(applicant_context, base, "dilnoza@boysun.uz", "ru")
+        applicant_context, blocked = offline_context(browser, viewport=PHONE)
+        applicant = browser_log_in(applicant_context, base, "dilnoza@boysun.uz", "ru")
         applicant.goto(f"{base}/ru/account/")
         applicant.click("text=Вступить в сеть")
         applicant.fill("#contact_name", "Дилноза Каримова")
@@ -58,8 +33,8 @@ def test_an_institution_applies_in_russian_and_becomes_a_member_in_korean(app, b
         assert applicant.locator("#application-state").inner_text() == "Ожидает решения"
         assert not axe_violations(applicant)
 
-        coordinator_context, _ = offline_context(browser, viewport={"width": 1280, "height": 900})
-        coordinator = _log_in(coordinator_context, base, "coord@ichcap.org")
+        coordinator_context, _ = offline_context(browser, viewport=DESKTOP)
+        coordinator = browser_log_in(coordinator_context, base, "coord@ichcap.org")
         coordinator.goto(f"{base}/en/coordination/")
         coordinator.click("text=Boysun Festival Office")
         coordinator.fill("#ask-note", "Which festivals do you organise?")
@@ -79,9 +54,7 @@ def test_an_institution_applies_in_russian_and_becomes_a_member_in_korean(app, b
         coordinator.click("text=Approve")
         coordinator.wait_for_load_state("load")
 
-        reader_context, reader_blocked = offline_context(
-            browser, viewport={"width": 390, "height": 844}
-        )
+        reader_context, reader_blocked = offline_context(browser, viewport=PHONE)
         reader = reader_context.new_page()
         reader.goto(f"{base}/ko/members/")
         section = reader.locator("section.member-country")

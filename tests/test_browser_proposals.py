@@ -5,33 +5,21 @@ with the network unplugged."""
 
 import pytest
 
-from tests.browserkit import CHROMIUM, axe_violations, offline_context, serve
+from tests.browserkit import CHROMIUM, DESKTOP, PHONE, axe_violations, offline_context, serve
 from tests.factories import create_element
-from tests.journeys import PASSWORD, directory, make_account
+from tests.journeys import browser_log_in, member_and_moderator
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
 
 
-def _log_in(context, base, email, lang="en"):
-    page = context.new_page()
-    page.goto(f"{base}/{lang}/account/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state("load")
-    return page
-
-
 def test_a_change_to_an_element_is_proposed_moved_approved_and_in_its_history(app, browser):
-    directory()
+    member_and_moderator()
     create_element(slug="navruz", name={"en": "Navruz"})
-    make_account("org@example.org", organization="ichcap", name="Dilnoza", locale="ko")
-    make_account("mod@example.org", role="moderator", name="Mira")
     base, stop = serve(app)
     try:
-        member, blocked = offline_context(browser, viewport={"width": 390, "height": 844})
-        page = _log_in(member, base, "org@example.org", "ko")
+        member, blocked = offline_context(browser, viewport=PHONE)
+        page = browser_log_in(member, base, "org@example.org", "ko")
         page.goto(f"{base}/ko/elements/navruz")
         page.click("p.propose a")
         page.wait_for_load_state("load")
@@ -48,8 +36,8 @@ def test_a_change_to_an_element_is_proposed_moved_approved_and_in_its_history(ap
         member.close()
         assert not blocked
 
-        moderator, blocked = offline_context(browser, viewport={"width": 1280, "height": 900})
-        page = _log_in(moderator, base, "mod@example.org")
+        moderator, blocked = offline_context(browser, viewport=DESKTOP)
+        page = browser_log_in(moderator, base, "mod@example.org")
         page.goto(review)
         assert axe_violations(page) == []
         page.click("text=Edit the proposal before deciding")
@@ -65,7 +53,7 @@ def test_a_change_to_an_element_is_proposed_moved_approved_and_in_its_history(ap
         moderator.close()
         assert not blocked
 
-        reader, blocked = offline_context(browser, viewport={"width": 390, "height": 844})
+        reader, blocked = offline_context(browser, viewport=PHONE)
         page = reader.new_page()
         page.goto(f"{base}/en/elements/navruz")
         history = page.locator("section.history").inner_text()

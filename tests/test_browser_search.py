@@ -4,12 +4,11 @@ title is read on the first screen, below the one search box; the facets wait beh
 
 import pytest
 
-from tests.browserkit import CHROMIUM, offline_context
+from tests.browserkit import CHROMIUM, DESKTOP, PHONE, offline_context
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
 
-PHONE = {"width": 390, "height": 844}
 QUERIES = {"en": "festival", "ru": "фестиваль", "ko": "축제"}
 
 
@@ -28,7 +27,7 @@ def test_on_a_phone_the_first_results_title_is_on_the_first_screen(live_url, bro
 
 
 def test_the_year_facet_runs_in_year_order(live_url, browser):
-    context, _ = offline_context(browser, viewport={"width": 1280, "height": 900})
+    context, _ = offline_context(browser, viewport=DESKTOP)
     page = context.new_page()
     page.goto(f"{live_url}/en/search?q=festival")
     years = page.evaluate(

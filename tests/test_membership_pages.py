@@ -9,8 +9,15 @@ import sqlalchemy as sa
 
 from kb.extensions import db
 from kb.models import MembershipApplication
-from tests.factories import create_country, create_organization
-from tests.journeys import csrf_token, fresh_client, log_in, make_account, outbox, post_form
+from tests.journeys import (
+    csrf_token,
+    fresh_client,
+    institution_and_coordinator,
+    log_in,
+    make_account,
+    outbox,
+    post_form,
+)
 
 
 def _application_id() -> int:
@@ -18,19 +25,7 @@ def _application_id() -> int:
 
 
 def test_the_membership_journey_through_the_pages(app):
-    create_country("UZ")
-    create_organization(
-        slug="boysun",
-        name={
-            "en": "Boysun Festival Office",
-            "ru": "Дирекция фестиваля Бойсун",
-            "ko": "보이순 축제 사무국",
-        },
-        kind="festival-organizer",
-        country="UZ",
-    )
-    make_account("dilnoza@boysun.uz", organization="boysun", locale="ru")
-    make_account("coord@ichcap.org", role="coordinator", locale="en")
+    institution_and_coordinator()
     applicant, coordinator = fresh_client(app), fresh_client(app)
     log_in(applicant, "dilnoza@boysun.uz", lang="ru")
     log_in(coordinator, "coord@ichcap.org")

@@ -8,7 +8,14 @@ import pytest
 from kb.extensions import db
 from kb.models import Submission
 from tests.factories import create_element, create_organization
-from tests.journeys import csrf_token, directory, fresh_client, log_in, make_account
+from tests.journeys import (
+    csrf_token,
+    directory,
+    fresh_client,
+    log_in,
+    make_account,
+    member_and_moderator,
+)
 
 
 class Form(HTMLParser):
@@ -62,9 +69,7 @@ def shown(html: str) -> dict:
 
 @pytest.fixture
 def people(app):
-    directory()
-    make_account("org@example.org", organization="ichcap", name="Dilnoza", locale="ko")
-    make_account("mod@example.org", role="moderator", name="Mira")
+    member_and_moderator()
     member, moderator = fresh_client(app), fresh_client(app)
     log_in(member, "org@example.org", "ko")
     log_in(moderator, "mod@example.org")
