@@ -44,22 +44,26 @@ def _posted_rows(form, record, submission=None, revising=False):
     return _render(form, record, submission=submission, revising=revising)
 
 
-def _save(form, base: dict, record, submission=None):
+def save_and_send(form, record_type: str, payload: dict, render, *, record, submission, remap=None):
+    """Save the draft and commit; then, if the form's action is "submit", send it for review.
+
+    Shared by the festival form and the proposal form. The answer is a redirect to the
+    draft or to the sent submission, or `render(submission, status)`: the form again with
+    what was refused. `remap(submission)`, if given, readies the form to show the check's
+    errors against what was saved.
+    """
     account = current_user._get_current_object()
-    payload = form.payload(base)
-    if form.duplicate_languages():
-        return _render(form, record, submission=submission, status=422)
     try:
         if submission is None:
             submission = submissions.start(
-                account, form.record_type, payload, record=record, message=form.message.data
+                account, record_type, payload, record=record, message=form.message.data
             )
         else:
             submissions.update(submission, account, payload, form.message.data)
     except ServiceError as exc:
         db.session.rollback()
         form.form_errors_.append(exc.message)
-        return _render(form, record, submission=submission, status=409)
+        return render(submission, 409)
     db.session.commit()
     if request.form.get("action") != "submit":
         flash(_("Your draft is saved. You can finish it later from your account page."))
@@ -68,15 +72,30 @@ def _save(form, base: dict, record, submission=None):
         submissions.submit(submission, account)
     except Invalid as exc:
         db.session.rollback()
+        if remap is not None:
+            remap(submission)
         form.show_errors(exc.fields)
-        return _render(form, record, submission=submission, status=422)
+        return render(submission, 422)
     except ServiceError as exc:
         db.session.rollback()
         form.form_errors_.append(exc.message)
-        return _render(form, record, submission=submission, status=409)
+        return render(submission, 409)
     db.session.commit()
     flash(_("Thank you: your submission was sent to the moderators. We will write to you."))
     return redirect(url_for("pages.submission", submission_id=submission.id))
+
+
+def _save(form, base: dict, record, submission=None):
+    payload = form.payload(base)
+    if form.duplicate_languages():
+        return _render(form, record, submission=submission, status=422)
+
+    def render(submission, status):
+        return _render(form, record, submission=submission, status=status)
+
+    return save_and_send(
+        form, form.record_type, payload, render, record=record, submission=submission
+    )
 
 
 def handle_proposal(record_type: str, base: dict, record, submission=None):

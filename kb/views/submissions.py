@@ -10,15 +10,13 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from kb.extensions import db
 from kb.forms.festival import FestivalForm
 from kb.forms.moderation import decision_forms
 from kb.services import choices, heritage, submissions
-from kb.services.common import ServiceError
 from kb.services.compare import compare
-from kb.services.payloads import Invalid, payload_of
+from kb.services.payloads import payload_of
 from kb.views import bp
-from kb.views.proposals import handle_proposal
+from kb.views.proposals import handle_proposal, save_and_send
 
 
 def _form(base: dict, message: str | None = None) -> FestivalForm:
@@ -38,37 +36,17 @@ def _render(form, *, submission=None, record=None, status=200):
 
 def _save(form: FestivalForm, base: dict, submission=None, record=None):
     """Save the draft, commit, then submit it if asked; the page to show next."""
-    account = current_user._get_current_object()
-    payload = form.payload(base)
-    try:
-        if submission is None:
-            submission = submissions.start(
-                account, "festival", payload, record=record, message=form.message.data
-            )
-        else:
-            submissions.update(submission, account, payload, form.message.data)
-    except ServiceError as exc:
-        db.session.rollback()
-        form.form_errors_.append(exc.message)
-        return _render(form, submission=submission, record=record, status=409)
-    db.session.commit()
-    if request.form.get("action") != "submit":
-        flash(_("Your draft is saved. You can finish it later from your account page."))
-        return redirect(url_for("pages.edit_submission", submission_id=submission.id))
-    try:
-        submissions.submit(submission, account)
-    except Invalid as exc:
-        db.session.rollback()
+
+    def render(submission, status):
+        return _render(form, submission=submission, record=record, status=status)
+
+    def remap(submission):
         form.payload(submission.payload)  # the rows of what was saved, for the errors
-        form.show_errors(exc.fields)
-        return _render(form, submission=submission, record=record, status=422)
-    except ServiceError as exc:
-        db.session.rollback()
-        form.form_errors_.append(exc.message)
-        return _render(form, submission=submission, record=record, status=409)
-    db.session.commit()
-    flash(_("Thank you: your submission was sent to the moderators. We will write to you."))
-    return redirect(url_for("pages.submission", submission_id=submission.id))
+
+    payload = form.payload(base)
+    return save_and_send(
+        form, "festival", payload, render, record=record, submission=submission, remap=remap
+    )
 
 
 def _handle(form, base, submission=None, record=None):
