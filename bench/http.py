@@ -10,7 +10,11 @@ clients for `--duration` seconds. Prints per page type: requests per second, p50
 p99 latency, and the ratio of its rate to the static file's rate measured in the same
 run (the floor: what the stack itself costs, gunicorn and Flask with no page work);
 then each worker's RSS and USS (unique memory, what a worker would give back if it
-stopped) read from /proc after the run.
+stopped) read from /proc after the run. The floor is measured again after every page
+type (`--floor each`, the default) and each page's ratio is to the mean of the two
+floors around it: on a shared machine the load changes during a run, and a floor
+measured only first made the rows' ratios differ by the load of their moment more than
+by their pages (`--floor start` measures it once, first, in half the time).
 
 The load generator is wrk when it is installed (`apt-get install wrk`): written in C
 and event-driven, it takes little of the CPUs it shares with the server, so the floor
@@ -212,6 +216,13 @@ def main() -> int:
         "--short", action="store_true", help="CI's smoke run: 1 s per page type, 2 clients"
     )
     parser.add_argument(
+        "--floor",
+        choices=("each", "start"),
+        default="each",
+        help="measure the static file again after every page type (each; a page's ratio is "
+        "to the mean of the floors around it) or once, first (start)",
+    )
+    parser.add_argument(
         "--start-timeout", type=float, default=120, help="seconds gunicorn may take to start"
     )
     args = parser.parse_args()
@@ -229,6 +240,7 @@ def main() -> int:
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         server = subprocess.Popen([*GUNICORN, "kb:create_app()"], env=env, cwd=ROOT, **quiet)
         rows, mem, failed = [], [], False
+        floors: list[dict] = []
         try:
             deadline = time.monotonic() + args.start_timeout
             while (home := get(port, "/en/")) is None or home[0] != 200:
@@ -240,7 +252,8 @@ def main() -> int:
             pages = [("static (floor)", static[1].decode() if static else "/static/css/site.css")]
             pages += PAGES
             start_mem = [memory(pid) for pid in workers_of(server.pid)]
-            for label, path in pages:
+
+            def drive(label: str, path: str) -> dict:
                 headers = {}
                 if label.endswith("304"):
                     first = get(port, path)
@@ -249,31 +262,52 @@ def main() -> int:
                     get(port, path, headers)
                 print(f"  {label}…", flush=True)
                 if generator == "wrk":
-                    result = run_wrk(port, path, headers, args, Path(tmp))
-                else:
-                    result = run_python(port, path, headers, args)
-                rows.append((label, path, result))
+                    return run_wrk(port, path, headers, args, Path(tmp))
+                return run_python(port, path, headers, args)
+
+            floor_label, floor_path = pages[0]
+            for label, path in pages:
+                rows.append((label, path, drive(label, path)))
+                if args.floor == "each":  # the floor again after every page type
+                    floors.append(drive(floor_label, floor_path))
             mem = [(pid, memory(pid)) for pid in workers_of(server.pid)]
         finally:
             stop(server)
 
-    floor = rows[0][2]["requests"] / max(rows[0][2]["seconds"], 1e-9)
+    def rate(r: dict) -> float:
+        return r["requests"] / max(r["seconds"], 1e-9)
+
+    # Each page type's ratio is to the floor measured around it (`--floor each`: the mean
+    # of the static file's rate just before and just after it), so that a change in the
+    # shared machine's load during the run moves a page and its floor together.
+    if args.floor == "each" and len(floors) == len(rows):
+        around = [(rate(floors[i - 1]) + rate(floors[i])) / 2 for i in range(1, len(rows))]
+        around.insert(0, rate(rows[0][2]))
+    else:
+        around = [rate(rows[0][2])] * len(rows)
     print(
         f"\n{args.workers} gunicorn workers, {args.connections} connections, "
-        f"{args.duration} s per row, load generator: {generator}"
+        f"{args.duration} s per row, load generator: {generator}, floor: {args.floor}"
     )
-    print(f"{'page type':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'/floor':>7}")
-    for label, _path, r in rows:
-        rate = r["requests"] / max(r["seconds"], 1e-9)
+    print(
+        f"{'page type':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        f" {'floor':>7} {'/floor':>7}"
+    )
+    ratios = []
+    for (label, _path, r), floor in zip(rows, around, strict=True):
         failed |= r["errors"] > 0 or r["requests"] == 0
+        ratio = rate(r) / floor if floor else float("nan")
+        ratios.append((ratio, label))
         print(
-            f"{label:<16} {rate:>8.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['errors']:>7}"
-            f" {rate / floor if floor else float('nan'):>7.2f}"
+            f"{label:<16} {rate(r):>8.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['errors']:>7}"
+            f" {floor:>7.0f} {ratio:>7.2f}"
         )
-    slowest = min(
-        (r["requests"] / max(r["seconds"], 1e-9) / floor if floor else 0, label)
-        for label, _, r in rows[1:]
-    )
+    for r in floors:
+        failed |= r["errors"] > 0 or r["requests"] == 0
+    if floors:
+        rates = [rate(r) for r in [rows[0][2], *floors]]
+        print(f"floor over the run: {min(rates):.0f} to {max(rates):.0f} req/s")
+    slowest = min(ratios[1:])
     print(f"\nslowest page type: {slowest[1]} at {slowest[0]:.2f} of the floor (goal: 0.25)")
     print(f"\n{'worker':<8} {'RSS MiB':>8} {'PSS MiB':>8} {'USS MiB':>8}   (after start: USS)")
     for n, (pid, m) in enumerate(mem):
