@@ -31,6 +31,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
 from kb.config import ROOT
+from kb.extensions import limiter
 from kb.i18n import current_language
 from kb.services.freshness import freshness
 
@@ -96,7 +97,7 @@ def conditional(
     elif kept is not None:
         modified = kept[2]
         since = request.if_modified_since
-        current = bool(since and fresh.changed_at is not None and modified <= since)
+        current = bool(since and fresh.changed_at and modified and modified <= since)
     else:
         current = False
     if current:
@@ -114,7 +115,7 @@ def conditional(
         modified = max(stamps).replace(microsecond=0) if stamps else None
         _keep(pages, etag, response, modified)
         since = request.if_modified_since
-        if since and fresh.changed_at is not None and modified <= since:
+        if since and fresh.changed_at and modified and modified <= since:
             response = Response(status=304)
     response.set_etag(etag, weak=True)
     if modified is not None:
@@ -157,6 +158,21 @@ def _lifetimes(response: Response) -> Response:
     if g.get("_login_user") is not None and current_user.is_authenticated:
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+#: The views that answer through `conditional`: reads that no rate limit applies to.
+READS = frozenset(
+    {"pages.home", "pages.collection", "pages.record", "pages.event"}
+    | {"api.collection", "api.record"}
+)
+
+
+@limiter.request_filter  # once, for the one limiter every app shares
+def _unlimited() -> bool:
+    """Whether the request is a read of `READS`: Flask-Limiter need not work out which of
+    its limits apply (none do; it cost a tenth of such a request). Writes, log-ins and
+    every other view are checked as before."""
+    return request.method in ("GET", "HEAD") and request.endpoint in READS
 
 
 def init_app(app: Flask) -> None:
