@@ -43,9 +43,6 @@ class RecordType:
     linked_data: Callable
     #: The record as simple Dublin Core for OAI-PMH (a builder of `kb.schemas.dublin_core`).
     dublin_core: Callable
-    #: Creates or updates a record from loaded data: `save(data, actor) -> (record, changes)`.
-    #: The API, `kb import` (CSV and JSON, see `kb.services.transfer`) and the seed use it.
-    save: Callable
     by_name: bool = True  # lists are ordered by name in the reader's language
 
     @property
@@ -69,6 +66,13 @@ class RecordType:
         return self.kind.schema
 
     @property
+    def save(self) -> Callable:
+        """Creates or updates a record from loaded data: `save(data, actor) -> (record,
+        changes)`. The API, `kb import` (CSV and JSON, see `kb.services.transfer`), the
+        seed and approvals use it (`Kind.saver` names it)."""
+        return self.kind.save
+
+    @property
     def has_status(self) -> bool:
         """Whether only published records are public (countries have no status)."""
         return self.kind.has_status
@@ -89,7 +93,6 @@ RECORD_TYPES = [
         ),
         linked_data=linked.organization,
         dublin_core=dublin_core.organization,
-        save=directory.save_organization,
     ),
     RecordType(
         kinds.ELEMENT,
@@ -105,7 +108,6 @@ RECORD_TYPES = [
         ),
         linked_data=linked.element,
         dublin_core=dublin_core.element,
-        save=heritage.save_element,
     ),
     RecordType(
         kinds.FESTIVAL,
@@ -121,7 +123,6 @@ RECORD_TYPES = [
         ),
         linked_data=linked.festival,
         dublin_core=dublin_core.festival,
-        save=heritage.save_festival,
     ),
     RecordType(
         kinds.CASE_STUDY,
@@ -137,7 +138,6 @@ RECORD_TYPES = [
         ),
         linked_data=linked.case_study,
         dublin_core=dublin_core.case_study,
-        save=heritage.save_case_study,
     ),
     RecordType(
         kinds.EVENT,
@@ -154,7 +154,6 @@ RECORD_TYPES = [
         by_name=False,
         linked_data=linked.event,
         dublin_core=dublin_core.event,
-        save=events.save_event,
     ),
     RecordType(
         kinds.COUNTRY,
@@ -170,7 +169,6 @@ RECORD_TYPES = [
         ),
         linked_data=linked.country,
         dublin_core=dublin_core.country,
-        save=directory.save_country,
     ),
 ]
 CATALOG = {rt.name: rt for rt in RECORD_TYPES}

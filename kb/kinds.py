@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
 
 from marshmallow import Schema
 
@@ -41,6 +43,13 @@ from kb.schemas.records import (
 )
 
 
+@cache
+def _resolve(reference: str) -> Callable:
+    """The function a "module:function" reference names."""
+    module, _sep, name = reference.partition(":")
+    return getattr(import_module(module), name)
+
+
 @dataclass(frozen=True)
 class Search:
     """How a record type's records enter the search index (`kb.search.documents`, `.sync`)."""
@@ -65,6 +74,10 @@ class Kind:
     model: type
     schema: type[Schema]
     search: Search
+    #: The service that creates or updates its records, as "module:function" (named, not
+    #: imported: the services sit above this module): `save(data, actor, *, record=None)
+    #: -> (record, changes)`. The API, `kb import`, the seed and approvals use it (`save`).
+    saver: str
     #: Whether records have a `status` (only published ones are public); countries have not.
     has_status: bool = True
     #: Whether records can have pictures.
@@ -86,6 +99,21 @@ class Kind:
     #: Whether whoever proposed a new record acts for it once it is approved (an
     #: organisation's proposer, as the moderator grants it; kb.services.moderation).
     proposer_acts_for_it: bool = False
+    #: Whether a proposal may carry pictures, which become the record's on approval.
+    proposed_with_images: bool = False
+    #: With `facts`: the service that lays an approved proposal's facts over its record's
+    #: whole data (private fields kept), as "module:function": `merge(record, facts)`.
+    merger: str | None = None
+
+    @property
+    def save(self) -> Callable:
+        """The service that creates or updates its records (`saver`)."""
+        return _resolve(self.saver)
+
+    @property
+    def merge(self) -> Callable | None:
+        """How a facts-only proposal joins its record's data before saving (`merger`)."""
+        return _resolve(self.merger) if self.merger else None
 
     @property
     def seed_file(self) -> str:
@@ -99,6 +127,7 @@ ORGANIZATION = Kind(
     Organization,
     OrganizationSchema,
     Search(indexed.organization, shows=((Country, Organization.id, Organization.country_id),)),
+    "kb.services.directory:save_organization",
     new_by_proposal=True,
     coordinated=("network_role",),
     references=(("country", Country),),
@@ -114,6 +143,7 @@ ELEMENT = Kind(
         parts=((ElementDomain, lambda o: o.element_id),),
         shows=((Country, h.element_country.c.element_id, h.element_country.c.country_id),),
     ),
+    "kb.services.heritage:save_element",
     references=(("countries", Country),),
 )
 FESTIVAL = Kind(
@@ -134,7 +164,9 @@ FESTIVAL = Kind(
             ),
         ),
     ),
+    "kb.services.heritage:save_festival",
     new_by_proposal=True,
+    proposed_with_images=True,
     references=(
         ("countries", Country),
         ("editions.country", Country),
@@ -160,6 +192,7 @@ CASE_STUDY = Kind(
             (Festival, h.case_study_festival.c.case_study_id, h.case_study_festival.c.festival_id),
         ),
     ),
+    "kb.services.heritage:save_case_study",
     references=(
         ("countries", Country),
         ("festivals", Festival),
@@ -181,7 +214,9 @@ EVENT = Kind(
         ),
         shows=((Organization, EventOrganization.event_id, EventOrganization.organization_id),),
     ),
+    "kb.services.events:save_event",
     facts=("title", "theme", "summary", "description", "venue", "recording_url", "sources"),
+    merger="kb.services.organizing:merged_with",
 )
 COUNTRY = Kind(
     "countries",
@@ -189,6 +224,7 @@ COUNTRY = Kind(
     Country,
     CountrySchema,
     Search(indexed.country),
+    "kb.services.directory:save_country",
     has_status=False,
     has_images=False,
     proposals=False,

@@ -41,6 +41,14 @@ def test_the_catalog_has_one_record_type_per_kind_in_the_same_order():
 
 
 @KINDS
+def test_every_kind_names_services_that_exist(kind):
+    """The services a kind names by reference (they sit above kb.kinds) are there."""
+    assert callable(kind.save)
+    assert (kind.merge is not None) == (kind.facts is not None)
+    assert kind.merge is None or callable(kind.merge)
+
+
+@KINDS
 def test_every_kind_has_a_seed_file_that_loads_through_its_save(kind):
     files = {name: (schema, save) for name, schema, save in seed.FILES}
     assert kind.seed_file in files

@@ -142,12 +142,12 @@ FESTIVAL_SETTERS = {
 
 
 def save_festival(
-    data: dict, actor: Actor, *, record: Festival | None = None, note: str | None = None
+    data: dict, actor: Actor, *, record: Festival | None = None
 ) -> tuple[Festival, dict]:
     """Create or update a festival (by slug when `record` is not given)."""
     record = record or by_slug(Festival, data["slug"]) or Festival()
     changes = save_record(
-        record, data, FestivalSchema(), FESTIVAL_SETTERS, actor, record_type="festival", note=note
+        record, data, FestivalSchema(), FESTIVAL_SETTERS, actor, record_type="festival"
     )
     return record, changes
 

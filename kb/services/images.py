@@ -21,7 +21,7 @@ from marshmallow import ValidationError
 
 from kb import imaging
 from kb.extensions import db
-from kb.kinds import KINDS
+from kb.kinds import BY_SINGULAR, KINDS
 from kb.models import (
     Account,
     Image,
@@ -154,7 +154,10 @@ def add_image(
 
 
 def _check_submitter(submission: Submission, account: Account) -> None:
-    if submission.account_id != account.id or submission.record_type != "festival":
+    if (
+        submission.account_id != account.id
+        or not BY_SINGULAR[submission.record_type].proposed_with_images
+    ):
         raise Forbidden()
     if not submission.editable:
         raise Invalid({"file": [_("This submission can no longer be changed.")]})

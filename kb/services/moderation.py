@@ -20,17 +20,14 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from kb.extensions import db
-from kb.models import Account, Festival, Organization, Revision, Submission, SubmissionStep
+from kb.kinds import BY_SINGULAR
+from kb.models import Account, Revision, Submission, SubmissionStep
 from kb.models.base import utcnow
 from kb.schemas.messages import flatten
 from kb.services import affiliations, images
 from kb.services.common import ServiceError, slug_conflict, slug_taken
 from kb.services.compare import field_label
-from kb.services.directory import save_organization
-from kb.services.events import save_event
-from kb.services.heritage import save_case_study, save_element, save_festival
 from kb.services.notices import notify_submitter
-from kb.services.organizing import merged_with
 from kb.services.payloads import Invalid, check_payload, facts_only, jsonable
 from kb.services.records import Actor
 from kb.services.staleness import rebase
@@ -102,17 +99,6 @@ def _gone() -> ServiceError:
     return ServiceError(None, _("The record this change is for no longer exists."), "conflict")
 
 
-#: How an approved change is saved, per record type: the same services as the API's.
-SAVE = {
-    "element": lambda data, actor, record: save_element(data, actor, record=record),
-    "case_study": lambda data, actor, record: save_case_study(data, actor, record=record),
-    # An event's proposal holds facts only: merged with the event, links kept.
-    "event": lambda data, actor, record: save_event(
-        merged_with(record, data), actor, record=record
-    ),
-}
-
-
 def _annotate(record_type: str, record, note: str | None) -> None:
     """Keep the moderator's note on the revision the approval just wrote."""
     revision = db.session.get(Revision, latest_revision_id(record_type, record.id))
@@ -121,29 +107,29 @@ def _annotate(record_type: str, record, note: str | None) -> None:
 
 
 def _publish(submission: Submission, data: dict, moderator: Account, note: str | None):
-    actor = Actor.of(moderator)
+    """Save the approved record through its type's service (`Kind.save`), as the API does."""
+    kind = BY_SINGULAR[submission.record_type]
     record = target(submission)
     if submission.is_change and record is None:
         raise _gone()
-    if submission.record_type in SAVE:
-        record, changes = SAVE[submission.record_type](data, actor, record)
-        if changes:
-            _annotate(submission.record_type, record, note)
-        return record, changes
-    model = Festival if submission.record_type == "festival" else Organization
-    if record is None and slug_taken(model, data["slug"], holder=submission):
+    if record is None and slug_taken(kind.model, data["slug"], holder=submission):
         raise Invalid({"slug": [_("A record with this slug exists already.")]})
-    if submission.record_type == "festival":
-        return save_festival(data, actor, record=record or Festival(), note=note)
-    organization, changes = save_organization(data, actor, record=record or Organization())
-    if changes and record is not None:
-        _annotate("organization", organization, note)
+    if record is not None and kind.merge is not None:  # facts only: laid over the record
+        data = kind.merge(record, data)
+    record, changes = kind.save(data, Actor.of(moderator), record=record or kind.model())
+    if changes:
+        _annotate(submission.record_type, record, note)
     account = submission.account
-    if account is not None and account.organization_id is None and not submission.is_change:
+    if (
+        kind.proposer_acts_for_it
+        and not submission.is_change
+        and account is not None
+        and account.organization_id is None
+    ):
         # The moderator approves a new organisation knowing who proposed it: its proposer
         # acts for it (recorded as the moderator's grant).
-        affiliations.grant(account, organization, by=moderator, granted_by="proposal")
-    return organization, changes
+        affiliations.grant(account, record, by=moderator, granted_by="proposal")
+    return record, changes
 
 
 def approve(submission: Submission, moderator: Account, note: str | None = None):
@@ -175,7 +161,7 @@ def approve(submission: Submission, moderator: Account, note: str | None = None)
             ),
             code="stored_value",
         ) from exc
-    if submission.record_type == "festival":  # pictures proposed with it become the record's
+    if BY_SINGULAR[submission.record_type].proposed_with_images:  # they become the record's
         images.attach_submission_images(submission, record)
     if changes:
         submission.revision_id = latest_revision_id(submission.record_type, record.id)
