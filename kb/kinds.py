@@ -104,6 +104,9 @@ class Kind:
     #: With `facts`: the service that lays an approved proposal's facts over its record's
     #: whole data (private fields kept), as "module:function": `merge(record, facts)`.
     merger: str | None = None
+    #: The name a programme's link gives it (`kb.models.presented`), if events and
+    #: sessions may say they presented its records (their pages then list where).
+    presented_as: str | None = None
 
     @property
     def save(self) -> Callable:
@@ -132,6 +135,7 @@ ORGANIZATION = Kind(
     coordinated=("network_role",),
     references=(("country", Country),),
     proposer_acts_for_it=True,
+    presented_as="organization",
 )
 ELEMENT = Kind(
     "elements",
@@ -145,6 +149,7 @@ ELEMENT = Kind(
     ),
     "kb.services.heritage:save_element",
     references=(("countries", Country),),
+    presented_as="element",
 )
 FESTIVAL = Kind(
     "festivals",
@@ -173,6 +178,7 @@ FESTIVAL = Kind(
         ("elements", Element),
         ("organizers", Organization),
     ),
+    presented_as="festival",
 )
 CASE_STUDY = Kind(
     "case-studies",
@@ -199,6 +205,7 @@ CASE_STUDY = Kind(
         ("elements", Element),
         ("organizations", Organization),
     ),
+    presented_as="case-study",
 )
 EVENT = Kind(
     "events",
@@ -237,3 +244,5 @@ LOAD_ORDER = (COUNTRY, ORGANIZATION, ELEMENT, FESTIVAL, CASE_STUDY, EVENT)
 BY_NAME = {kind.name: kind for kind in KINDS}
 BY_SINGULAR = {kind.singular: kind for kind in KINDS}
 BY_MODEL = {kind.model: kind for kind in KINDS}
+#: The kinds a programme may link to, by the name the link gives them ("case-study").
+BY_PRESENTED = {kind.presented_as: kind for kind in KINDS if kind.presented_as}

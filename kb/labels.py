@@ -74,18 +74,12 @@ PRESENTED_ROLES = {
     "discussed": _l("discussion"),
     "performed": _l("performance"),
 }
-#: The kinds of record a programme links to, with the collection of their pages.
+#: The kinds of record a programme links to (`kb.kinds.Kind.presented_as`).
 PRESENTED_TYPES = {
     "case-study": _l("Case study"),
     "festival": _l("Festival"),
     "element": _l("ICH element"),
     "organization": _l("Organization"),
-}
-PRESENTED_COLLECTIONS = {
-    "case-study": "case-studies",
-    "festival": "festivals",
-    "element": "elements",
-    "organization": "organizations",
 }
 REGIONS = {
     "central-asia": _l("Central Asia"),

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from kb import kinds, seed
 from kb.catalog import BY_MODEL, CATALOG, LOAD_ORDER, RECORD_TYPES
 from kb.extensions import db
-from kb.models import SearchChange
+from kb.models import PRESENTED_TYPES, SearchChange
 from kb.schemas import linked
 from kb.search.documents import document
 from kb.services import payloads, submissions
@@ -46,6 +46,10 @@ def test_every_kind_names_services_that_exist(kind):
     assert callable(kind.save)
     assert (kind.merge is not None) == (kind.facts is not None)
     assert kind.merge is None or callable(kind.merge)
+
+
+def test_the_records_a_programme_may_present_are_the_kinds_that_say_so():
+    assert set(kinds.BY_PRESENTED) == set(PRESENTED_TYPES)
 
 
 @KINDS

@@ -14,15 +14,15 @@ from marshmallow import Schema, fields, validate
 from kb.api import bp, json_body
 from kb.api.openapi import describe
 from kb.auth import api_account, require_api
-from kb.catalog import CATALOG
+from kb.catalog import CATALOG, RECORD_TYPES
 from kb.extensions import db
 from kb.schemas.shape import own_shape
 from kb.schemas.submissions import SubmissionSchema
 from kb.services import moderation, submissions
 from kb.services.payloads import Invalid
 
-#: The collections whose records may receive a proposed change.
-PROPOSABLE = ("organizations", "elements", "festivals", "case-studies", "events")
+#: The collections whose records may receive a proposed change (`Kind.proposals`).
+PROPOSABLE = tuple(rt.name for rt in RECORD_TYPES if rt.kind.proposals)
 _CONVERTER = "any(" + ", ".join(f"'{name}'" for name in PROPOSABLE) + ")"
 
 

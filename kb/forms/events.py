@@ -30,10 +30,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from kb import labels
 from kb.forms.fields import CheckboxesField, lang_value, options, zoned
 from kb.i18n import LANGUAGES, NATIVE_NAMES
+from kb.kinds import BY_PRESENTED
 
 TIME = "%Y-%m-%dT%H:%M"
 #: A record's address in the presented box: its collection and slug (or its whole URL).
-RECORD_ADDRESS = re.compile(r"(case-studies|festivals|elements|organizations)/([a-z0-9][a-z0-9-]*)")
+RECORD_ADDRESS = re.compile(
+    "(" + "|".join(k.name for k in BY_PRESENTED.values()) + r")/([a-z0-9][a-z0-9-]*)"
+)
 PRESENTED_HELP = _l(
     "One per line: the record’s address (e.g. festivals/boysun-bahori, or the page’s URL), "
     "then | and what the programme did with it: presentation, discussion or performance "
@@ -296,7 +299,7 @@ def parse_presented(text: str | None, *, strict: bool = False) -> list[dict]:
     With `strict`, a line that names no record or an unknown role is refused (the
     form's validator); otherwise such lines are left out.
     """
-    types = {c: t for t, c in labels.PRESENTED_COLLECTIONS.items()}
+    types = {kind.name: name for name, kind in BY_PRESENTED.items()}
     roles = _roles()
     links = []
     for number, line in enumerate((text or "").splitlines(), start=1):
@@ -318,7 +321,7 @@ def parse_presented(text: str | None, *, strict: bool = False) -> list[dict]:
 def presented_text(links: list[dict]) -> str:
     """Links (as EventSchema loads them) as the lines of the presented box."""
     return "\n".join(
-        f"{labels.PRESENTED_COLLECTIONS[link['target_type']]}/{link['target']}"
+        f"{BY_PRESENTED[link['target_type']].name}/{link['target']}"
         f" | {labels.label('presented_role', link['role'])}"
         for link in links
     )

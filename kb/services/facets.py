@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from kb.extensions import db
+from kb.kinds import KINDS
 from kb.models import CaseStudy, Country, Element, Event, Festival, FestivalEdition, Organization
 from kb.models.heritage import case_study_country, element_country, festival_country
 from kb.services.freshness import memo
@@ -67,17 +68,11 @@ def counts() -> dict[str, int]:
 
 def _counts() -> dict[str, int]:
     out = {}
-    for key, model in (
-        ("organizations", Organization),
-        ("elements", Element),
-        ("festivals", Festival),
-        ("case-studies", CaseStudy),
-        ("events", Event),
-    ):
-        out[key] = (
-            db.session.scalar(sa.select(sa.func.count()).where(model.status == "published")) or 0
-        )
-    out["countries"] = db.session.scalar(sa.select(sa.func.count(Country.id))) or 0
+    for kind in KINDS:
+        query = sa.select(sa.func.count(kind.model.id))
+        if kind.has_status:
+            query = query.where(kind.model.status == "published")
+        out[kind.name] = db.session.scalar(query) or 0
     return out
 
 

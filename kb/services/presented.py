@@ -13,25 +13,17 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from kb.extensions import db
+from kb.kinds import BY_PRESENTED
 from kb.models import (
     PRESENTED_TYPES,
-    CaseStudy,
-    Element,
     Event,
     EventSession,
-    Festival,
-    Organization,
     ProgrammeLink,
 )
 from kb.services.common import ServiceError, by_slug
 
-#: The model behind each type of link.
-MODELS = {
-    "case-study": CaseStudy,
-    "festival": Festival,
-    "element": Element,
-    "organization": Organization,
-}
+#: The model behind each type of link (`Kind.presented_as`).
+MODELS = {name: kind.model for name, kind in BY_PRESENTED.items()}
 
 
 def _record(link: dict):

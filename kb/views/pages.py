@@ -166,7 +166,7 @@ def _record_page(record_type, item) -> str:
         }
     elif collection == "countries":
         extra = facets.country_records(item.code)
-    if collection in labels.PRESENTED_COLLECTIONS.values():
+    if record_type.kind.presented_as:
         extra["presented_at"] = presented_at(item)
     extra["place_map"] = maps.narrowed(collection, item)
     template = f"records/{record_type.singular}.html"
