@@ -14,7 +14,10 @@ stopped) read from /proc after the run. The floor is measured again after every 
 type (`--floor each`, the default) and each page's ratio is to the mean of the two
 floors around it: on a shared machine the load changes during a run, and a floor
 measured only first made the rows' ratios differ by the load of their moment more than
-by their pages (`--floor start` measures it once, first, in half the time).
+by their pages (`--floor start` measures it once, first, in half the time). Each row
+also gives the workers' CPU time per request (/proc/PID/stat) and the floor's over it
+(`cpu /floor`): a loaded machine slows requests but hardly changes the CPU each uses,
+so that ratio is what the rate's would be on a quiet machine, and steadier.
 
 The load generator is wrk when it is installed (`apt-get install wrk`): written in C
 and event-driven, it takes little of the CPUs it shares with the server, so the floor
@@ -144,6 +147,17 @@ def memory(pid: int) -> dict[str, float]:
     return {"rss": fields.get("Rss", 0), "pss": fields.get("Pss", 0), "uss": uss}
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used (/proc/PID/stat), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -261,9 +275,15 @@ def main() -> int:
                 for _ in range(3):  # warm: templates compiled, searcher open, in every worker
                     get(port, path, headers)
                 print(f"  {label}…", flush=True)
+                pids = workers_of(server.pid)
+                before = cpu_seconds(pids)
                 if generator == "wrk":
-                    return run_wrk(port, path, headers, args, Path(tmp))
-                return run_python(port, path, headers, args)
+                    result = run_wrk(port, path, headers, args, Path(tmp))
+                else:
+                    result = run_python(port, path, headers, args)
+                used = cpu_seconds(pids) - before
+                result["cpu_ms"] = used * 1000 / result["requests"] if result["requests"] else 0
+                return result
 
             floor_label, floor_path = pages[0]
             for label, path in pages:
@@ -280,27 +300,35 @@ def main() -> int:
     # Each page type's ratio is to the floor measured around it (`--floor each`: the mean
     # of the static file's rate just before and just after it), so that a change in the
     # shared machine's load during the run moves a page and its floor together.
+    # The workers' CPU time per request is the other figure that the load moves little
+    # (a busy machine slows a request, it does not make it use more CPU): `cpu /floor` is
+    # the floor's CPU per request over the page's, what the ratio would be if the
+    # workers had the CPUs to themselves.
     if args.floor == "each" and len(floors) == len(rows):
         around = [(rate(floors[i - 1]) + rate(floors[i])) / 2 for i in range(1, len(rows))]
         around.insert(0, rate(rows[0][2]))
+        cpus = [(floors[i - 1]["cpu_ms"] + floors[i]["cpu_ms"]) / 2 for i in range(1, len(rows))]
+        cpus.insert(0, rows[0][2]["cpu_ms"])
     else:
         around = [rate(rows[0][2])] * len(rows)
+        cpus = [rows[0][2]["cpu_ms"]] * len(rows)
     print(
         f"\n{args.workers} gunicorn workers, {args.connections} connections, "
         f"{args.duration} s per row, load generator: {generator}, floor: {args.floor}"
     )
     print(
         f"{'page type':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
-        f" {'floor':>7} {'/floor':>7}"
+        f" {'floor':>7} {'/floor':>7} {'cpu ms':>7} {'cpu /floor':>10}"
     )
     ratios = []
-    for (label, _path, r), floor in zip(rows, around, strict=True):
+    for (label, _path, r), floor, floor_cpu in zip(rows, around, cpus, strict=True):
         failed |= r["errors"] > 0 or r["requests"] == 0
         ratio = rate(r) / floor if floor else float("nan")
+        by_cpu = floor_cpu / r["cpu_ms"] if r["cpu_ms"] else float("nan")
         ratios.append((ratio, label))
         print(
             f"{label:<16} {rate(r):>8.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['errors']:>7}"
-            f" {floor:>7.0f} {ratio:>7.2f}"
+            f" {floor:>7.0f} {ratio:>7.2f} {r['cpu_ms']:>7.2f} {by_cpu:>10.2f}"
         )
     for r in floors:
         failed |= r["errors"] > 0 or r["requests"] == 0
@@ -314,7 +342,7 @@ def main() -> int:
         before = start_mem[n]["uss"] if n < len(start_mem) else float("nan")
         print(f"{pid:<8} {m['rss']:>8.1f} {m['pss']:>8.1f} {m['uss']:>8.1f}   ({before:.1f})")
     if not mem:
-        print("(no worker memory read: /proc not available)")
+        print("(no worker memory or CPU read: /proc not available)")
     return 1 if failed else 0
 
 
