@@ -116,6 +116,19 @@ def _revision() -> str | None:
 # -- backup ------------------------------------------------------------------------------
 
 
+def _sqlite_copy(source_path: str | os.PathLike, target_path: str | os.PathLike) -> None:
+    """Copy a SQLite database with SQLite's online backup (consistent while others write);
+    the source is opened read-only."""
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    target = sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
 def backup(dest: str | os.PathLike) -> dict:
     """Write a backup of this instance to the new directory `dest`; returns its manifest."""
     dest = Path(dest)
@@ -137,14 +150,7 @@ def backup(dest: str | os.PathLike) -> dict:
     dest.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(dest, 0o700)
     if kind == "sqlite":
-        source = sqlite3.connect(f"file:{url.database}?mode=ro", uri=True)
-        target = sqlite3.connect(dest / "database.sqlite")
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            source.close()
-            target.close()
+        _sqlite_copy(url.database, dest / "database.sqlite")
     else:
         server, dump = _server_major(), _major("pg_dump")
         db.session.rollback()
@@ -228,15 +234,8 @@ def restore(src: str | os.PathLike) -> dict:
     db.engine.dispose()
 
     if kind == "sqlite":
-        source = sqlite3.connect(f"file:{src / 'database.sqlite'}?mode=ro", uri=True)
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        target = sqlite3.connect(url.database)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            source.close()
-            target.close()
+        _sqlite_copy(src / "database.sqlite", url.database)
     else:
         tool = _major("pg_restore")
         check_versions("pg_restore", tool, manifest.get("pg_dump_major", 0), "a dump of pg_dump")
