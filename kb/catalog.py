@@ -44,6 +44,11 @@ class RecordType:
     #: The record as simple Dublin Core for OAI-PMH (a builder of `kb.schemas.dublin_core`).
     dublin_core: Callable
     by_name: bool = True  # lists are ordered by name in the reader's language
+    #: What the "propose a change" form asks for (`kb.forms.proposal`), where changes may
+    #: be proposed (`Kind.proposals`): its texts, in the order shown, each with its
+    #: language, and its plain fields as (key, label, input type).
+    proposal_texts: tuple[str, ...] = ()
+    proposal_fields: tuple[tuple[str, object, str | None], ...] = ()
 
     @property
     def name(self) -> str:
@@ -93,6 +98,12 @@ RECORD_TYPES = [
         ),
         linked_data=linked.organization,
         dublin_core=dublin_core.organization,
+        proposal_texts=("name", "city", "summary", "description"),
+        proposal_fields=(
+            ("acronym", _l("Acronym"), None),
+            ("website", _l("Website"), "url"),
+            ("founding_year", _l("Founded (year)"), "numeric"),
+        ),
     ),
     RecordType(
         kinds.ELEMENT,
@@ -108,6 +119,15 @@ RECORD_TYPES = [
         ),
         linked_data=linked.element,
         dublin_core=dublin_core.element,
+        proposal_texts=(
+            "name",
+            "summary",
+            "description",
+            "communities",
+            "safeguarding",
+            "notes",
+        ),
+        proposal_fields=(("inscription_year", _l("Inscribed (year)"), "numeric"),),
     ),
     RecordType(
         kinds.FESTIVAL,
@@ -123,6 +143,20 @@ RECORD_TYPES = [
         ),
         linked_data=linked.festival,
         dublin_core=dublin_core.festival,
+        proposal_texts=(
+            "name",
+            "city",
+            "place",
+            "summary",
+            "description",
+            "sustainable_development",
+            "organizer_note",
+            "notes",
+        ),
+        proposal_fields=(
+            ("website", _l("Website"), "url"),
+            ("first_year", _l("First held (year)"), "numeric"),
+        ),
     ),
     RecordType(
         kinds.CASE_STUDY,
@@ -138,6 +172,8 @@ RECORD_TYPES = [
         ),
         linked_data=linked.case_study,
         dublin_core=dublin_core.case_study,
+        proposal_texts=("title", "summary", "body"),
+        proposal_fields=(("year", _l("Year"), "numeric"),),
     ),
     RecordType(
         kinds.EVENT,
@@ -154,6 +190,8 @@ RECORD_TYPES = [
         by_name=False,
         linked_data=linked.event,
         dublin_core=dublin_core.event,
+        proposal_texts=("title", "theme", "summary", "description", "venue"),
+        proposal_fields=(("recording_url", _l("Recording (web address)"), "url"),),
     ),
     RecordType(
         kinds.COUNTRY,

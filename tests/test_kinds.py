@@ -103,6 +103,8 @@ def test_every_proposable_kind_turns_a_record_into_a_payload_that_checks(seeded_
         # As kb.services.submissions.start takes it: the coordinators' keys left as they are
         payloads.check_payload(kind.singular, payloads.facts_only(kind.singular, record, payload))
         assert submissions.MODELS[kind.singular] is kind.model
+        texts = CATALOG[kind.name].proposal_texts
+        assert texts and all(key in kind.schema().fields for key in texts)
 
 
 @KINDS

@@ -19,44 +19,24 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
+from kb.catalog import BY_SINGULAR
 from kb.forms.fields import options
 from kb.i18n import LANGUAGES, TEXT_LANGUAGES, language_name
 from kb.schemas.fields import LANG_CODE
 
-#: The texts the form asks for, per record type (in the order shown).
-TEXTS = {
-    "element": ("name", "summary", "description", "communities", "safeguarding", "notes"),
-    "organization": ("name", "city", "summary", "description"),
-    "case_study": ("title", "summary", "body"),
-    "event": ("title", "theme", "summary", "description", "venue"),
-    "festival": (
-        "name",
-        "city",
-        "place",
-        "summary",
-        "description",
-        "sustainable_development",
-        "organizer_note",
-        "notes",
-    ),
-}
+
+def _texts(record_type: str) -> tuple[str, ...]:
+    """The texts the form asks for (`RecordType.proposal_texts`), in the order shown."""
+    return BY_SINGULAR[record_type].proposal_texts
+
+
+def _plain(record_type: str) -> tuple:
+    """The plain fields it asks for (`RecordType.proposal_fields`): (key, label, input)."""
+    return BY_SINGULAR[record_type].proposal_fields
+
+
 #: Texts of one line; the others get a text area.
 SHORT = ("name", "title", "city", "place", "venue", "theme")
-#: Plain fields the form asks for, per record type: (key, label, input type).
-PLAIN = {
-    "element": (("inscription_year", _l("Inscribed (year)"), "numeric"),),
-    "organization": (
-        ("acronym", _l("Acronym"), None),
-        ("website", _l("Website"), "url"),
-        ("founding_year", _l("Founded (year)"), "numeric"),
-    ),
-    "case_study": (("year", _l("Year"), "numeric"),),
-    "event": (("recording_url", _l("Recording (web address)"), "url"),),
-    "festival": (
-        ("website", _l("Website"), "url"),
-        ("first_year", _l("First held (year)"), "numeric"),
-    ),
-}
 
 
 class TextRow(Form):
@@ -92,11 +72,11 @@ class ProposalForm(FlaskForm):
 
     @property
     def text_keys(self) -> tuple[str, ...]:
-        return TEXTS[self.record_type]
+        return _texts(self.record_type)
 
     @property
     def plain_fields(self) -> list:
-        return [self[key] for key, _label, _kind in PLAIN[self.record_type]]
+        return [self[key] for key, _label, _kind in _plain(self.record_type)]
 
     def texts(self, key: str) -> FieldList:
         """The rows of one text."""
@@ -127,7 +107,7 @@ class ProposalForm(FlaskForm):
         """The form's data for a payload: a row per language held, then a blank one."""
         p = payload or {}
         data: dict = {"message": ""}
-        for key in TEXTS[cls.record_type]:
+        for key in _texts(cls.record_type):
             held = p.get(key) if isinstance(p.get(key), dict) else {}
             order = sorted(held, key=lambda code: (code != lang, code not in LANGUAGES, code))
             rows = [{"text": held[code], "lang": code} for code in order]
@@ -135,7 +115,7 @@ class ProposalForm(FlaskForm):
                 lang if lang not in held else next((c for c in LANGUAGES if c not in held), lang)
             )
             data[f"text_{key}"] = [*rows, {"text": "", "lang": blank}]
-        for key, _label, _kind in PLAIN[cls.record_type]:
+        for key, _label, _kind in _plain(cls.record_type):
             data[key] = "" if p.get(key) is None else str(p[key])
         data["sources"] = [str(v) for v in p.get("sources") or []] + [""]
         return data
@@ -160,7 +140,7 @@ class ProposalForm(FlaskForm):
                 texts[code] = text
                 self.rows[key].append(i)
             p[key] = texts if texts or key in ("name", "title") else None
-        for key, _label, _kind in PLAIN[self.record_type]:
+        for key, _label, _kind in _plain(self.record_type):
             value = (self[key].data or "").strip()
             p[key] = value or None
         p["sources"] = []
@@ -201,7 +181,7 @@ class ProposalForm(FlaskForm):
             if rest.isdigit() and int(rest) < len(rows):
                 return self.sources[rows[int(rest)]]
             return None
-        if key in {k for k, _label, _kind in PLAIN[self.record_type]}:
+        if key in {k for k, _label, _kind in _plain(self.record_type)}:
             return self[key]
         if key == "reason":  # a moderator's note
             return self.message
@@ -217,15 +197,16 @@ def _plain_field(label, kind):
 
 def _form_class(record_type: str) -> type[ProposalForm]:
     attrs: dict = {"record_type": record_type}
-    for key in TEXTS[record_type]:
+    for key in _texts(record_type):
         row = ShortTextRow if key in SHORT else TextRow
         attrs[f"text_{key}"] = FieldList(FormField(row), min_entries=1)
-    for key, label, kind in PLAIN[record_type]:
+    for key, label, kind in _plain(record_type):
         attrs[key] = _plain_field(label, kind)
     return type(f"ProposalForm_{record_type}", (ProposalForm,), attrs)
 
 
-FORMS = {record_type: _form_class(record_type) for record_type in TEXTS}
+#: One form class per type whose records may receive a proposed change (`Kind.proposals`).
+FORMS = {name: _form_class(name) for name, rt in BY_SINGULAR.items() if rt.kind.proposals}
 
 
 def form_for(record_type: str, payload: dict, lang: str, *, posted: bool) -> ProposalForm:
