@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from kb.extensions import db
+from kb.services.freshness import freshness
+from tests.conftest import PG_URL
 from tests.eventkit import client_of, login
 from tests.factories import create_element
 from tests.journeys import make_account
@@ -241,3 +244,25 @@ def test_a_deleted_record_is_not_answered_from_what_was_kept(app):
     assert reader.get("/en/elements/craft", headers={"If-None-Match": etag}).status_code == 404
     assert reader.get("/en/elements/craft").status_code == 404
     assert reader.get("/api/v1/elements/craft").status_code == 404
+
+
+@pytest.mark.skipif(PG_URL is not None, reason="PostgreSQL tests share one schema per template")
+def test_two_databases_at_the_same_version_keep_their_own_values(backend, tmp_path):
+    """Values kept per version of the data are kept per app: two databases can be at the
+    same version with different data (here: the same steps, another limit of places)."""
+    from tests.conftest import empty_index, make_app
+
+    pages, versions = [], []
+    for name, registration in (("first", {}), ("second", {"registration": {"capacity": 5}})):
+        instance = tmp_path / name
+        site = make_app(instance, backend.fresh("empty", instance))
+        empty_index(backend, instance)
+        with site.app_context():
+            _published_event(site, "talk", **registration)
+            pages.append(client_of(site).get("/en/events/talk").text)
+            versions.append(freshness().version)
+            db.session.remove()
+            db.engine.dispose()
+    assert versions[0] == versions[1]
+    assert "places left" not in pages[0]
+    assert "5 places left." in pages[1]

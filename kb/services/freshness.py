@@ -18,6 +18,7 @@ from datetime import datetime
 from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app
 
 from kb import uow
 from kb.extensions import db
@@ -62,24 +63,26 @@ def _statement() -> sa.Select:
     )
 
 
-#: Values derived from the data, per process: key → (data version, value).
-_memo: dict = {}
-#: Kept per process at most (keys are few: a value per page type and language).
+#: Kept per app and process at most (keys are few: a value per page type and language,
+#: and one per event asked for).
 _MEMO_SIZE = 256
 
 
 def memo(key, compute):
     """`compute()`, reused in this process until the data's version changes.
 
-    For plain values (numbers, strings, tuples), never database objects, which belong
-    to the session that loaded them.
+    Kept per app (app.extensions["kb-memo"]): the version names a state of one database,
+    and two databases (tests make one per app) can be at the same version number with
+    different data. For plain values (numbers, strings, tuples, frozen dataclasses),
+    never database objects, which belong to the session that loaded them.
     """
     version = freshness().version
-    hit = _memo.get(key)
+    kept = current_app.extensions.setdefault("kb-memo", {})
+    hit = kept.get(key)
     if hit is not None and hit[0] == version:
         return hit[1]
     value = compute()
-    if len(_memo) >= _MEMO_SIZE:
-        _memo.clear()
-    _memo[key] = (version, value)
+    if len(kept) >= _MEMO_SIZE:
+        kept.clear()
+    kept[key] = (version, value)
     return value
