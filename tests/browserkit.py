@@ -82,6 +82,25 @@ def offline_context(browser, **options):
     return context, blocked
 
 
+def axe_findings(browser, base: str, paths, **options) -> tuple[dict[str, list[str]], list[str]]:
+    """Open each of `paths` in turn in one offline tab (`options` go to the context), let a
+    map draw, and run axe-core. Returns (serious findings by path, URLs the pages tried to
+    reach outside)."""
+    context, blocked = offline_context(browser, **options)
+    page = context.new_page()
+    found = {}
+    for path in paths:
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+        if page.locator("[data-map]").count():  # let the map draw before it is judged
+            page.wait_for_selector(".map-box.map-ready", timeout=10_000)
+        problems = axe_violations(page)
+        if problems:
+            found[path] = problems
+    context.close()
+    return found, blocked
+
+
 def axe_violations(page, impacts=SERIOUS) -> list[str]:
     """axe-core's violations of the page at `impacts`, one line each (rule, impact, nodes).
 

@@ -6,7 +6,7 @@ axe-core (vendored from npm, `make vendor`) must find nothing serious or critica
 
 import pytest
 
-from tests.browserkit import CHROMIUM, DESKTOP, PHONE, axe_violations, offline_context
+from tests.browserkit import CHROMIUM, DESKTOP, PHONE, axe_findings, offline_context
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
@@ -28,19 +28,10 @@ PAGES = [
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["390", "1280"])
 @pytest.mark.parametrize("lang", ["en", "ru", "ko"])
 def test_axe_finds_nothing_serious(live_url, browser, lang, size):
-    context, blocked = offline_context(browser, viewport=size, timezone_id="Europe/Berlin")
-    page = context.new_page()
-    found = {}
-    for path in PAGES:
-        url = path.format(lang=lang)
-        page.goto(live_url + url)
-        page.wait_for_load_state("load")
-        if page.locator("[data-map]").count():  # let the map draw before it is judged
-            page.wait_for_selector(".map-box.map-ready", timeout=10_000)
-        problems = axe_violations(page)
-        if problems:
-            found[url] = problems
-    context.close()
+    paths = [path.format(lang=lang) for path in PAGES]
+    found, blocked = axe_findings(
+        browser, live_url, paths, viewport=size, timezone_id="Europe/Berlin"
+    )
     assert not found
     assert not blocked
 

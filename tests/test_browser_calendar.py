@@ -4,7 +4,7 @@ layout, and axe-core finding nothing serious in three languages at two widths.""
 
 import pytest
 
-from tests.browserkit import CHROMIUM, DESKTOP, PHONE, axe_violations, offline_context
+from tests.browserkit import CHROMIUM, DESKTOP, PHONE, axe_findings, offline_context
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
@@ -92,22 +92,15 @@ def test_on_a_phone_the_month_fits_and_a_day_leads_to_its_list(live_url, browser
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["390", "1280"])
 @pytest.mark.parametrize("lang", ["en", "ru", "ko"])
 def test_axe_finds_nothing_serious_on_the_calendar(live_url, browser, lang, size):
-    context, blocked = offline_context(browser, viewport=size, timezone_id="Europe/Berlin")
-    page = context.new_page()
-    found = {}
-    for path in (
-        "/{lang}/calendar",
-        "/{lang}/calendar?year=2020&month=11",
-        "/{lang}/calendar?year=2016&month=9&type=festival-edition",
-        "/{lang}/calendar?year=2020",
-        "/{lang}/calendar?month=13",
-    ):
-        url = path.format(lang=lang)
-        page.goto(live_url + url)
-        page.wait_for_load_state("load")
-        problems = axe_violations(page)
-        if problems:
-            found[url] = problems
-    context.close()
+    paths = [
+        f"/{lang}/calendar",
+        f"/{lang}/calendar?year=2020&month=11",
+        f"/{lang}/calendar?year=2016&month=9&type=festival-edition",
+        f"/{lang}/calendar?year=2020",
+        f"/{lang}/calendar?month=13",
+    ]
+    found, blocked = axe_findings(
+        browser, live_url, paths, viewport=size, timezone_id="Europe/Berlin"
+    )
     assert not found
     assert not blocked
