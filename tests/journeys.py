@@ -1,4 +1,5 @@
-"""Helpers for tests that walk the pages and the API as people do: accounts, CSRF, mail."""
+"""Helpers for tests that walk the pages and the API as people do: accounts, log-ins (also
+in a browser), the people of the membership and proposal journeys, CSRF, mail."""
 
 from __future__ import annotations
 
