@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from kb import kinds
 from kb.catalog import CATALOG, COLLECTIONS
 from kb.extensions import db
 from kb.forms.images import ImageFacts, ImageUpload
@@ -185,7 +186,8 @@ def manage_images(collection: str, slug: str):
 def submission_images(submission_id: int):
     """The submitter: pictures proposed with a festival submission (while it is editable)."""
     item = submissions.visible(submission_id, _account())
-    if item.account_id != current_user.id or item.record_type != "festival":
+    proposed_with_images = kinds.BY_SINGULAR[item.record_type].proposed_with_images
+    if item.account_id != current_user.id or not proposed_with_images:
         abort(403)
     if not item.editable:
         flash(_("This submission can no longer be changed."))
