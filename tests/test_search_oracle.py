@@ -14,6 +14,7 @@ BM25F.
 
 import math
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 from whoosh import query as wq  # the oracle: the engine we replace, on the same index
@@ -23,7 +24,16 @@ from kb.extensions import db
 from kb.search import adapter
 from kb.search.documents import TYPES, document
 from kb.search.engine import compose
-from kb.search.evaluate import SCORED, Context, evaluate, facet_counts, restrict, top
+from kb.search.evaluate import (
+    SCORED,
+    Context,
+    Postings,
+    PostingsCache,
+    evaluate,
+    facet_counts,
+    restrict,
+    top,
+)
 from kb.search.query import filter_query, parse
 from kb.search.schema import FACETS, index_fields
 from kb.search.store import Holder
@@ -135,7 +145,9 @@ def compare(holder, text: str, filters: dict | None, facets: bool = True) -> Non
     synonyms, other spellings) under `filters`."""
     with holder.searcher() as searcher:
         parts = parse(text)
-        ctx = Context(searcher, holder.segment_cache)
+        # As production does: postings kept between queries (the split index has
+        # deletions, which must be applied to kept postings as to fresh ones).
+        ctx = Context(searcher, holder.segment_cache, holder.postings)
         q = compose(ctx, parts, relax=len(parts) > 1)
         fq = filter_query(filters or {})
         if q is None:
@@ -175,3 +187,23 @@ def test_the_split_index_really_deletes(split_index):
         assert searcher.doc_count() < searcher.doc_count_all()
         everything = dict(top(ctx, evaluate(ctx, wq.Every()), 10**6))
         assert len(everything) == searcher.doc_count()
+
+
+def test_kept_postings_stay_within_their_bytes_the_least_recently_used_leaving_first():
+    def postings(n: int) -> Postings:
+        return Postings(np.arange(n, dtype=np.int64), np.ones(n))
+
+    kept = PostingsCache(max_bytes=100 * 16 * 8 + 8 * 64)  # about eight terms of 100
+    for i in range(8):
+        kept.put(("seg-a", "text", f"w{i}", False), postings(100))
+    assert kept.get(("seg-a", "text", "w0", False)) is not None  # w1 is now the oldest
+    kept.put(("seg-b", "text", "w8", False), postings(100))
+    assert kept.get(("seg-a", "text", "w1", False)) is None
+    assert kept.get(("seg-a", "text", "w0", False)) is not None
+    assert kept.bytes <= kept.max_bytes
+    kept.put(("seg-b", "text", "huge", False), postings(10_000))  # an eighth of it or more
+    assert kept.get(("seg-b", "text", "huge", False)) is None
+    kept.drop({"seg-a"})  # merged away
+    assert kept.get(("seg-a", "text", "w0", False)) is None
+    assert kept.get(("seg-b", "text", "w8", False)) is not None
+    assert kept.bytes == 100 * 16 + 64

@@ -65,6 +65,21 @@ def test_deleted_and_unpublished_records_leave_the_index(app):
     assert slugs("lullaby") == ["kept"]
 
 
+def test_a_record_deleted_after_its_words_were_searched_leaves_the_results(app):
+    # The words' postings are kept between queries (kb.search.evaluate.PostingsCache);
+    # a deletion marks the segment they came from, and must hide the record all the same.
+    create_element(slug="kept", name={"en": "Kept lullaby"})
+    gone = create_element(slug="gone", name={"en": "Gone lullaby"})
+    run_worker_once()
+    assert sorted(slugs("lullaby")) == ["gone", "kept"]
+    assert holder().postings.bytes > 0
+    db.session.delete(gone)
+    db.session.commit()
+    run_worker_once()
+    assert slugs("lullaby") == ["kept"]
+    assert search("lullaby").facets["type"] == [("elements", 1)]
+
+
 def test_renaming_a_country_reindexes_the_records_that_name_it(app):
     country = create_country("UZ")
     create_element(slug="in-uz", name={"en": "Some song"}, countries=["UZ"])

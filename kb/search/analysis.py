@@ -168,6 +168,10 @@ class ScriptTokenizer(Tokenizer):
             return [word]
         return [word[i : i + 2] for i in range(len(word) - 1)]
 
+    def unit_cache(self) -> dict[str, tuple]:
+        """The words this configuration has analysed: word → `units(word)`."""
+        return _UNITS.setdefault(self.options(), {})
+
     def units(self, word: str) -> tuple[tuple[str, ...], ...]:
         """The terms of a word (matched by WORD) at each position it takes: () for a stop
         word, one position for most words, one per bigram for Hangul and Han."""

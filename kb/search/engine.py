@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -55,6 +56,23 @@ class Results(Page):
     relaxed: bool = False  # no record had every word: these have some
     #: Filters the query seems to ask for ("festivals of Uzbekistan"), not yet applied.
     suggested_filters: dict[str, str] = field(default_factory=dict)
+
+
+_country_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def country_names(holder: Holder) -> dict[str, dict]:
+    """Each country's names by language, as the index holds them (code → names): what a
+    results page labels its country facet with, so that it reads nothing but the index
+    (the index follows every change to a country; kept per searcher)."""
+    with holder.searcher() as searcher:
+        found = _country_names.get(searcher)
+        if found is None:
+            found = _country_names[searcher] = {
+                stored["data"]["slug"].upper(): dict(stored["data"].get("name") or {})
+                for stored in searcher.documents(type="countries")
+            }
+        return found
 
 
 def suggest(ctx: Context, parts: list[Part]) -> str | None:
@@ -190,7 +208,7 @@ def run(
     fq = filter_query(filters or {})
     with holder.searcher() as searcher:
         ana = searcher.schema["text"].analyzer
-        ctx = Context(searcher, holder.segment_cache)
+        ctx = Context(searcher, holder.segment_cache, holder.postings)
         fixed = corrections(ctx, parts)
         named = intent.detect(searcher, _fixed_parts(parts, fixed), ana) if parts else {}
         required, optional = _split_common(ctx, parts, named)

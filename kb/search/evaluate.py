@@ -14,6 +14,7 @@ The index format stays Whoosh's; only reading it is done here.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from itertools import accumulate
 from math import log
@@ -97,12 +98,66 @@ def read_postings(reader, field: str, text: str, values: bool = False) -> Postin
     return Postings(ids, weights, vals) if len(ids) else EMPTY
 
 
-class Context:
-    """One query over one searcher: its leaf readers, their arrays and global statistics."""
+#: Per searcher, terms' document frequencies already looked up (`Context.doc_frequency`).
+_frequencies: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def __init__(self, searcher, cache: dict):
+
+class PostingsCache:
+    """Decoded postings kept per process, least recently used first out, bounded in bytes.
+
+    A segment's postings never change (deletions only grow, and are applied after
+    reading: `Context.postings`), so a term read once is reused until its segment goes
+    away; a results page reads the same few dozen terms (the words, their synonyms and
+    names' keys, the lifted facets) for every reader who types the same words.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._kept: dict[tuple, tuple[Postings, int]] = {}
+
+    def get(self, key: tuple) -> Postings | None:
+        found = self._kept.pop(key, None)
+        if found is None:
+            return None
+        self._kept[key] = found  # now the most recently used
+        return found[0]
+
+    def put(self, key: tuple, postings: Postings) -> None:
+        size = postings.ids.nbytes + postings.weights.nbytes + 64
+        if postings.values is not None:
+            size += sum(len(v) + 40 for v in postings.values)
+        if size > self.max_bytes // 8:
+            return  # one huge term would push out everything else
+        old = self._kept.pop(key, None)
+        if old is not None:
+            self.bytes -= old[1]
+        while self._kept and self.bytes + size > self.max_bytes:
+            _, freed = self._kept.pop(next(iter(self._kept)))
+            self.bytes -= freed
+        self._kept[key] = (postings, size)
+        self.bytes += size
+
+    def drop(self, segments: set) -> None:
+        """Forget the postings of segments that went away (merged or replaced)."""
+        for key in [k for k in self._kept if k[0] in segments]:
+            self.bytes -= self._kept.pop(key)[1]
+
+
+class Context:
+    """One query over one searcher: its leaf readers, their arrays and global statistics.
+
+    `postings`: where decoded postings are kept between queries (the holder's), if
+    anywhere."""
+
+    def __init__(self, searcher, cache: dict, postings: PostingsCache | None = None):
         self.searcher = searcher
+        self.kept = postings
         self.leaves = []  # (reader, offset, SegmentArrays, live mask or None)
+        self.segments = []  # each leaf's segment id
+        self._df = _frequencies.get(searcher)
+        if self._df is None or len(self._df) > 20_000:
+            self._df = _frequencies[searcher] = {}
         live_ids = set()
         for reader, offset in adapter.leaf_readers(searcher):
             seg_id = adapter.segment_id(reader)
@@ -111,10 +166,21 @@ class Context:
                 arrays = cache[seg_id] = SegmentArrays(reader)
             live_ids.add(seg_id)
             self.leaves.append((reader, offset, arrays, arrays.live(reader)))
-        for stale in set(cache) - live_ids:
-            del cache[stale]
+            self.segments.append(seg_id)
+        stale = set(cache) - live_ids
+        for seg_id in stale:
+            del cache[seg_id]
+        if stale and postings is not None:
+            postings.drop(stale)
         self.avgfl = {name: searcher.avg_field_length(name) or 1 for name in SCORED}
         self.doc_count = searcher.doc_count_all()
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """The searcher's `doc_frequency`, remembered while the searcher serves."""
+        found = self._df.get((field, text))
+        if found is None:
+            found = self._df[field, text] = self.searcher.doc_frequency(field, text)
+        return found
 
     def idf(self, df: int) -> float:
         """Whoosh's idf (`WeightingModel.idf`) for a term in `df` documents."""
@@ -123,7 +189,14 @@ class Context:
     def postings(self, i: int, field: str, text: str, values: bool = False) -> Postings:
         """The live postings of `text` in leaf `i`."""
         reader, _, _, live = self.leaves[i]
-        p = read_postings(reader, field, text, values)
+        if self.kept is None:
+            p = read_postings(reader, field, text, values)
+        else:
+            key = (self.segments[i], field, text, values)
+            p = self.kept.get(key)
+            if p is None:
+                p = read_postings(reader, field, text, values)
+                self.kept.put(key, p)
         if live is not None and len(p.ids):
             keep = live[p.ids]
             if not keep.all():
@@ -180,7 +253,7 @@ def _or(results: list[Result]) -> Result:
 
 
 def _term(ctx: Context, text: str, boost: float = 1.0, field: str = FIELD) -> Result:
-    idf = ctx.idf(ctx.searcher.doc_frequency(field, text))
+    idf = ctx.idf(ctx.doc_frequency(field, text))
     out = []
     for i in range(len(ctx.leaves)):
         p = ctx.postings(i, field, text)
@@ -217,7 +290,7 @@ def _positions(value: bytes) -> list[int]:
 
 def _phrase(ctx: Context, words: list[str], boost: float = 1.0) -> Result:
     """Documents with the words at consecutive positions, scored like their AND."""
-    idfs = [ctx.idf(ctx.searcher.doc_frequency(FIELD, w)) for w in words]
+    idfs = [ctx.idf(ctx.doc_frequency(FIELD, w)) for w in words]
     out = []
     for i in range(len(ctx.leaves)):
         postings = []

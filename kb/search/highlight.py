@@ -10,7 +10,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from kb.search.analysis import ScriptTokenizer, fold
+from kb.search.analysis import WORD, ScriptTokenizer, fold
 
 _tokenizer = ScriptTokenizer()
 #: Latin letters with accents and modifier letters: folded as the analyser folds them.
@@ -19,15 +19,48 @@ WIDTH = 240
 
 
 def _spans(text: str, terms, prefixes, ana: ScriptTokenizer) -> list[list[int]]:
+    """Where `text` holds a word of `terms` or `prefixes`, as merged [start, end) spans.
+
+    The same tokens as `ana(text, chars=True, mode="query")` gives, read from the
+    analyser's per-word cache (`ScriptTokenizer.units`) without a Token per word: the
+    analyser's generator cost most of a results page's snippets."""
+    if not isinstance(ana, ScriptTokenizer):
+        return _spans_of_tokens(text, terms, prefixes, ana)
+    cache, units = ana.unit_cache(), ana.units
+    spans: list[list[int]] = []
+    for match in WORD.finditer(text):
+        word = match.group()
+        groups = cache.get(word)
+        if groups is None:
+            groups = units(word)
+        if not groups:
+            continue  # a stop word
+        if len(groups) == 1:  # one position: the word's terms, or one syllable
+            for term in groups[0]:
+                if term in terms or (prefixes and term.startswith(prefixes)):
+                    _add(spans, match.start(), match.end())
+                    break
+            continue
+        start = match.start()
+        for i, (gram,) in enumerate(groups):  # a Hangul/Han bigram per position
+            if gram in terms or (prefixes and gram.startswith(prefixes)):
+                _add(spans, start + i, start + i + len(gram))
+    return spans
+
+
+def _add(spans: list[list[int]], start: int, end: int) -> None:
+    if spans and start <= spans[-1][1]:
+        spans[-1][1] = max(spans[-1][1], end)
+    else:
+        spans.append([start, end])
+
+
+def _spans_of_tokens(text: str, terms, prefixes, ana) -> list[list[int]]:
     spans: list[list[int]] = []
     for token in ana(text, chars=True, mode="query"):
         word = token.text
         if word in terms or (prefixes and word.startswith(prefixes)):
-            start, end = token.startchar, token.endchar
-            if spans and start <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], end)
-            else:
-                spans.append([start, end])
+            _add(spans, token.startchar, token.endchar)
     return spans
 
 

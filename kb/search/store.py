@@ -21,11 +21,16 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 
 from kb.search import adapter
+from kb.search.evaluate import PostingsCache
 from kb.search.schema import make_schema
 
 CURRENT = "current"
 #: While a rebuild runs this file names its generation (see `kb.search.writing`).
 REBUILDING = "rebuilding"
+#: Bytes of decoded postings each process keeps between queries (see
+#: `kb.search.evaluate.PostingsCache`): the seed's whole vocabulary, or a few hundred
+#: of the commonest terms of a 50,000-record index.
+POSTINGS_KEPT = 8 * 2**20
 
 
 class SearchUnavailable(Exception):
@@ -127,6 +132,8 @@ class Holder:
         self._searcher = None
         #: Per-segment caches (facet postings), dropped when a segment goes away.
         self.segment_cache: dict[str, dict] = {}
+        #: Terms' decoded postings, reused between queries (`POSTINGS_KEPT` bytes).
+        self.postings = PostingsCache(POSTINGS_KEPT)
         #: The last judgement of `kb.search.integrity.require`, and when it was made.
         self.health = None
         self.health_at = 0.0
@@ -158,12 +165,20 @@ class Holder:
         with self.lock:
             yield self._fresh()
 
+    def version(self) -> str:
+        """The serving generation and its table of contents' generation (every commit
+        writes a new one), of the up-to-date searcher."""
+        with self.lock:
+            searcher = self._fresh()
+            return f"{self.name}/{searcher.ixreader.generation()}"
+
     def close(self) -> None:
         """Close the searcher (a later use reopens it)."""
         if self._searcher is not None:
             self._searcher.close()
         self._searcher = None
         self.segment_cache = {}
+        self.postings = PostingsCache(POSTINGS_KEPT)
 
     def __del__(self):
         # Close files explicitly: an app (a test's, say) may be dropped with its holder.
