@@ -158,3 +158,14 @@ def test_the_openapi_document_describes_search(seeded_client):
     assert {"q", "type", "country", "domain", "list", "year", "page", "per_page"} <= names
     answer = spec["components"]["schemas"]["SearchResults"]["properties"]
     assert {"items", "total", "page", "per_page", "facets", "suggestion"} <= set(answer)
+
+
+def test_arguments_named_like_url_fors_own_stay_query_arguments(seeded_client):
+    # `endpoint` once made the page a 500 (url_for's own parameter); `lang` moved the
+    # facet links to another language's page.
+    response = seeded_client.get("/en/search?q=festival&endpoint=x&lang=ru&_external=1")
+    assert response.status_code == 200
+    links = [a for a in response.text.split('href="')[1:] if a.startswith("/en/search?")]
+    facet_links = [a.split('"')[0] for a in links if "type=" in a.split('"')[0]]
+    assert facet_links
+    assert all("endpoint=x" in a and "lang=ru" in a for a in facet_links)

@@ -11,6 +11,7 @@ from kb.errors import error_json
 from kb.i18n import current_language
 from kb.schemas.search import SearchArgs, SearchResultsSchema
 from kb.search import SearchUnavailable, search
+from kb.searchcache import kept_or_rendered
 
 
 def filters_of(args: dict) -> dict:
@@ -23,13 +24,8 @@ def search_records():
     """One page of records matching `q`, with facet counts and a suggestion."""
     args = SearchArgs().load(request.args)
     try:
-        results = search(
-            args["q"],
-            filters_of(args),
-            page=args["page"],
-            per_page=args["per_page"],
-            lang=current_language(),
-        )
+        # Kept per address, language and index (kb/searchcache.py).
+        return kept_or_rendered(lambda: _answer(args))
     except SearchUnavailable:  # never empty results from an index that is not right
         response = error_json(
             503,
@@ -38,6 +34,16 @@ def search_records():
         )
         response.headers["Retry-After"] = "60"
         return response
+
+
+def _answer(args: dict):
+    results = search(
+        args["q"],
+        filters_of(args),
+        page=args["page"],
+        per_page=args["per_page"],
+        lang=current_language(),
+    )
     items = [
         {
             "type": hit.type,

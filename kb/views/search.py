@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from urllib.parse import urlencode
+
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -10,12 +11,11 @@ from marshmallow import ValidationError
 from kb import labels
 from kb.api.search import filters_of
 from kb.catalog import CATALOG
-from kb.extensions import db
 from kb.i18n import LANGUAGES, current_language, language_name, pick
-from kb.models import Country
 from kb.schemas import messages
 from kb.schemas.search import SearchArgs
-from kb.search import SearchUnavailable, search
+from kb.search import SearchUnavailable, country_names, search
+from kb.searchcache import kept_or_rendered
 from kb.views import bp
 
 #: Facet field → (query argument, heading).
@@ -29,6 +29,8 @@ FACETS = [
 ]
 #: How many values a facet shows (by count); years are all shown, in year order.
 SHOWN = 12
+#: Characters a query string keeps as they are (werkzeug's, so links read as url_for's).
+QUERY_SAFE = "!$'()*,/:;?@"
 
 
 def _values(field: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -47,12 +49,9 @@ def _values(field: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
 def _labeller(field: str, values: list[str]):
     if field == "type":
         return lambda v: str(CATALOG[v].title) if v in CATALOG else v
-    if field == "country":
-        names = {
-            c.code: str(pick(c.name))
-            for c in db.session.scalars(sa.select(Country).where(Country.code.in_(values)))
-        }
-        return lambda v: names.get(v, v)
+    if field == "country":  # from the index, as the results are: no database reading
+        names = country_names()
+        return lambda v: str(pick(names[v])) if names.get(v) else v
     if field in ("domain", "list"):
         group = "domain" if field == "domain" else "unesco_list"
         return lambda v: labels.label(group, v)
@@ -61,21 +60,30 @@ def _labeller(field: str, values: list[str]):
     return str
 
 
+def _search_url(base: str, args: dict) -> str:
+    """The search page (`base`: its address) with query string `args`, as `url_for`
+    writes one, without asking `url_for` for each of a page's dozens of links, whatever
+    the arguments are named (`url_for` reads `endpoint`, `_external`, `lang` as its own)."""
+    return f"{base}?{urlencode(list(args.items()), safe=QUERY_SAFE)}" if args else base
+
+
 def facet_boxes(results, chosen: dict) -> list[dict]:
     """The sidebar: per facet, its values with counts and the link that toggles each."""
     boxes = []
+    base = url_for("pages.search")
     for field, arg, heading in FACETS:
         values = _values(field, results.facets.get(field) or [])
         if not values or (len(values) == 1 and arg not in chosen and field != "type"):
             continue
         label = _labeller(field, [v for v, _ in values])
         options = []
+        others = {k: v for k, v in request.args.items() if k not in ("page", arg)}
         for value, count in values:
             selected = str(chosen.get(arg, "")).upper() == value.upper()
-            args = {k: v for k, v in request.args.items() if k not in ("page", arg)}
+            args = dict(others)
             if not selected:
                 args[arg] = value
-            url = url_for("pages.search", **args)
+            url = _search_url(base, args)
             options.append(
                 {"label": label(value), "count": count, "url": url, "selected": selected}
             )
@@ -94,7 +102,7 @@ def suggested_filters(results) -> dict | None:
         if field in wanted:
             args[arg] = wanted[field]
             labels_.append(_labeller(field, [wanted[field]])(wanted[field]))
-    return {"url": url_for("pages.search", **args), "label": " · ".join(labels_)}
+    return {"url": _search_url(url_for("pages.search"), args), "label": " · ".join(labels_)}
 
 
 @bp.get("/search", endpoint="search")
@@ -108,17 +116,25 @@ def search_page():
         return page, 400
     q = args["q"].strip()
     filters = filters_of(args)
+    if not (q or filters):
+        return _results_page(q, filters, args)
+    try:
+        # The same address in the same language over the same index and data: the
+        # answer already rendered (kb/searchcache.py).
+        return kept_or_rendered(lambda: _results_page(q, filters, args))
+    except SearchUnavailable:  # never "nothing found" from an index that is not right
+        page = render_template(
+            "search.html", q=q, results=None, errors={}, boxes=[], rebuilding=True
+        )
+        return page, 503, {"Retry-After": "60"}
+
+
+def _results_page(q: str, filters: dict, args: dict) -> str:
     results = None
     if q or filters:
-        try:
-            results = search(
-                q, filters, page=args["page"], per_page=args["per_page"], lang=current_language()
-            )
-        except SearchUnavailable:  # never "nothing found" from an index that is not right
-            page = render_template(
-                "search.html", q=q, results=None, errors={}, boxes=[], rebuilding=True
-            )
-            return page, 503, {"Retry-After": "60"}
+        results = search(
+            q, filters, page=args["page"], per_page=args["per_page"], lang=current_language()
+        )
     chosen = {k: v for k, v in request.args.items() if k in SearchArgs().fields or k == "list"}
     chosen.pop("q", None)
     boxes = facet_boxes(results, chosen) if results and results.total else []

@@ -1,0 +1,83 @@
+"""Search answers kept per process (kb/searchcache.py): sent again only while the index
+they came from is unchanged, never to signed-in readers, within their bytes; and a
+results page reads nothing from the database, kept or not."""
+
+from flask import g
+
+from kb.extensions import db
+from kb.searchcache import OVERHEAD, Kept, kept
+from tests.eventkit import account, login
+from tests.factories import create_country, create_element
+from tests.test_sql_budgets import Statements
+from tests.workerkit import run_worker_once
+
+
+def _slugs(client, url: str) -> list[str]:
+    return [item["slug"] for item in client.get(url).get_json()["items"]]
+
+
+def test_a_kept_answer_gives_way_once_the_index_changes(app, client):
+    create_element(slug="first", name={"en": "First lullaby"})
+    run_worker_once()
+    assert _slugs(client, "/api/v1/search?q=lullaby") == ["first"]
+    page = client.get("/en/search?q=lullaby").text
+    assert "First lullaby" in page and "Second lullaby" not in page
+    assert client.get("/en/search?q=lullaby").text == page  # kept
+    assert len(kept()) == 2
+    create_element(slug="second", name={"en": "Second lullaby"})
+    run_worker_once()
+    assert sorted(_slugs(client, "/api/v1/search?q=lullaby")) == ["first", "second"]
+    assert "Second lullaby" in client.get("/en/search?q=lullaby").text
+
+
+def test_a_renamed_country_is_named_anew_in_the_facets_of_the_same_search(app, client):
+    country = create_country("UZ")
+    create_country("KR")
+    create_element(slug="a", name={"en": "Lullaby"}, countries=["UZ"])
+    create_element(slug="b", name={"en": "Lullaby of the steppe"}, countries=["KR"])
+    run_worker_once()
+    assert "Uzbekistan" in client.get("/en/search?q=lullaby").text
+    country.name = {**country.name, "en": "O'zbekiston"}
+    db.session.commit()
+    run_worker_once()
+    page = client.get("/en/search?q=lullaby").text
+    assert "O&#39;zbekiston" in page and "Uzbekistan" not in page
+
+
+def test_signed_in_readers_never_get_a_kept_answer(app, client):
+    create_element(slug="first", name={"en": "First lullaby"})
+    run_worker_once()
+    client.get("/en/search?q=lullaby")
+    assert len(kept()) == 1
+    login(client, account("reader@example.org", role="member"))
+    g.pop("_login_user", None)  # the fixture's app context outlives requests; a server's not
+    page = client.get("/en/search?q=lullaby").text
+    assert "First lullaby" in page and "Log out" in page  # their own page, not the kept one
+    assert len(kept()) == 1  # nor kept
+
+
+def test_a_results_page_reads_nothing_from_the_database(seeded_client):
+    app = seeded_client.application
+    seeded_client.get("/en/search?q=festival")  # warm: templates, searcher, integrity
+    for url in ("/en/search?q=festival+Uzbekistan", "/api/v1/search?q=silk+road"):
+        app.extensions.pop("kb-search-answers", None)  # rendered afresh
+        with app.app_context():
+            counter = Statements(db.engine)
+        with counter:
+            assert seeded_client.get(url).status_code == 200
+        assert counter.seen == [], url
+        with counter:
+            assert seeded_client.get(url).status_code == 200  # kept
+        assert counter.seen == [], url
+
+
+def test_kept_answers_stay_within_their_bytes_the_least_recently_used_leaving_first():
+    answers = Kept(max_bytes=16 * (1000 + OVERHEAD))
+    for i in range(16):
+        answers.put((i,), b"x" * 1000, "text/html")
+    assert answers.get((0,)) is not None  # 1 is now the oldest
+    answers.put((16,), b"x" * 1000, "text/html")
+    assert answers.get((1,)) is None and answers.get((0,)) is not None
+    assert answers.bytes <= answers.max_bytes and len(answers) == 16
+    answers.put(("big",), b"x" * 2000, "text/html")  # over a sixteenth: not kept
+    assert answers.get(("big",)) is None and len(answers) == 16
