@@ -64,10 +64,42 @@ PAGES = [
     ("element, 304", "/en/elements/nowruz"),
     ("event", "/en/events/2020-silk-roads-ich-webinar"),
     ("search page", "/en/search?q=festival"),
+    ("search page, new", "/en/search?q={query}"),
     ("api: search", "/api/v1/search?q=silk"),
+    ("api: search, new", "/api/v1/search?q={query}"),
     ("api: element", "/api/v1/elements/nowruz"),
     ("api: elements", "/api/v1/elements"),
 ]
+
+#: Rows whose path has `{query}` ask a new address every request: the queries of
+#: bench/relevance.py's tuning cases in turn, each with a request number, so that no
+#: request finds an answer kept by an earlier one (kb/searchcache.py) and the row shows
+#: what rendering a search costs.
+WRK_CYCLE = """
+local paths = {%s}
+local threads = 0
+local i = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+request = function()
+  i = i + 1
+  return wrk.format(nil, paths[i %% #paths + 1] .. "&n=" .. id .. "-" .. i)
+end
+"""
+
+
+def queries() -> list[str]:
+    """The tuning cases' queries, every language in turn, URL-quoted."""
+    from urllib.parse import quote
+
+    sys.path.insert(0, str(ROOT))
+    from tests.relevance_cases import CASES
+
+    lists = [[quote(q) for q, _ in cases] for cases in CASES.values()]
+    return [q for group in zip(*lists, strict=False) for q in group]
+
 
 WRK_SCRIPT = """
 %s
@@ -168,9 +200,13 @@ def pct(values: list[float], p: float) -> float:
 def _client(args) -> tuple[list[float], int]:
     port, path, headers, until, timeout = args
     times, errors = [], 0
+    cycle = queries() if "{query}" in path else []
     while time.monotonic() < until:
         start = time.perf_counter()
-        result = get(port, path, headers, timeout)
+        at = path
+        if cycle:  # a new address every request (see WRK_CYCLE)
+            at = path.format(query=cycle[len(times) % len(cycle)]) + f"&n={os.getpid()}-{start}"
+        result = get(port, at, headers, timeout)
         if result is None or result[0] >= 400:
             errors += 1
         else:
@@ -198,6 +234,10 @@ def run_python(port: int, path: str, headers: dict, args) -> dict:
 def run_wrk(port: int, path: str, headers: dict, args, scratch: Path) -> dict:
     lines = "\n".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
     script = scratch / "report.lua"
+    if "{query}" in path:
+        paths = ", ".join(json.dumps(path.format(query=q)) for q in queries())
+        lines += WRK_CYCLE % paths
+        path = path.format(query="")
     script.write_text(WRK_SCRIPT % lines)
     threads = max(1, min(2, args.connections))
     command = ["wrk", f"-t{threads}", f"-c{args.connections}", f"-d{args.duration}s"]
@@ -273,7 +313,7 @@ def main() -> int:
                     first = get(port, path)
                     headers = {"If-None-Match": (first[1] if first else {}).get("ETag", "")}
                 for _ in range(3):  # warm: templates compiled, searcher open, in every worker
-                    get(port, path, headers)
+                    get(port, path.format(query="warm"), headers)
                 print(f"  {label}…", flush=True)
                 pids = workers_of(server.pid)
                 before = cpu_seconds(pids)
