@@ -382,3 +382,20 @@ def test_the_development_server_takes_raw_utf8_in_the_url(app):
     finally:
         server.shutdown()
         thread.join()
+
+
+def test_a_slug_or_language_code_with_a_final_line_break_is_refused(app, world):
+    """Python's `$` matched before a final line break: "naadam\\n" was taken as a slug."""
+    member = make_account("applicant@example.org", organization="ichcap")
+    response = fresh_client(app).post(
+        "/api/v1/festivals",
+        json=festival_body(slug="line-break\n"),
+        headers=bearer(token_for(member)),
+    )
+    assert response.status_code == 422, response.get_json()
+    assert "slug" in response.get_json()["error"]["fields"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 1
+
+    response = fresh_client(app).get("/api/v1/search", query_string={"language": "en\n"})
+    assert response.status_code == 400
+    assert "language" in response.get_json()["error"]["fields"]

@@ -27,6 +27,19 @@ def control_message():
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+class Pattern(validate.Regexp):
+    """A value the whole pattern matches: its `$` is the end of the text.
+
+    Python's `$` also matches before a final line break, so `validate.Regexp` took
+    "naadam\n" for a slug; ECMA's `$` (the OpenAPI document's patterns) does not.
+    """
+
+    def __call__(self, value):
+        if isinstance(value, str) and self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return super().__call__(value)
+
+
 class LangText(fields.Field):
     """Text per language: `{"en": "…", "ru": "…"}`; texts non-empty, without control characters.
 
@@ -195,7 +208,7 @@ def slug_field(**kwargs) -> fields.String:
     """A record's slug: lower-case ASCII words joined by hyphens."""
     return fields.String(
         validate=[
-            validate.Regexp(SLUG, error=_l("Use lower-case letters, digits and hyphens only.")),
+            Pattern(SLUG, error=_l("Use lower-case letters, digits and hyphens only.")),
             validate.Length(max=120, error=_l("Longer than {max} characters.")),
         ],
         **kwargs,

@@ -35,6 +35,7 @@ from kb.schemas.fields import (
     CountryRef,
     Day,
     LangText,
+    Pattern,
     Ref,
     TimeZone,
     ZonedDateTime,
@@ -88,7 +89,7 @@ class AltNameSchema(Schema):
 
     text = fields.String(required=True, validate=validate.Length(min=1, max=300))
     lang = fields.String(
-        validate=validate.Regexp(LANG_CODE, error=_l("Not a language code.")), allow_none=True
+        validate=Pattern(LANG_CODE, error=_l("Not a language code.")), allow_none=True
     )
 
 
@@ -114,7 +115,7 @@ class CountrySchema(Schema):
 
     code = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[A-Z]{2}$", error=_l("Use the ISO 3166-1 alpha-2 code.")),
+        validate=Pattern(r"^[A-Z]{2}$", error=_l("Use the ISO 3166-1 alpha-2 code.")),
     )
     slug = fields.String(dump_only=True)
     name = name_text()

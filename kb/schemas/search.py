@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from kb.kinds import KINDS
 from kb.models import DOMAINS, UNESCO_LISTS
 from kb.schemas.args import PageArgs
-from kb.schemas.fields import LANG_CODE, CountryRef, LangText, one_of, year
+from kb.schemas.fields import LANG_CODE, CountryRef, LangText, Pattern, one_of, year
 
 #: The record types search returns, by collection name.
 SEARCH_TYPES = tuple(kind.name for kind in KINDS)
@@ -24,7 +24,7 @@ class SearchArgs(PageArgs):
     unesco_list = fields.String(data_key="list", validate=one_of(UNESCO_LISTS))
     year = fields.Integer(validate=year())
     language = fields.String(
-        validate=validate.Regexp(LANG_CODE, error=_l("Not a language code.")),
+        validate=Pattern(LANG_CODE, error=_l("Not a language code.")),
         metadata={"description": "Records with text in this language"},
     )
 
