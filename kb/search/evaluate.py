@@ -189,7 +189,7 @@ class Context:
     def postings(self, i: int, field: str, text: str, values: bool = False) -> Postings:
         """The live postings of `text` in leaf `i`."""
         reader, _, _, live = self.leaves[i]
-        if self.kept is None:
+        if self.kept is None or values:  # positions (phrases): large Python lists
             p = read_postings(reader, field, text, values)
         else:
             key = (self.segments[i], field, text, values)
