@@ -37,12 +37,7 @@ def _document(name: str) -> None:
             "tags": [name],
             "parameters": [
                 {"in": "path", "name": "slug", "required": True, "schema": {"type": "string"}},
-                {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}},
-                {
-                    "in": "query",
-                    "name": "per_page",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 100},
-                },
+                {"in": "query", "schema": PageArgs},
             ],
             "responses": {
                 "200": {

@@ -8,15 +8,11 @@ fields only. See `kb.services.membership`.
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
-from marshmallow import fields
 
 from kb.api import bp, json_body, page_json
 from kb.api.membership_doc import document
 from kb.auth import api_account, require_api
 from kb.extensions import db
-from kb.models import APPLICATION_STATES
-from kb.schemas.args import PageArgs
-from kb.schemas.fields import one_of
 from kb.schemas.membership import (
     MemberArgs,
     MemberChangeSchema,
@@ -25,15 +21,10 @@ from kb.schemas.membership import (
     MembershipApplicationSchema,
     MembershipApprovalSchema,
     MembershipNoteSchema,
+    QueueArgs,
 )
 from kb.services import members as member_service
 from kb.services import membership
-
-
-class QueueArgs(PageArgs):
-    """Filters of the coordinators' queue: a state, or `all`."""
-
-    state = fields.String(load_default="pending", validate=one_of((*APPLICATION_STATES, "all")))
 
 
 def _application(item, status: int = 200):

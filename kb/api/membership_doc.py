@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kb.api.openapi import describe
 from kb.schemas.membership import (
+    MemberArgs,
     MemberChangeSchema,
     MemberDetailSchema,
     MemberSchema,
@@ -11,6 +12,7 @@ from kb.schemas.membership import (
     MembershipApplicationSchema,
     MembershipApprovalSchema,
     MembershipNoteSchema,
+    QueueArgs,
 )
 
 TOKEN = [{"token": []}]
@@ -47,10 +49,6 @@ APP_ID = _path("application_id")
 SLUG = _path("slug", "string")
 
 
-def _query(name: str, schema: dict) -> dict:
-    return {"in": "query", "name": name, "required": False, "schema": schema}
-
-
 def document() -> None:
     """Add the membership endpoints to the OpenAPI document."""
     describe(
@@ -83,9 +81,7 @@ def document() -> None:
             "tags": TAGS,
             "security": TOKEN,
             "parameters": [
-                _query("state", {"type": "string", "default": "pending"}),
-                _query("page", {"type": "integer", "minimum": 1}),
-                _query("per_page", {"type": "integer", "minimum": 1}),
+                {"in": "query", "schema": QueueArgs},
             ],
             "responses": {
                 "200": {"description": "One page", **_json(_page("MembershipApplication"))},
@@ -158,12 +154,7 @@ def document() -> None:
             ),
             "tags": TAGS,
             "parameters": [
-                _query("country", {"type": "string", "example": "KR"}),
-                _query("role", {"type": "string"}),
-                _query("kind", {"type": "string"}),
-                _query("brings", {"type": "string"}),
-                _query("page", {"type": "integer", "minimum": 1}),
-                _query("per_page", {"type": "integer", "minimum": 1}),
+                {"in": "query", "schema": MemberArgs},
             ],
             "responses": {
                 "200": {

@@ -6,8 +6,17 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
 from kb.i18n import LANGUAGES
-from kb.models import CONTRIBUTIONS, MEMBER_ROLES, ORGANIZATION_KINDS
-from kb.schemas.fields import CONTROL, LANG_CODE, LangText, control_message, one_of, ref_json
+from kb.models import APPLICATION_STATES, CONTRIBUTIONS, MEMBER_ROLES, ORGANIZATION_KINDS
+from kb.schemas.args import PageArgs
+from kb.schemas.fields import (
+    CONTROL,
+    LANG_CODE,
+    LangText,
+    Pattern,
+    control_message,
+    one_of,
+    ref_json,
+)
 from kb.urls import absolute_url
 
 MAX_NOTE = 5000
@@ -25,11 +34,6 @@ def _no_controls(value: str) -> None:
 def _accepted(value: bool) -> None:
     if value is not True:
         raise ValidationError([_l("Agree to the network's terms to apply.")])
-
-
-def _language_code(value: str) -> None:
-    if not LANG_CODE.match(value or ""):
-        raise ValidationError([_l("Not a language code.")])
 
 
 class MembershipApplicationInputSchema(Schema):
@@ -51,7 +55,7 @@ class MembershipApplicationInputSchema(Schema):
         validate=validate.Length(min=1, error=_l("Choose at least one.")),
     )
     languages = fields.List(
-        fields.String(validate=_language_code),
+        fields.String(validate=Pattern(LANG_CODE, error=_l("Not a language code."))),
         required=True,
         validate=validate.Length(min=1, max=20, error=_l("Give one to 20 language codes.")),
     )
@@ -202,6 +206,12 @@ class MemberDetailSchema(MemberSchema):
     """A member with its public membership history, oldest step first."""
 
     history = fields.List(fields.Nested(MemberStepSchema), attribute="public_steps", dump_only=True)
+
+
+class QueueArgs(PageArgs):
+    """Filters of the coordinators' queue: a state, or `all`."""
+
+    state = fields.String(load_default="pending", validate=one_of((*APPLICATION_STATES, "all")))
 
 
 class MemberArgs(Schema):
