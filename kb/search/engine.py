@@ -88,7 +88,7 @@ def suggest(ctx: Context, parts: list[Part]) -> str | None:
                 better = variants.suggestion(ctx, part.text)
         elif part.kind == "word" and len(part.text) >= 3:
             terms = ana.terms(part.text)
-            if terms and not any(searcher.doc_frequency("text", t) for t in terms):
+            if terms and not any(ctx.doc_frequency("text", t) for t in terms):
                 better = variants.closest(searcher, fold(part.text).replace("ё", "е"))
         out.append(better or str(part))
         changed = changed or better is not None
@@ -105,7 +105,7 @@ def _alternatives(ctx: Context, ana, fixed: dict[int, str]):
         found = word_variants(part.text) if BIGRAM_SCRIPT.match(part.text) else [part.text]
         more = variants.alternatives(ctx, part.text, found, count)
         if count < variants.FEW:
-            more += variants.joined_alternatives(ctx.searcher, words, i)
+            more += variants.joined_alternatives(ctx, words, i)
         if i in fixed:
             q = synonyms.member_query(fixed[i], ana, variants.FIXED)
             more += [q] if q is not None else []

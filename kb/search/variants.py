@@ -22,6 +22,7 @@ of a literal match's weight; "did you mean" offers the nearest word too.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 import weakref
 
@@ -59,32 +60,36 @@ def max_edits(length: int) -> int:
 
 
 class Vocabulary:
-    """The `names` terms of every segment (read once per segment, cached with its
-    arrays), merged once per searcher."""
-
-    _merged: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    """The `names` terms (keys and jamo) of every segment, read once per segment and
+    kept with its arrays as two tuples (Latin keys, Hangul jamo) of interned strings:
+    no merged copy per searcher (every commit makes a searcher), no list filtered per
+    word, and a term in several segments is one string."""
 
     def __init__(self, ctx):
         self.ctx = ctx
 
+    @staticmethod
+    def _of(reader, arrays) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        words = getattr(arrays, "names_vocabulary", None)
+        if words is None:
+            # Words' keys and jamo only: run-together and whole-name terms are one
+            # per record (most of the vocabulary) and are only ever looked up.
+            latin, hangul = [], []
+            for raw in reader.lexicon(NAMES):
+                text = raw.decode("utf-8")
+                if text[0] not in (RUN, EXACT):
+                    (latin if text.isascii() else hangul).append(sys.intern(text))
+            words = arrays.names_vocabulary = (tuple(latin), tuple(hangul))
+        return words
+
     def terms(self) -> list[str]:
-        merged = self._merged.get(self.ctx.searcher)
-        if merged is not None:
-            return merged
+        """Every segment's terms, once each (for tests and tools; `near` reads the
+        segments' own tuples)."""
         found: dict[str, None] = {}
         for reader, _, arrays, _ in self.ctx.leaves:
-            words = getattr(arrays, "names_vocabulary", None)
-            if words is None:
-                # Words' keys and jamo only: run-together and whole-name terms are one
-                # per record (most of the vocabulary) and are only ever looked up.
-                words = arrays.names_vocabulary = [
-                    text
-                    for text in (t.decode("utf-8") for t in reader.lexicon(NAMES))
-                    if text[0] not in (RUN, EXACT)
-                ]
-            found.update(dict.fromkeys(words))
-        merged = self._merged[self.ctx.searcher] = list(found)
-        return merged
+            for words in self._of(reader, arrays):
+                found.update(dict.fromkeys(words))
+        return list(found)
 
     def near(self, text: str, limit: int = LIMIT) -> list[tuple[str, int]]:
         """(term, edits) of the names' terms within `max_edits` of `text`, closest first
@@ -93,9 +98,15 @@ class Vocabulary:
         if not most:
             return []
         hangul = not text.isascii()
-        choices = [t for t in self.terms() if t != text and (not t.isascii()) == hangul]
-        found = process.extract(text, choices, scorer=OSA.distance, score_cutoff=most, limit=limit)
-        return sorted(((term, int(d)) for term, d, _ in found), key=lambda td: (td[1], td[0]))
+        best: dict[str, int] = {}
+        for reader, _, arrays, _ in self.ctx.leaves:
+            choices = self._of(reader, arrays)[hangul]
+            for term, d, _ in process.extract(
+                text, choices, scorer=OSA.distance, score_cutoff=most, limit=limit + 1
+            ):
+                if term != text:
+                    best[term] = min(int(d), best.get(term, most))
+        return sorted(best.items(), key=lambda td: (td[1], td[0]))[:limit]
 
 
 def forms(word: str, variants: list[str]) -> list[str]:
@@ -150,7 +161,7 @@ def alternatives(ctx, word: str, variants: list[str], literal_count: int) -> lis
     count = literal_count
     looked = forms(word, variants)
     for text in looked:
-        df = searcher.doc_frequency(NAMES, text)
+        df = ctx.doc_frequency(NAMES, text)  # remembered per searcher
         if df:
             out.append(wq.Term(NAMES, text, boost=ALIAS))
             count += df
@@ -168,18 +179,18 @@ def alternatives(ctx, word: str, variants: list[str], literal_count: int) -> lis
     return [wq.DisjunctionMax(out)] if len(out) > 1 else out
 
 
-def joined_alternatives(searcher, words: list[str], i: int) -> list[wq.Query]:
+def joined_alternatives(ctx, words: list[str], i: int) -> list[wq.Query]:
     """Queries on names for word `i` of `words` run together with its neighbour ("Nong
     ak" is the name "Nongak"): the key of each pair it is in, as a name word's key or a
     name's parts run together, at `ALIAS`."""
-    if NAMES not in searcher.schema:
+    if NAMES not in ctx.searcher.schema:
         return []
     out = []
     for j in (i - 1, i):
         if j >= 0 and j + 1 < len(words):
             run = joined(words[j : j + 2])
             for text in (run, RUN + run):
-                if len(run) >= 4 and searcher.doc_frequency(NAMES, text):
+                if len(run) >= 4 and ctx.doc_frequency(NAMES, text):
                     out.append(wq.Term(NAMES, text, boost=ALIAS))
     return out
 
