@@ -90,6 +90,10 @@ def word_terms(word: str, russian: str = "lemma+stem", english: bool = True) -> 
     return (folded,)
 
 
+#: `word_terms` without its cache, for callers that keep the result themselves.
+_word_terms = word_terms.__wrapped__
+
+
 def spell_words(text: str) -> list[str]:
     """Words as written (folded, unstemmed) for "did you mean": alphabetic, 3+ letters."""
     out = []
@@ -183,7 +187,10 @@ class ScriptTokenizer(Tokenizer):
             if BIGRAM_SCRIPT.match(word):
                 found = tuple((gram,) for gram in self.grams(word))
             else:
-                terms = self.terms(word)
+                # Not through `word_terms`' own cache: this one keeps the result, and a
+                # second entry per word of every snippet text was a quarter of the
+                # serving process's growth (bench/search.py, 50,000 records).
+                terms = _word_terms(word, self.russian, self.english)
                 found = (terms,) if terms else ()
             cache[word] = found
         return found
