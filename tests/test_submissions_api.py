@@ -227,8 +227,9 @@ def test_the_openapi_document_describes_the_new_endpoints(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
     post = spec["paths"]["/api/v1/festivals"]["post"]
     assert set(post["responses"]) >= {"202", "401", "422"}
+    # The festival's answer shape: a GET answer, changed, is accepted (read-only keys kept).
     assert post["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Festival"
+        "$ref": "#/components/schemas/FestivalDetail"
     }
     for decision in ("approve", "return", "reject"):
         assert "post" in spec["paths"][f"/api/v1/submissions/{{submission_id}}/{decision}"]

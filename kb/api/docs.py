@@ -34,7 +34,7 @@ def describe_events() -> None:
             "`join_url` (event and sessions) is write-only: it is never answered.",
             "tags": ["events"],
             "security": TOKEN,
-            "requestBody": {"required": True, **_json("Event")},
+            "requestBody": {"required": True, **_json("EventDetail")},
             "responses": {
                 "201": {"description": "The draft", **_json("EventDetail")},
                 **auth,
@@ -55,7 +55,7 @@ def describe_events() -> None:
             "tags": ["events"],
             "security": TOKEN,
             "parameters": [SLUG],
-            "requestBody": {"required": True, **_json("Event")},
+            "requestBody": {"required": True, **_json("EventDetail")},
             "responses": {
                 "200": {"description": "The event", **_json("EventDetail")},
                 **auth,

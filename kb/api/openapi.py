@@ -13,8 +13,19 @@ from marshmallow import Schema, fields
 
 from kb.api import bp
 from kb.catalog import RECORD_TYPES
-from kb.schemas.fields import CountryRef, LangText, Ref, TimeZone, ZonedDateTime
+from kb.i18n import TEXT_LANGUAGES
+from kb.schemas.fields import (
+    SLUG,
+    CountryRef,
+    Day,
+    LangText,
+    Ref,
+    TimeZone,
+    ZonedDateTime,
+    zone_names,
+)
 from kb.schemas.records import PersonName
+from kb.schemas.registrations import CountryCode, country_codes
 
 _described: list[tuple[str, str, dict, list[type[Schema]]]] = []
 
@@ -37,8 +48,70 @@ class ErrorSchema(Schema):
     error = fields.Nested(Inner, required=True)
 
 
+#: What the edge lets through in any text, key or query argument: no C0/C1 control
+#: characters (tab and line breaks excepted) and no non-characters, as `CONTROL` in
+#: kb/schemas/fields.py. Lone surrogates are refused too, but no pattern names them: a
+#: regular expression over code points cannot (Rust's and ECMA's with `u` refuse the
+#: range), and JSON carries none that is valid Unicode text.
+_ALLOWED = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
+TEXT_PATTERN = f"^{_ALLOWED}*$"
+#: A text that must not be blank (LangText's texts: the app strips them).
+NONBLANK_PATTERN = (
+    f"^{_ALLOWED}*[^\\s\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ufffe\\uffff]{_ALLOWED}*$"
+)
+#: Dates and instants the app takes: the years 1000 to 2200 (kb.schemas.fields.Day).
+YEAR_PREFIX = "^(1[0-9]{3}|2[01][0-9]{2}|2200)-"
+
+
+def _text_ref(max_length: int) -> dict:
+    """A reference to the LangText component of this length (see `_text_components`)."""
+    return {"allOf": [{"$ref": f"#/components/schemas/Text{max_length}"}]}
+
+
+#: The lengths of LangText fields the document names (their components are added last).
+_TEXT_LENGTHS: set[int] = set()
+
+
+def _text_object(max_length: int) -> dict:
+    """A LangText: a non-blank text per known language code, nothing else."""
+    text = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": max_length,
+        "pattern": NONBLANK_PATTERN,
+    }
+    return {
+        "type": "object",
+        "properties": {code: dict(text) for code in TEXT_LANGUAGES},
+        "additionalProperties": False,
+        "minProperties": 1,
+    }
+
+
+def _ref_properties(key: str, pattern: str, example: str, description: str) -> dict:
+    _TEXT_LENGTHS.add(500)
+    name = {**_text_ref(500), "nullable": True}
+    value = {"type": "string", "pattern": pattern, "example": example}
+    return {
+        "description": description,
+        "oneOf": [
+            value,
+            {
+                "type": "object",
+                "required": [key],
+                "properties": {
+                    key: value,
+                    **({"slug": {"type": "string"}} if key != "slug" else {}),
+                    "name": name,
+                },
+                "additionalProperties": False,
+            },
+        ],
+    }
+
+
 def _field_properties(self, field, **kwargs) -> dict:
-    """OpenAPI properties of our own field types."""
+    """OpenAPI properties of our own field types, as strict as their loading."""
     if isinstance(field, PersonName):
         return {
             "description": (
@@ -47,30 +120,50 @@ def _field_properties(self, field, **kwargs) -> dict:
                 "Cyrillic: ru, Hangul: ko)."
             ),
             "oneOf": [
-                {"type": "string"},
-                {"type": "object", "additionalProperties": {"type": "string"}},
+                {"type": "string", "pattern": NONBLANK_PATTERN, "maxLength": field.max_length},
+                _text_object(field.max_length),
             ],
         }
+    if isinstance(field, LangText) and "languages" in field.metadata:
+        shape = _text_object(field.max_length)
+        shape["properties"] = {
+            code: text
+            for code, text in shape["properties"].items()
+            if code in field.metadata["languages"]
+        }
+        return {**shape, "description": "Text in one of: " + ", ".join(shape["properties"])}
     if isinstance(field, LangText):
+        _TEXT_LENGTHS.add(field.max_length)
         return {
-            "type": "object",
-            "additionalProperties": {"type": "string"},
-            "description": "Text per language, keyed by language code (en, ru, ko, …).",
+            **_text_ref(field.max_length),
+            "description": "Text per language, keyed by language code: "
+            + ", ".join(TEXT_LANGUAGES)
+            + ". A language without text is left out.",
         }
     if isinstance(field, CountryRef):
-        return {
-            "description": "A country: answers give {code, slug, name}; requests give its code.",
-            "oneOf": [{"type": "string", "example": "UZ"}, {"type": "object"}],
-        }
+        return _ref_properties(
+            "code",
+            "^[A-Za-z]{2}$",
+            "UZ",
+            "A country: answers give {code, slug, name}; requests give its code.",
+        )
     if isinstance(field, Ref):
-        return {
-            "description": "A linked record: answers give {slug, name}; requests give its slug.",
-            "oneOf": [{"type": "string"}, {"type": "object"}],
-        }
+        return _ref_properties(
+            "slug",
+            SLUG.pattern,
+            "naadam",
+            "A linked record: answers give {slug, name}; requests give its slug.",
+        )
     if isinstance(field, ZonedDateTime):
-        return {"type": "string", "format": "date-time"}
+        return {"type": "string", "format": "date-time", "pattern": YEAR_PREFIX}
+    if isinstance(field, Day):
+        return {"type": "string", "format": "date", "pattern": YEAR_PREFIX}
+    if isinstance(field, CountryCode):
+        return {"type": "string", "enum": sorted(country_codes()), "example": "UZ"}
     if isinstance(field, TimeZone):
-        return {"type": "string", "example": "Asia/Seoul"}
+        return {"allOf": [{"$ref": "#/components/schemas/TimeZone"}]}
+    if isinstance(field, fields.Url):
+        return {"type": "string", "format": "uri", "pattern": "^https?://"}
     return {}
 
 
@@ -170,6 +263,16 @@ def build_spec() -> dict:
     )
     document = spec.to_dict()
     _answers_of_every_operation(document)
+    components = document["components"]["schemas"]
+    components["TimeZone"] = {
+        "type": "string",
+        "enum": sorted(zone_names()),
+        "example": "Asia/Seoul",
+        "description": "A name of the IANA time-zone database",
+    }
+    for length in sorted(_TEXT_LENGTHS):
+        components[f"Text{length}"] = _text_object(length)
+    _as_strict_as_the_app(document)
     return document
 
 
@@ -200,6 +303,53 @@ def _answers_of_every_operation(document: dict) -> None:
                         "content": {"application/json": {"schema": {"$ref": ref}}},
                     },
                 )
+
+
+def _strict_string(schema: dict) -> None:
+    if schema.get("type") == "string" and not {"enum", "pattern", "format"} & schema.keys():
+        schema["pattern"] = TEXT_PATTERN
+
+
+def _tighten(schema, seen: set[int]) -> None:
+    """Every text without control characters; every described object closed."""
+    if isinstance(schema, list):
+        for item in schema:
+            _tighten(item, seen)
+        return
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return
+    seen.add(id(schema))
+    _strict_string(schema)
+    if "properties" in schema and "additionalProperties" not in schema:
+        # Unknown keys are refused (marshmallow's RAISE) or ignored (EXCLUDE): a client
+        # sends none, and the edge refuses any key with a control character anyway.
+        schema["additionalProperties"] = False
+    for key in ("properties",):
+        for sub in schema.get(key, {}).values():
+            _tighten(sub, seen)
+    for key in ("items", "additionalProperties", "oneOf", "anyOf", "allOf"):
+        if key in schema:
+            _tighten(schema[key], seen)
+
+
+def _as_strict_as_the_app(document: dict) -> None:
+    """Tighten what the generated shapes leave open, so that what the document calls
+    valid the app accepts: texts without control characters (kb/edge.py refuses them in
+    any key, text or query argument), objects without undescribed keys, and a query
+    argument that takes a record by slug or code takes that string only."""
+    seen: set[int] = set()
+    for schema in document.get("components", {}).get("schemas", {}).values():
+        _tighten(schema, seen)
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if "oneOf" in schema:
+                    (string,) = [s for s in schema.pop("oneOf") if s.get("type") == "string"]
+                    schema.update(string)
+                _tighten(schema, seen)
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                _tighten(media.get("schema"), seen)
 
 
 @bp.get("/openapi.json")

@@ -78,7 +78,7 @@ def _json(schema) -> dict:
 def _document() -> None:
     for name in PROPOSABLE:
         record_type = CATALOG[name]
-        shape = record_type.schema.__name__.removesuffix("Schema")
+        shape = record_type.detail_schema.__name__.removesuffix("Schema")
         describe(
             f"/api/v1/{name}/{{slug}}/proposals",
             "post",

@@ -69,7 +69,7 @@ def document() -> None:
             ),
             "tags": ["festivals", "moderation"],
             "security": TOKEN,
-            "requestBody": {"required": True, **_json("Festival")},
+            "requestBody": {"required": True, **_json("FestivalDetail")},
             "responses": {
                 "202": {"description": "Accepted for moderation", **_json("Submission")},
                 "401": AUTH_ERRORS["401"],

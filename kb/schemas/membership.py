@@ -59,7 +59,9 @@ class MembershipApplicationInputSchema(Schema):
         required=True,
         validate=validate.Length(min=1, max=20, error=_l("Give one to 20 language codes.")),
     )
-    statement = LangText(required=True, max_length=MAX_NOTE)
+    statement = LangText(
+        required=True, max_length=MAX_NOTE, metadata={"languages": LANGUAGES}
+    )  # `languages`: the document names the working languages only, as `_working_language`
     terms = fields.Boolean(required=True, validate=_accepted)
 
     @validates("statement")
