@@ -59,6 +59,17 @@ TEXT_PATTERN = f"^{_ALLOWED}*$"
 NONBLANK_PATTERN = (
     f"^{_ALLOWED}*[^\\s\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ufffe\\uffff]{_ALLOWED}*$"
 )
+#: A web address the app takes (url_field: marshmallow's URL validator with a top-level
+#: domain required): http(s), host names of letters, digits and inner hyphens ending in a
+#: top-level domain of two or more letters (no one-letter domain exists, and marshmallow
+#: refuses one), an optional port, then a path, query or fragment without spaces or
+#: control characters. Narrower than `format: uri` (which takes `https://0.a` or any
+#: scheme) and than the validator (IP addresses, user info): the addresses users give.
+_URL_CHAR = r"[^\s\x00-\x1f\x7f-\x9f\ufffe\uffff]"
+URL_PATTERN = (
+    r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+    rf"(:[0-9]{{1,5}})?(/|[/?#]{_URL_CHAR}+)?$"
+)
 #: Dates and instants the app takes: the years 1000 to 2200 (kb.schemas.fields.Day).
 YEAR_PREFIX = "^(1[0-9]{3}|2[01][0-9]{2}|2200)-"
 
@@ -162,8 +173,10 @@ def _field_properties(self, field, **kwargs) -> dict:
         return {"type": "string", "enum": sorted(country_codes()), "example": "UZ"}
     if isinstance(field, TimeZone):
         return {"allOf": [{"$ref": "#/components/schemas/TimeZone"}]}
+    if isinstance(field, fields.Time) and field.format == "%H:%M":
+        return {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:30"}
     if isinstance(field, fields.Url):
-        return {"type": "string", "format": "uri", "pattern": "^https?://"}
+        return {"type": "string", "pattern": URL_PATTERN}
     return {}
 
 

@@ -33,7 +33,13 @@ class GlossaryTermSchema(Schema):
 
     id = fields.String(metadata={"description": "Stable; the anchor on /<lang>/glossary"})
     term = LangText(metadata={"description": "The one form each language uses"})
-    short = LangText(metadata={"description": "Shorter forms or acronyms, where there are"})
+    # Not a LangText: a term without shorter forms has `{}` here, which LangText (at
+    # least one language, as a request must give) would not describe.
+    short = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "Shorter forms or acronyms, where there are (may be empty)"},
+    )
     definition = LangText()
     sources = fields.Dict(
         keys=fields.String(),

@@ -62,7 +62,11 @@ class MembershipApplicationInputSchema(Schema):
     statement = LangText(
         required=True, max_length=MAX_NOTE, metadata={"languages": LANGUAGES}
     )  # `languages`: the document names the working languages only, as `_working_language`
-    terms = fields.Boolean(required=True, validate=_accepted)
+    terms = fields.Boolean(
+        required=True,
+        validate=_accepted,
+        metadata={"enum": [True], "description": "Agreed to the network's terms (must be true)"},
+    )
 
     @validates("statement")
     def _working_language(self, value, **kwargs):
