@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
@@ -71,6 +71,7 @@ def conditional(
     render: Callable[[], tuple[Response | str, datetime | None]],
     *parts,
     max_age: int = 0,
+    dated: bool = True,
 ) -> Response:
     """`render()`'s answer with validators, or `304` if the client's copy is current.
 
@@ -81,6 +82,10 @@ def conditional(
     record. `render()` loads what it shows and returns the body and the time of the
     record's last change (None for a page of many: the data's version covers them).
     `max_age` lets caches reuse it for that long without asking (lists: `SHORT`).
+    `dated=False` leaves out `Last-Modified` (and so never answers `If-Modified-Since`):
+    for an answer that changes with more than the data (the event page: places left and
+    the sessions' states move with registrations and the clock), a date would call a
+    changed page unmodified; only the ETag, which names all of it, is then a validator.
     Signed-in readers and pages with a pending message get the page, never a validator.
     """
     if not anonymous():
@@ -91,11 +96,14 @@ def conditional(
     cache_control = f"public, max-age={max_age}" if max_age else "public, no-cache"
     pages = current_app.extensions.setdefault("kb-pages", {})
     kept = pages.get(etag)
-    if request.if_none_match:  # it alone decides when present (RFC 9110, 13.2.2)
-        current = request.if_none_match.contains_weak(etag)
-        modified = kept[2] if kept else None
+    # If-None-Match alone decides when present (RFC 9110, 13.2.2); `*` ("any current
+    # answer") is never taken as current here: the record is not loaded before the ETag
+    # is named, so whether one exists is not known yet, and rendering tells.
+    validated = bool(request.if_none_match)
+    modified = kept[2] if kept else None  # None when kept undated
+    if validated:
+        current = not request.if_none_match.star_tag and request.if_none_match.contains_weak(etag)
     elif kept is not None:
-        modified = kept[2]
         since = request.if_modified_since
         current = bool(since and fresh.changed_at and modified and modified <= since)
     else:
@@ -110,11 +118,14 @@ def conditional(
         if response.status_code != 200:
             return response  # a refusal (400) is neither validated nor kept
         # The time of the last change is known while the log still holds it; otherwise
-        # If-Modified-Since cannot be answered safely, and only the ETag is honoured.
-        stamps = [t for t in (updated_at, fresh.changed_at) if t is not None]
+        # If-Modified-Since cannot be answered safely, and only the ETag is honoured. The
+        # day's start counts as a change: what "upcoming" covers moves with it (the ETag
+        # holds the day too).
+        midnight = datetime.combine(datetime.now(UTC).date(), time(), UTC)
+        stamps = [t for t in (updated_at, fresh.changed_at, midnight) if t is not None and dated]
         modified = max(stamps).replace(microsecond=0) if stamps else None
         _keep(pages, etag, response, modified)
-        since = request.if_modified_since
+        since = None if validated else request.if_modified_since
         if since and fresh.changed_at and modified and modified <= since:
             response = Response(status=304)
     response.set_etag(etag, weak=True)

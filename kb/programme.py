@@ -50,6 +50,14 @@ def session_state(session: EventSession, zone: str, now: datetime) -> str | None
     return "ongoing" if now < end else "past"
 
 
+def session_states(event, now: datetime | None = None) -> tuple[str | None, ...]:
+    """Each session's state now, in order: what an event page shows of them besides the
+    event's own state (`event` may be an `events.EventFacts`, whose sessions carry only
+    their times)."""
+    now = now or utcnow()
+    return tuple(session_state(s, event.timezone, now) for s in event.sessions)
+
+
 def _day_of(session: EventSession, zone: str) -> date | None:
     if session.starts_at:
         return in_zone(session.starts_at, zone).date()

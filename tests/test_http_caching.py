@@ -266,3 +266,88 @@ def test_two_databases_at_the_same_version_keep_their_own_values(backend, tmp_pa
     assert versions[0] == versions[1]
     assert "places left" not in pages[0]
     assert "5 places left." in pages[1]
+
+
+def test_an_etag_that_does_not_match_wins_over_a_current_date(seeded_client, seeded_app):
+    """A browser sends both validators; the ETag names more than the date (the build, the
+    day, an event's places), so when it does not match, the page is sent, whatever the
+    date says (RFC 9110, 13.2.2), also by a worker that has not kept the page."""
+    first = seeded_client.get("/en/elements/nowruz")
+    modified = first.headers["Last-Modified"]
+    seeded_app.extensions["kb-pages"].clear()
+    both = {"If-None-Match": 'W/"an-older-page"', "If-Modified-Since": modified}
+    again = seeded_client.get("/en/elements/nowruz", headers=both)
+    assert again.status_code == 200 and "Nowruz" in again.text
+    # The same again, now that this worker keeps it.
+    assert seeded_client.get("/en/elements/nowruz", headers=both).status_code == 200
+    # With the date alone, an unchanged page is still not sent again.
+    dated = seeded_client.get("/en/elements/nowruz", headers={"If-Modified-Since": modified})
+    assert dated.status_code == 304
+
+
+def test_any_etag_is_no_proof_that_a_record_exists(seeded_client):
+    missing = seeded_client.get("/en/elements/no-such-element", headers={"If-None-Match": "*"})
+    assert missing.status_code == 404
+    api = seeded_client.get("/api/v1/elements/no-such-element", headers={"If-None-Match": "*"})
+    assert api.status_code == 404
+
+
+def test_an_event_page_is_validated_by_its_etag_only(app):
+    """Places left change with registrations, not with the event: a date cannot tell."""
+    from tests.eventkit import person
+
+    _published_event(app, "dated", registration={"capacity": 2})
+    reader = client_of(app)
+    first = reader.get("/en/events/dated")
+    assert "Last-Modified" not in first.headers and first.headers["ETag"]
+    since = "Mon, 01 Jan 2100 00:00:00 GMT"  # later than any change
+    assert (
+        client_of(app)
+        .post("/api/v1/events/dated/registrations", json=person("a@example.org"))
+        .status_code
+        == 201
+    )
+    app.extensions["kb-pages"].clear()
+    after = reader.get("/en/events/dated", headers={"If-Modified-Since": since})
+    assert after.status_code == 200 and "1 place left." in after.text
+
+
+def test_a_kept_event_page_follows_its_sessions_through_the_day(app, monkeypatch):
+    """The event is under way all along; its first session ends, its second begins, and
+    the page kept for anonymous readers says so (no change to the data in between)."""
+    from datetime import UTC, datetime, timedelta
+
+    import kb.programme
+    from tests.eventkit import account, bearer, event_body, iso
+
+    body = event_body("day", starts_in=timedelta(minutes=-30))
+    body["sessions"][0]["ends_at"] = iso(timedelta(minutes=20))
+    body["sessions"].append(
+        {
+            "title": {"en": "Discussion", "ru": "Обсуждение", "ko": "토론"},
+            "starts_at": iso(timedelta(minutes=30)),
+            "ends_at": iso(timedelta(minutes=120)),
+        }
+    )
+    api, headers = client_of(app), bearer(account("organizer-day@ichcap.org"))
+    assert api.post("/api/v1/events", json=body, headers=headers).status_code == 201
+    assert api.post("/api/v1/events/day/publish", headers=headers).status_code == 200
+    reader = client_of(app)
+
+    def states_at(moment):
+        monkeypatch.setattr(kb.programme, "utcnow", lambda: moment)
+        page = reader.get("/en/events/day")
+        assert page.status_code == 200
+        return re.findall(r'class="session session-(\w+)"', page.text), page.headers["ETag"]
+
+    now = datetime.now(UTC)
+    before, etag = states_at(now)
+    assert before == ["ongoing", "upcoming"]
+    after, etag_after = states_at(now + timedelta(minutes=75))
+    assert after == ["past", "ongoing"] and etag_after != etag
+
+
+def test_api_answers_vary_with_the_readers_language(seeded_client):
+    for url in ("/api/v1/elements", "/api/v1/elements/nowruz"):
+        vary = seeded_client.get(url).headers["Vary"]
+        assert "Accept-Language" in vary and "Cookie" in vary

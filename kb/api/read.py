@@ -22,7 +22,8 @@ def collection(collection: str):
 
     # Like the pages' lists: the filters are in the address, which the ETag holds, and
     # "upcoming" goes by the day; an answer is serialised once per version and process.
-    return conditional(render, collection, max_age=SHORT)
+    # The language comes from `?lang=` or Accept-Language (names and order follow it).
+    return _by_language(conditional(render, collection, max_age=SHORT))
 
 
 @bp.get(f"/<{COLLECTIONS}:collection>/<slug>")
@@ -34,4 +35,11 @@ def record(collection: str, slug: str):
         item = record_type.get(slug)
         return jsonify(record_type.detail_schema().dump(item)), item.updated_at
 
-    return conditional(render, collection)
+    return _by_language(conditional(render, collection))
+
+
+def _by_language(response):
+    """A shared cache must keep one answer per Accept-Language (the `Cookie` is there
+    already): without `?lang=`, the API answers in the reader's language."""
+    response.vary.add("Accept-Language")
+    return response

@@ -96,6 +96,17 @@ class EventFacts:
     registration_closes_at: datetime | None
     registration_capacity: int | None
     is_published: bool = True
+    #: The sessions' times, in the programme's order (their states move with the clock).
+    sessions: tuple[SessionTimes, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    """A session's times, all that `programme.session_state` reads."""
+
+    starts_at: datetime | None
+    ends_at: datetime | None
+    day: date | None
 
 
 def published_event_facts(slug: str) -> EventFacts | None:
@@ -119,7 +130,15 @@ def _facts(slug: str) -> EventFacts | None:
             e.registration_capacity,
         ).where(e.slug == slug, e.status == "published")
     ).one_or_none()
-    return EventFacts(*row) if row is not None else None
+    if row is None:
+        return None
+    s = EventSession
+    sessions = db.session.execute(
+        sa.select(s.starts_at, s.ends_at, s.day)
+        .where(s.event_id == row.id)
+        .order_by(s.position, s.id)
+    ).all()
+    return EventFacts(*row, sessions=tuple(SessionTimes(*times) for times in sessions))
 
 
 def event_state(event: Event | EventFacts, now: datetime | None = None) -> str:

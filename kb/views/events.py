@@ -26,7 +26,7 @@ from kb.forms.fields import options, zone_options
 from kb.forms.registrations import ConfirmForm, RegistrationForm
 from kb.i18n import LANGUAGES, current_language, pick
 from kb.models import Country, Element, Event
-from kb.programme import programme, zones_differ
+from kb.programme import programme, session_states, zones_differ
 from kb.ratelimits import setting
 from kb.schemas.args import CalendarArgs
 from kb.schemas.registrations import RegistrationSchema, country_codes
@@ -104,8 +104,9 @@ def event(slug: str):
         )
         return page, shown.updated_at
 
-    parts = ("events", zone, known, state, registration, places, manager)
-    return _remember_zone(httpcache.conditional(render, *parts))
+    # The sessions' states too: "ongoing" and "past" move with the clock within a day.
+    parts = ("events", zone, known, state, session_states(facts), registration, places, manager)
+    return _remember_zone(httpcache.conditional(render, *parts, dated=False))
 
 
 def _short_zones(event: Event, reader: str) -> list[tuple[str, str]]:
