@@ -1,6 +1,7 @@
 """Calendar files: zones, sessions, all-day entries, only published events, no links."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 
@@ -49,7 +50,15 @@ def test_date_only_events_are_all_day_and_the_feed_has_every_published_event(app
     assert entry.decoded("DTEND") == date(2030, 9, 16)  # exclusive end: the 15th is included
 
     api, headers = client_of(app), bearer(account("o@ichcap.org"))
-    api.post("/api/v1/events", json=event_body("draft-only"), headers=headers)
+    # At 10:00 in Seoul ten days on, so that its four hours never run past midnight there:
+    # this test is about drafts and the feed, whatever the hour it runs at.
+    # An event that runs past midnight in its zone begins its calendar file with an
+    # all-day entry (seen at 11:00-15:00 UTC, when now + 10 days + 4 h crosses Seoul's
+    # midnight); whether that is right is an open question for the calendar files.
+    seoul = ZoneInfo("Asia/Seoul")
+    ten_days = datetime.now(seoul).replace(hour=10, minute=0, second=0, microsecond=0)
+    starts_in = ten_days + timedelta(days=10) - datetime.now(seoul)
+    api.post("/api/v1/events", json=event_body("draft-only", starts_in), headers=headers)
     feed = _calendar(client.get("/events.ics"))
     uids = {str(e["UID"]) for e in feed.walk("VEVENT")}
     assert any(uid.startswith("event-festival-days-20300910@") for uid in uids)
