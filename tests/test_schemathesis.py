@@ -66,7 +66,7 @@ from tests.factories import (
 )
 from tests.journeys import festival_body, token_for
 
-EXAMPLES = 8
+EXAMPLES = 5
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
