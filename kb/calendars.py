@@ -1,9 +1,11 @@
 """Calendar files (iCalendar, RFC 5545) of published events, never with joining links.
 
 Each day of an event is one entry: a block at that day's hours (with TZID plus a
-VTIMEZONE) where both are known, else an all-day entry. Each timed session is one more
-entry whose UID is the session's lasting id, so calendars that subscribed never mix up
-sessions after a deletion. Sessions known only by their day are left to the day's entry.
+VTIMEZONE) where both are known, else an all-day entry; a span known only by its first
+start and last end (an evening past midnight, a forum over three days) is one timed entry.
+Each timed session is one more entry whose UID is the session's lasting id, so calendars
+that subscribed never mix up sessions after a deletion. Sessions known only by their day
+are left to the day's entry.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import icalendar
 
 from kb.i18n import pick
 from kb.models import Event, Festival, FestivalEdition
-from kb.tz import in_zone, next_day, zone_info
+from kb.tz import in_zone, next_day, span_end, zone_info
 from kb.urls import absolute_url
 
 PRODID = "-//Silk Roads ICH Network//Knowledge base//EN"
@@ -31,10 +33,19 @@ def _day_uid(event: Event, day) -> str:
 
 
 def _blocks(event: Event) -> list[tuple]:
-    """The event's days as blocks: each day with both hours alone; consecutive days
-    without them merged into one all-day block. (first day, last day, timed?)."""
+    """The event's days as blocks (first day, last day, timed?): each day with both hours
+    alone; a span from a first start to a last end as one timed block; consecutive days
+    without hours merged into one all-day block."""
+    days = list(event.days)
     blocks: list[list] = []
-    for day in event.days:
+    i = 0
+    while i < len(days):
+        day = days[i]
+        end = span_end(days, i)
+        if end is not None:
+            blocks.append([day, days[end], True])
+            i = end + 1
+            continue
         timed = day.starts is not None and day.ends is not None
         previous = blocks[-1] if blocks else None
         if (
@@ -46,6 +57,7 @@ def _blocks(event: Event) -> list[tuple]:
             previous[1] = day
         else:
             blocks.append([day, day, timed])
+        i += 1
     return [tuple(block) for block in blocks]
 
 
@@ -69,7 +81,7 @@ def _day_entries(event: Event, lang: str) -> list[icalendar.Event]:
             entry.add("location", location)
         if timed:
             entry.add("dtstart", datetime.combine(first.day, first.starts, zone))
-            entry.add("dtend", datetime.combine(first.day, first.ends, zone))
+            entry.add("dtend", datetime.combine(last.day, last.ends, zone))
         else:
             entry.add("dtstart", first.day)
             entry.add("dtend", next_day(last.day))

@@ -22,7 +22,7 @@ from babel.dates import (
 from flask_babel import gettext as _
 
 from kb.i18n import current_language
-from kb.tz import canonical, current_zones, in_zone, zone_info
+from kb.tz import canonical, current_zones, in_zone, span_end, zone_info
 
 #: Zone-name prefixes that are aliases or legacy names, not places people choose.
 _LEGACY = ("Etc/", "SystemV/", "US/", "posix", "right/", "Canada/", "Brazil/", "Mexico/", "Chile/")
@@ -102,16 +102,20 @@ def event_when(event, zone: str | None = None) -> str:
     days = list(getattr(event, "days", None) or [])
     if not days:
         return fmt_date_range(event.start_date, event.end_date)
+    if len(days) > 1 and span_end(days, 0) == len(days) - 1:  # one stretch, start to end
+        start, end = day_block(days[0], zone)[0], day_block(days[-1], zone)[1]
+        first = in_zone(start, zone).date()
+        return f"{fmt_date(first)}, {span(start, end, zone, first)}"
     hours = [day_hours(d, zone) for d in days]
     dates = [_day_in(d, zone) for d in days]
     consecutive = all((b - a).days == 1 for a, b in zip(dates, dates[1:], strict=False))
     if len(days) == 1:
         return f"{fmt_date(dates[0])}, {hours[0]}" if hours[0] else fmt_date(dates[0])
     if consecutive and len(set(hours)) == 1:
-        span = fmt_date_range(dates[0], dates[-1])
+        stretch = fmt_date_range(dates[0], dates[-1])
         if hours[0] is None:
-            return span
-        return _("%(dates)s, %(hours)s each day", dates=span, hours=hours[0])
+            return stretch
+        return _("%(dates)s, %(hours)s each day", dates=stretch, hours=hours[0])
     return "; ".join(
         f"{fmt_date(d)}, {h}" if h else fmt_date(d) for d, h in zip(dates, hours, strict=True)
     )

@@ -150,3 +150,18 @@ def country_zone(code: str | None) -> str | None:
     if code in _COUNTRY_ZONE:
         return _COUNTRY_ZONE[code]
     return next((z for z, c in current_zones().items() if c == code), None)
+
+
+def span_end(days: list, i: int) -> int | None:
+    """Where a span that begins on `days[i]` (event days, by date) ends: a day with only a
+    start, then days without hours, then a day with only an end, one date after another.
+    That is how an event given by its first start and last end is stored, an evening that
+    runs past midnight being two such days. None when `days[i]` does not begin one."""
+    if days[i].starts is None or days[i].ends is not None:
+        return None
+    for k in range(i + 1, len(days)):
+        if days[k].day - days[k - 1].day != timedelta(days=1) or days[k].starts is not None:
+            return None
+        if days[k].ends is not None:
+            return k
+    return None

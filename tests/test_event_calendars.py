@@ -50,11 +50,8 @@ def test_date_only_events_are_all_day_and_the_feed_has_every_published_event(app
     assert entry.decoded("DTEND") == date(2030, 9, 16)  # exclusive end: the 15th is included
 
     api, headers = client_of(app), bearer(account("o@ichcap.org"))
-    # At 10:00 in Seoul ten days on, so that its four hours never run past midnight there:
-    # this test is about drafts and the feed, whatever the hour it runs at.
-    # An event that runs past midnight in its zone begins its calendar file with an
-    # all-day entry (seen at 11:00-15:00 UTC, when now + 10 days + 4 h crosses Seoul's
-    # midnight); whether that is right is an open question for the calendar files.
+    # At 10:00 in Seoul ten days on: this test is about drafts and the feed, whatever the
+    # hour it runs at.
     seoul = ZoneInfo("Asia/Seoul")
     ten_days = datetime.now(seoul).replace(hour=10, minute=0, second=0, microsecond=0)
     starts_in = ten_days + timedelta(days=10) - datetime.now(seoul)
@@ -69,6 +66,30 @@ def test_date_only_events_are_all_day_and_the_feed_has_every_published_event(app
     assert "secret-room" not in body and "session-room" not in body
     start = _calendar(client.get("/events/draft-only.ics")).walk("VEVENT")[0].decoded("DTSTART")
     assert timedelta(days=9) < start - datetime.now(UTC) < timedelta(days=11)
+
+
+def test_an_evening_that_runs_past_midnight_is_one_timed_entry_not_whole_days(app):
+    # 22:00 to 02:00 in Seoul: the organiser gave two instants, so a calendar shows those
+    # four hours, not two whole days with the hours lost.
+    create_event(
+        slug="night-concert",
+        starts_at="2030-11-18T22:00:00+09:00",
+        ends_at="2030-11-19T02:00:00+09:00",
+    )
+    (entry,) = _calendar(client_of(app).get("/events/night-concert.ics")).walk("VEVENT")
+    assert entry["DTSTART"].params["TZID"] == "Asia/Seoul"
+    assert entry.decoded("DTSTART").astimezone(UTC) == datetime(2030, 11, 18, 13, tzinfo=UTC)
+    assert entry.decoded("DTEND").astimezone(UTC) == datetime(2030, 11, 18, 17, tzinfo=UTC)
+    # A span over several days, given by its first start and last end, likewise.
+    create_event(
+        slug="three-day-forum",
+        starts_at="2030-06-01T10:00:00+05:00",
+        ends_at="2030-06-03T18:00:00+05:00",
+        timezone="Asia/Tashkent",
+    )
+    (entry,) = _calendar(client_of(app).get("/events/three-day-forum.ics")).walk("VEVENT")
+    assert entry.decoded("DTSTART").astimezone(UTC) == datetime(2030, 6, 1, 5, tzinfo=UTC)
+    assert entry.decoded("DTEND").astimezone(UTC) == datetime(2030, 6, 3, 13, tzinfo=UTC)
 
 
 def test_a_feed_in_the_browsers_language_tells_caches_it_varies_by_that(seeded_client):

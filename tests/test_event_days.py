@@ -83,6 +83,22 @@ def test_a_session_outside_the_days_is_refused_field_by_field(app):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
 
 
+def test_a_session_of_an_evening_past_midnight_may_end_after_midnight_not_after_the_end(app):
+    api, headers, organizer = _api(app)
+
+    def night(slug, *sessions):
+        body = {k: v for k, v in _body(slug, list(sessions)).items() if k != "days"}
+        body |= {"starts_at": "2031-11-18T22:00:00+09:00", "ends_at": "2031-11-19T02:00:00+09:00"}
+        return api.post("/api/v1/events", json=body, headers=headers)
+
+    kept = night("night", _session("Late set", "2031-11-18T23:30", "2031-11-19T00:30"))
+    assert kept.status_code == 201, kept.get_json()
+    assert kept.get_json()["sessions"][0]["ends_at"] == "2031-11-19T00:30:00+09:00"
+    refused = night("too-late", _session("Dawn", "2031-11-18T23:30", "2031-11-19T03:00"))
+    assert refused.status_code == 422
+    assert "sessions.0.ends_at" in refused.get_json()["error"]["fields"]
+
+
 def test_the_session_form_refuses_a_time_outside_the_event_in_the_readers_language(app):
     api, headers, organizer = _api(app)
     assert api.post("/api/v1/events", json=_body(), headers=headers).status_code == 201

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from tests import cldr
 from tests.eventkit import account, bearer, client_of, event_body, iso
+from tests.factories import create_event
 
 WEBINAR = "/en/events/2020-silk-roads-ich-webinar"
 START = datetime(2020, 11, 18, 4, 0, tzinfo=UTC)  # 13:00 in Seoul
@@ -104,3 +105,16 @@ def test_past_ongoing_and_upcoming_states(app):
     order = [html.index(f"session-{s}") for s in ("past", "ongoing", "upcoming")]
     assert order == sorted(order)
     assert api.get("/api/v1/events/now").get_json()["state"] == "ongoing"
+
+
+def test_an_evening_past_midnight_reads_as_one_stretch_with_the_end_s_day(app):
+    create_event(
+        slug="night-concert",
+        starts_at="2030-11-18T22:00:00+09:00",
+        ends_at="2030-11-19T02:00:00+09:00",
+    )
+    html = _plain(client_of(app).get("/en/events/night-concert"))
+    # Not "22:00–…; …–02:00" as two days with half an hour each.
+    stretch = f"{cldr.long_date(date(2030, 11, 18), 'en')}, 22:00–"
+    stretch += f"{cldr.short_day(date(2030, 11, 19), 'en')}, 02:00"
+    assert stretch in html and "…" not in html.split("<main", 1)[-1].split("</dl>", 1)[0]

@@ -6,6 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -34,7 +35,7 @@ from kb.services.common import (
 from kb.services.freshness import memo
 from kb.services.presented import check_presented, set_presented
 from kb.services.records import Actor, save_record
-from kb.tz import next_day, today_in, zone_info
+from kb.tz import next_day, span_end, today_in, zone_info
 
 
 def local_today(zone: str = "UTC") -> date:
@@ -344,6 +345,19 @@ def _days_text(days: list[dict]) -> str:
     return "; ".join(f"{fmt_date(d['day'])} {_hours(d)}" for d in days)
 
 
+def _span_ends(days: list[dict], zone: tzinfo) -> dict[date, datetime]:
+    """For each day inside a span given by its first start and last end (kb.tz.span_end),
+    the instant the span ends: a session there may run past midnight up to it."""
+    rows = [SimpleNamespace(day=d["day"], starts=d.get("starts"), ends=d.get("ends")) for d in days]
+    ends: dict[date, datetime] = {}
+    for i in range(len(rows)):
+        last = span_end(rows, i)
+        if last is not None:
+            end = _at(rows[last].day, rows[last].ends, zone)
+            ends.update({row.day: end for row in rows[i : last + 1]})
+    return ends
+
+
 def check_sessions(data: dict, zone: tzinfo) -> None:
     """Refuse a session outside the event's days, field by field; give each its day.
 
@@ -356,6 +370,7 @@ def check_sessions(data: dict, zone: tzinfo) -> None:
     data["sessions"] = sessions = [dict(s) for s in sessions]
     days = {d["day"]: d for d in data["days"]}
     listed = _days_text(data["days"])
+    span_ends = _span_ends(data["days"], zone)
     for i, session in enumerate(sessions):
         start, end = session.get("starts_at"), session.get("ends_at")
         day = session.get("day")
@@ -377,6 +392,7 @@ def check_sessions(data: dict, zone: tzinfo) -> None:
                 _("The session is not on one of the event's days (%(days)s).", days=listed),
             )
         low, high = day_bounds(days[day], zone)
+        high = span_ends.get(day, high)  # an evening past midnight may go on to its end
         if start is not None and not low <= start < high:
             raise ServiceError(
                 f"sessions.{i}.starts_at",
