@@ -91,7 +91,8 @@ def conditional(
     if not anonymous():
         return _response(render()[0])
     fresh = freshness()
-    key = repr((request.full_path, parts, fresh.version, current_language(), _today(), build()))
+    today = datetime.now(UTC).date()  # read once: the ETag and the day's start agree
+    key = repr((request.full_path, parts, fresh.version, current_language(), str(today), build()))
     etag = hashlib.sha256(key.encode()).hexdigest()[:24]
     cache_control = f"public, max-age={max_age}" if max_age else "public, no-cache"
     pages = current_app.extensions.setdefault("kb-pages", {})
@@ -121,7 +122,7 @@ def conditional(
         # If-Modified-Since cannot be answered safely, and only the ETag is honoured. The
         # day's start counts as a change: what "upcoming" covers moves with it (the ETag
         # holds the day too).
-        midnight = datetime.combine(datetime.now(UTC).date(), time(), UTC)
+        midnight = datetime.combine(today, time(), UTC)
         stamps = [t for t in (updated_at, fresh.changed_at, midnight) if t is not None and dated]
         modified = max(stamps).replace(microsecond=0) if stamps else None
         _keep(pages, etag, response, modified)
@@ -157,10 +158,6 @@ def short_lived(response: Response) -> Response:
 
 def _response(value) -> Response:
     return value if isinstance(value, Response) else Response(value)
-
-
-def _today() -> str:
-    return datetime.now(UTC).date().isoformat()
 
 
 def _lifetimes(response: Response) -> Response:

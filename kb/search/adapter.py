@@ -269,6 +269,7 @@ class SegmentWriterBase(SegmentWriter):
         self.fieldwriter.close()
 
     def write_postings(self, fieldwriter) -> None:
+        """Write the pooled postings to `fieldwriter`: each subclass's own way (bulk.py)."""
         raise NotImplementedError
 
     def finish(self):
