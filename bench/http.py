@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/http.py                 # 10 s per page type
     .venv/bin/python bench/http.py --short         # CI's smoke run: 1 s each
+    .venv/bin/python bench/http.py --rows "search page, new" "api: search, new"
 
 Sets up a throw-away instance (SQLite, migrated, seeded, indexed) in a temporary
 directory, starts gunicorn over it with gunicorn.conf.py (`--workers`, 2 by default, as
@@ -279,6 +280,13 @@ def main() -> int:
     parser.add_argument(
         "--start-timeout", type=float, default=120, help="seconds gunicorn may take to start"
     )
+    parser.add_argument(
+        "--rows",
+        nargs="+",
+        metavar="LABEL",
+        choices=[label for label, _ in PAGES],
+        help="only these page types (their labels, quoted), besides the floor; all by default",
+    )
     args = parser.parse_args()
     if args.short:
         args.duration, args.connections = 1, 2
@@ -304,7 +312,7 @@ def main() -> int:
                 time.sleep(0.3)
             static = re.search(rb'"(/static/css/site\.css\?v=[0-9a-f]+)"', home[2])
             pages = [("static (floor)", static[1].decode() if static else "/static/css/site.css")]
-            pages += PAGES
+            pages += [(label, path) for label, path in PAGES if label in (args.rows or [label])]
             start_mem = [memory(pid) for pid in workers_of(server.pid)]
 
             def drive(label: str, path: str) -> dict:
@@ -375,8 +383,9 @@ def main() -> int:
     if floors:
         rates = [rate(r) for r in [rows[0][2], *floors]]
         print(f"floor over the run: {min(rates):.0f} to {max(rates):.0f} req/s")
-    slowest = min(ratios[1:])
-    print(f"\nslowest page type: {slowest[1]} at {slowest[0]:.2f} of the floor (goal: 0.25)")
+    if ratios[1:]:
+        slowest = min(ratios[1:])
+        print(f"\nslowest page type: {slowest[1]} at {slowest[0]:.2f} of the floor (goal: 0.25)")
     print(f"\n{'worker':<8} {'RSS MiB':>8} {'PSS MiB':>8} {'USS MiB':>8}   (after start: USS)")
     for n, (pid, m) in enumerate(mem):
         before = start_mem[n]["uss"] if n < len(start_mem) else float("nan")
