@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, abort, g, redirect, request, url_for
 
 from kb import httpcache, labels
 from kb.extensions import csrf
+from kb.fragments import FragmentCache
 from kb.i18n import LANGUAGES, negotiate
 from kb.views import text
 
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
     # OAI-PMH allows POST for long arguments; it reads only, and no cookie is consulted.
     csrf.exempt(oai.oai)
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.add_extension(FragmentCache)  # {% cache %}: kb/fragments.py
     app.add_url_rule("/", "root", _root)
     app.add_url_rule("/healthz", "healthz", health.healthz)
     app.jinja_env.globals.update(

@@ -1,0 +1,115 @@
+"""Parts of pages kept per process and language (kb/fragments.py, `{% cache %}`): a kept
+part is the part as rendered afresh, in the page's language, for this reader only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask_babel import force_locale, gettext
+
+from kb import fragments as fragments_module
+from kb import httpcache
+from kb.fragments import fragments
+from tests.journeys import fresh_client, log_in, make_account
+
+PATHS = ["/", "/search", "/elements/", "/festivals/", "/map", "/calendar", "/members/", "/x-404"]
+
+
+def _page(client, url: str) -> str:
+    html = client.get(url).get_data(as_text=True)
+    # A signed-in reader's log-out form carries a CSRF token, signed with the time.
+    return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value=""', html)
+
+
+def _tour(app, clients: dict) -> dict:
+    """Every page in every language for every reader, the readers and languages
+    interleaved so that each finds parts another has left."""
+    return {
+        (who, lang, path): _page(client, f"/{lang}{path}")
+        for lang in ("en", "ru", "ko", "en")
+        for path in PATHS
+        for who, client in clients.items()
+    }
+
+
+@pytest.fixture
+def readers(app):
+    make_account("organizer@example.org", role="organizer")
+    make_account("member@example.org")
+    clients = {"anonymous": fresh_client(app)}
+    for who in ("organizer", "member"):
+        clients[who] = fresh_client(app)
+        log_in(clients[who], f"{who}@example.org")
+    return clients
+
+
+def test_kept_parts_are_what_each_reader_would_see_rendered_afresh(app, readers):
+    kept = _tour(app, readers)
+    assert fragments(app.jinja_env).kept  # parts were kept…
+    renders = fragments(app.jinja_env).renders
+    assert renders < len(kept)  # …and reused
+    app.jinja_env.auto_reload = True  # now nothing is kept: every part rendered afresh
+    fragments(app.jinja_env).kept.clear()
+    fresh = _tour(app, readers)
+    assert fragments(app.jinja_env).renders == renders
+    assert kept.keys() == fresh.keys()
+    for key in kept:
+        assert kept[key] == fresh[key], key
+
+
+def test_a_reader_never_sees_another_readers_menu(app, readers):
+    for _ in range(2):
+        for lang in ("en", "ru"):
+            organizer = _page(readers["organizer"], f"/{lang}/search")
+            anonymous = _page(readers["anonymous"], f"/{lang}/search")
+            member = _page(readers["member"], f"/{lang}/search")
+            login, organize = f"/{lang}/account/login", f"/{lang}/organize/events/"
+            assert f'href="{login}"' in anonymous and f'href="{organize}"' not in anonymous
+            assert f'href="{login}"' not in organizer and f'href="{organize}"' in organizer
+            assert f'href="{login}"' not in member and f'href="{organize}"' not in member
+            assert "Log out" not in anonymous
+
+
+def test_each_language_gets_its_own_parts(app):
+    client = fresh_client(app)
+    footer = "Data are open through the JSON API:"
+    pages = {lang: _page(client, f"/{lang}/search") for lang in ("en", "ru", "ko", "en", "ru")}
+    for lang, html in pages.items():
+        with force_locale(lang):
+            for text in (footer, "Festivals", "Log in", "Knowledge base"):
+                assert gettext(text) in html, (lang, text)
+        assert f'href="/{lang}/festivals/"' in html
+        for other in {"en", "ru", "ko"} - {lang}:
+            assert f'href="/{other}/festivals/"' not in html
+    assert footer not in pages["ru"] and footer not in pages["ko"]
+
+
+def test_the_menu_marks_the_page_it_is_on(app):
+    client = fresh_client(app)
+    for _ in range(2):
+        for path, current in (("/festivals/", "festivals"), ("/elements/", "elements")):
+            html = _page(client, f"/en{path}")
+            marked = re.findall(r'<a href="/en/([a-z-]+)/"(?: aria-current="page")?>', html)
+            assert re.search(rf'<a href="/en/{current}/" aria-current="page">', html)
+            assert len(re.findall(r'aria-current="page"', html)) == 1, marked
+
+
+def test_parts_are_rendered_again_with_a_new_build(app, monkeypatch):
+    client = fresh_client(app)
+    _page(client, "/en/search")
+    kept = fragments(app.jinja_env)
+    before = kept.renders
+    _page(client, "/en/search")
+    assert kept.renders == before  # the same build: every part kept
+    monkeypatch.setattr(httpcache, "_build", "another-build")
+    _page(client, "/en/search")
+    assert kept.renders > before
+
+
+def test_parts_kept_are_bounded(app, monkeypatch):
+    client = fresh_client(app)
+    monkeypatch.setattr(fragments_module, "KEPT", 3)
+    for path in PATHS:
+        _page(client, f"/en{path}")
+    assert len(fragments(app.jinja_env).kept) == 3
