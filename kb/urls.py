@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from flask import current_app, has_request_context
+from flask import current_app, g, has_request_context, request, url_for
 
 
 def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:
@@ -29,4 +29,26 @@ def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:
     url = adapter.build(endpoint, values, force_external=True)
     if _anchor:
         url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
+    return url
+
+
+#: Record addresses kept per process (`record_url`): a results page has twenty.
+RECORDS_KEPT = 4096
+_records: dict[tuple, str] = {}
+
+
+def record_url(endpoint: str, collection: str, slug: str) -> str:
+    """`url_for(endpoint, collection=…, slug=…)` (a record's page or API record), kept
+    per process: the same address for the same record, language and application root,
+    without building it again for every results page that lists the record."""
+    lang = g.get("lang")
+    if endpoint.startswith("pages.") and not lang:  # the language would come from headers
+        return url_for(endpoint, collection=collection, slug=slug)
+    key = (endpoint, collection, slug, lang, request.script_root)
+    url = _records.get(key)
+    if url is None:
+        url = url_for(endpoint, collection=collection, slug=slug)
+        if len(_records) >= RECORDS_KEPT:
+            _records.clear()
+        _records[key] = url
     return url

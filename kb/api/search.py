@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from kb.api import bp
@@ -12,6 +12,10 @@ from kb.i18n import current_language
 from kb.schemas.search import SearchArgs, SearchResultsSchema
 from kb.search import SearchUnavailable, search
 from kb.searchcache import kept_or_rendered
+from kb.urls import record_url
+
+#: The arguments' schema, made once.
+ARGS = SearchArgs()
 
 
 def filters_of(args: dict) -> dict:
@@ -22,7 +26,7 @@ def filters_of(args: dict) -> dict:
 @bp.get("/search")
 def search_records():
     """One page of records matching `q`, with facet counts and a suggestion."""
-    args = SearchArgs().load(request.args)
+    args = ARGS.load(request.args)
     try:
         # Kept per address, language and index (kb/searchcache.py).
         return kept_or_rendered(lambda: _answer(args))
@@ -51,7 +55,7 @@ def _answer(args: dict):
             "name": hit.name,
             "snippet": str(hit.snippet),
             "snippet_lang": hit.snippet_lang,
-            "url": url_for("api.record", collection=hit.type, slug=hit.slug),
+            "url": record_url("api.record", hit.type, hit.slug),
         }
         for hit in results.items
     ]

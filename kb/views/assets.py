@@ -14,17 +14,35 @@ import hashlib
 import os
 import threading
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, url_for
 
 _cache: dict[str, tuple[tuple[int, int], str]] = {}
 _lock = threading.Lock()
+#: (static folder, name asked for) → the file's real path, or None outside the folder.
+_paths: dict[tuple[str, str], str | None] = {}
+#: (name, version, application root, static path) → its address as `url_for` wrote it.
+_urls: dict[tuple, str] = {}
+#: Names and addresses kept (a page names a dozen files; anything else is a stranger).
+KEPT = 1024
+
+
+def _path(root: str, filename: str) -> str | None:
+    """The real path of `filename` under `root`, resolved once per name (realpath reads
+    every folder of the path: most of what an address cost)."""
+    key = (root, filename)
+    if key not in _paths:
+        path = os.path.realpath(os.path.join(root, filename))
+        inside = path.startswith(os.path.realpath(root) + os.sep)
+        if len(_paths) >= KEPT:
+            _paths.clear()
+        _paths[key] = path if inside else None
+    return _paths[key]
 
 
 def version(filename: str) -> str | None:
     """The first 12 hex digits of the file's SHA-256, or None if there is no such file."""
-    root = current_app.static_folder
-    path = os.path.realpath(os.path.join(root, filename))
-    if not path.startswith(os.path.realpath(root) + os.sep):
+    path = _path(current_app.static_folder, filename)
+    if path is None:
         return None
     try:
         stat = os.stat(path)
@@ -50,6 +68,21 @@ def _add_version(endpoint: str, values: dict) -> None:
             values["v"] = v
 
 
+def static_url(filename: str) -> str:
+    """`url_for("static", filename=filename)`, as it writes it, kept per file version:
+    each request still reads the file's size and time (a changed file gets its new
+    address at once), but builds no URL."""
+    v = version(filename)
+    key = (filename, v, request.script_root, current_app.static_url_path)
+    url = _urls.get(key)
+    if url is None:
+        url = url_for("static", filename=filename, **({"v": v} if v else {}))
+        if len(_urls) >= KEPT:
+            _urls.clear()
+        _urls[key] = url
+    return url
+
+
 #: A year, and never revalidated: the address changes with the content.
 YEAR = "public, max-age=31536000, immutable"
 
@@ -67,3 +100,12 @@ def init_app(app: Flask) -> None:
     """Versioned addresses in url_for("static", …), and their lifetime."""
     app.url_defaults(_add_version)
     app.after_request(_lifetime)
+    build_url = app.jinja_env.globals["url_for"]
+
+    def template_url_for(endpoint: str, **values) -> str:
+        # Templates name a dozen static files a page: their addresses, kept.
+        if endpoint == "static" and values.keys() == {"filename"}:
+            return static_url(values["filename"])
+        return build_url(endpoint, **values)
+
+    app.jinja_env.globals["url_for"] = template_url_for

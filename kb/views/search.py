@@ -16,6 +16,7 @@ from kb.schemas import messages
 from kb.schemas.search import SearchArgs
 from kb.search import SearchUnavailable, country_names, search
 from kb.searchcache import kept_or_rendered
+from kb.urls import record_url
 from kb.views import bp
 
 #: Facet field → (query argument, heading).
@@ -31,6 +32,10 @@ FACETS = [
 SHOWN = 12
 #: Characters a query string keeps as they are (werkzeug's, so links read as url_for's).
 QUERY_SAFE = "!$'()*,/:;?@"
+#: The arguments' schema, made once (making one cost ~0.1 ms, and a page made three).
+ARGS = SearchArgs()
+#: The arguments a page repeats as chosen filters.
+CHOSEN = frozenset(ARGS.fields) | {"list"}
 
 
 def _values(field: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -109,7 +114,7 @@ def suggested_filters(results) -> dict | None:
 def search_page():
     """Results for `q`, narrowed by the filters in the query string."""
     try:
-        args = SearchArgs().load(request.args)
+        args = ARGS.load(request.args)
     except ValidationError as exc:
         errors = messages.translate(exc.messages)
         page = render_template("search.html", q="", results=None, errors=errors, boxes=[])
@@ -135,7 +140,7 @@ def _results_page(q: str, filters: dict, args: dict) -> str:
         results = search(
             q, filters, page=args["page"], per_page=args["per_page"], lang=current_language()
         )
-    chosen = {k: v for k, v in request.args.items() if k in SearchArgs().fields or k == "list"}
+    chosen = {k: v for k, v in request.args.items() if k in CHOSEN}
     chosen.pop("q", None)
     boxes = facet_boxes(results, chosen) if results and results.total else []
     return render_template(
@@ -147,4 +152,5 @@ def _results_page(q: str, filters: dict, args: dict) -> str:
         chosen=chosen,
         suggested=suggested_filters(results),
         label_type=lambda name: CATALOG[name].title_one if name in CATALOG else name,
+        record_url=record_url,
     )
