@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel import Locale
 from flask import Flask, g, has_app_context, has_request_context, request
@@ -69,8 +70,18 @@ def pick(value: dict | None, lang: str | None = None) -> Localized | None:
 
 def language_name(code: str, in_lang: str | None = None) -> str:
     """The name of language `code`, written in `in_lang` (default: the current one)."""
+    in_lang = in_lang or current_language()
+    if not isinstance(code, str) or not isinstance(in_lang, str):
+        return _language_name.__wrapped__(code, in_lang)
+    return _language_name(code, in_lang)
+
+
+@lru_cache(maxsize=2048)
+def _language_name(code: str, in_lang: str) -> str:
+    # Babel's data, parsed again on every call (a results page names a language per
+    # name not in the reader's): kept per process.
     try:
-        name = Locale.parse(code).get_display_name(in_lang or current_language())
+        name = Locale.parse(code).get_display_name(in_lang)
     except Exception:  # noqa: BLE001  (a code Babel does not know, stored before it was checked)
         return str(code)
     return name or code

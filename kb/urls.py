@@ -14,6 +14,21 @@ from urllib.parse import quote, urlsplit
 from flask import current_app, g, has_request_context, request, url_for
 
 
+def _base_adapter(app):
+    """The app's URL map bound to BASE_URL (bound once per setting, not per address)."""
+    kept = app.extensions.setdefault("kb-base-url-adapter", {})
+    setting = app.config["BASE_URL"]
+    adapter = kept.get(setting)
+    if adapter is None:
+        base = urlsplit(setting)
+        adapter = app.url_map.bind(
+            base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+        )
+        kept.clear()
+        kept[setting] = adapter
+    return adapter
+
+
 def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:
     """The full URL of `endpoint` under the site's address (the BASE_URL setting).
 
@@ -24,9 +39,7 @@ def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:
     values = dict(values)
     if has_request_context():
         app.inject_url_defaults(endpoint, values)
-    base = urlsplit(app.config["BASE_URL"])
-    adapter = app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    url = adapter.build(endpoint, values, force_external=True)
+    url = _base_adapter(app).build(endpoint, values, force_external=True)
     if _anchor:
         url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
     return url

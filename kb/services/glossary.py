@@ -94,14 +94,29 @@ def matching(query: str) -> list[Term]:
     typed = _words(query)
     if not typed:
         return []
-    found = []
-    for term in load():
-        for name in term.names():
-            words = _words(name)
-            if len(words) == len(typed) and all(map(_begins, typed, words)):
-                found.append(term)
-                break
+    found: list[Term] = []
+    for term, words in _names_of_length(len(typed)):
+        if (not found or found[-1] is not term) and all(map(_begins, typed, words)):
+            found.append(term)
     return found
+
+
+#: The terms' names as words, by how many words (terms in the file's order): made once
+#: per loaded file, not for every search.
+_names: tuple[tuple, dict[int, list[tuple[Term, list[str]]]]] | None = None
+
+
+def _names_of_length(count: int) -> list[tuple[Term, list[str]]]:
+    global _names
+    terms = load()
+    if _names is None or _names[0] is not terms:
+        by_count: dict[int, list[tuple[Term, list[str]]]] = {}
+        for term in terms:
+            for name in term.names():
+                words = _words(name)
+                by_count.setdefault(len(words), []).append((term, words))
+        _names = (terms, by_count)
+    return _names[1].get(count, [])
 
 
 def terms() -> tuple[Term, ...]:

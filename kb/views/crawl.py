@@ -197,14 +197,42 @@ def page_links(context) -> dict | None:
     if request.endpoint == "pages.collection" and page and page > 1:
         values["page"] = page
     lang = current_language()
+    canonical, languages = _addresses(request.endpoint, values, lang)
     return {
-        "canonical": absolute_url(request.endpoint, lang=lang, **values),
-        "alternates": alternates(request.endpoint, **values),
+        "canonical": canonical,
+        "alternates": list(languages),
         "locale": OG_LOCALES.get(lang, lang),
         "other_locales": [OG_LOCALES[c] for c in LANGUAGES if c != lang],
         "image": absolute_url("static", filename="icons/icon-512.png"),
         "type": "article" if _shown(context)[0] is not None else "website",
     }
+
+
+#: Pages whose canonical and language addresses are kept per process (`_addresses`).
+ADDRESSES_KEPT = 2048
+
+
+def _addresses(endpoint: str, values: dict, lang: str) -> tuple[str, tuple]:
+    """(canonical address, alternates) of a page: built once per page, language and
+    BASE_URL in a process (five URLs a page, all a function of these)."""
+    app = current_app
+    try:
+        key = (endpoint, tuple(sorted(values.items())), lang, app.config["BASE_URL"])
+        hash(key)
+    except TypeError:  # a value that is no key: built each time
+        key = None
+    kept = app.extensions.setdefault("kb-page-addresses", {})
+    found = kept.get(key) if key is not None else None
+    if found is None:
+        found = (
+            absolute_url(endpoint, lang=lang, **values),
+            tuple(alternates(endpoint, **values)),
+        )
+        if key is not None:
+            if len(kept) >= ADDRESSES_KEPT:
+                kept.clear()
+            kept[key] = found
+    return found
 
 
 def shorten(text: str, length: int = DESCRIPTION_LENGTH) -> str:

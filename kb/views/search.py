@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from marshmallow import ValidationError
 
 from kb import labels
@@ -83,12 +84,17 @@ def facet_boxes(results, chosen: dict) -> list[dict]:
         label = _labeller(field, [v for v, _ in values])
         options = []
         others = {k: v for k, v in request.args.items() if k not in ("page", arg)}
+        # `_search_url(base, others + {arg: value})`, the arguments the values share
+        # encoded once: `arg` comes last, as a dict adds it.
+        shared = _search_url(base, others)
+        joined = f"{shared}&" if others else f"{base}?"
+        name = quote_plus(arg, safe=QUERY_SAFE)
+        picked = str(chosen.get(arg, "")).upper()
         for value, count in values:
-            selected = str(chosen.get(arg, "")).upper() == value.upper()
-            args = dict(others)
+            selected = picked == value.upper()
+            url = shared
             if not selected:
-                args[arg] = value
-            url = _search_url(base, args)
+                url = f"{joined}{name}={quote_plus(str(value), safe=QUERY_SAFE)}"
             options.append(
                 {"label": label(value), "count": count, "url": url, "selected": selected}
             )
@@ -108,6 +114,18 @@ def suggested_filters(results) -> dict | None:
             args[arg] = wanted[field]
             labels_.append(_labeller(field, [wanted[field]])(wanted[field]))
     return {"url": _search_url(url_for("pages.search"), args), "label": " · ".join(labels_)}
+
+
+def _type_labels():
+    """A hit's type as a heading (each type's name translated once a page, not a hit)."""
+    named: dict[str, object] = {}
+
+    def label(name: str):
+        if name not in named:  # the lazy string as the template had it: its text, as is
+            named[name] = Markup(str(CATALOG[name].title_one)) if name in CATALOG else name
+        return named[name]
+
+    return label
 
 
 @bp.get("/search", endpoint="search")
@@ -151,6 +169,6 @@ def _results_page(q: str, filters: dict, args: dict) -> str:
         boxes=boxes,
         chosen=chosen,
         suggested=suggested_filters(results),
-        label_type=lambda name: CATALOG[name].title_one if name in CATALOG else name,
+        label_type=_type_labels(),
         record_url=record_url,
     )
