@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -73,6 +74,29 @@ def country_names(holder: Holder) -> dict[str, dict]:
                 for stored in searcher.documents(type="countries")
             }
         return found
+
+
+#: Records' stored fields each searcher keeps, decoded (a few KB each): a record is
+#: found by many queries, and decoding its fields (zlib and pickle) was a sixth of a
+#: search's cost. A searcher's documents never change; a commit opens a new searcher.
+STORED_KEPT = 400
+_stored_kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _stored(searcher, docnum: int) -> dict:
+    """`searcher.stored_fields(docnum)`, kept per searcher (least recently used out
+    first); callers only read it."""
+    kept = _stored_kept.get(searcher)
+    if kept is None:
+        kept = _stored_kept[searcher] = OrderedDict()
+    found = kept.get(docnum)
+    if found is None:
+        found = kept[docnum] = searcher.stored_fields(docnum)
+        if len(kept) > STORED_KEPT:
+            kept.popitem(last=False)
+    else:
+        kept.move_to_end(docnum)
+    return found
 
 
 def suggest(ctx: Context, parts: list[Part]) -> str | None:
@@ -251,7 +275,7 @@ def run(
         if count and (page - 1) * per_page < count:
             terms, prefixes = highlight_terms(marked) if q is not None else (frozenset(), ())
             for docnum, score in top(ctx, found, page * per_page)[(page - 1) * per_page :]:
-                stored = searcher.stored_fields(docnum)
+                stored = _stored(searcher, docnum)
                 data = stored["data"]
                 marked, snippet_lang = _snippet(data, terms, prefixes, lang, ana)
                 hits.append(

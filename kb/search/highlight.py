@@ -7,6 +7,9 @@ so spans are found with the same analyser, merged, and cut here.
 from __future__ import annotations
 
 import re
+import threading
+from array import array
+from collections import OrderedDict
 
 from markupsafe import Markup, escape
 
@@ -18,6 +21,66 @@ _ACCENTED = re.compile(r"[\u00c0-\u024f\u02b0-\u02ff\u1e00-\u1eff]+")
 WIDTH = 240
 
 
+class Prepared:
+    """What snippets need of one text whatever the query: the text as `_may_match`
+    compares it and, once a query may match it, its words (where each starts and ends,
+    and its terms at each position as `ScriptTokenizer.units` gives them; stop words
+    left out)."""
+
+    __slots__ = ("text", "low", "_ana", "_words")
+
+    def __init__(self, text: str, ana: ScriptTokenizer):
+        self.text, self.low, self._ana, self._words = text, _folded(text), ana, None
+
+    def words(self) -> tuple[array, array, list]:
+        if self._words is None:
+            cache, units = self._ana.unit_cache(), self._ana.units
+            starts, ends, groups = array("i"), array("i"), []
+            for match in WORD.finditer(self.text):
+                word = match.group()
+                found = cache.get(word)
+                if found is None:
+                    found = units(word)
+                if found:
+                    starts.append(match.start())
+                    ends.append(match.end())
+                    groups.append(found)
+            self._words = (starts, ends, groups)
+        return self._words
+
+
+#: Characters of texts whose `Prepared` form each process keeps (a few bytes each held
+#: beyond the text: ~3 MiB): the seed's every summary and body, the most used of a
+#: larger index.
+PREPARED_CHARS = 600_000
+_prepared: OrderedDict[tuple, Prepared] = OrderedDict()
+_prepared_chars = 0
+_prepared_lock = threading.Lock()
+
+
+def prepared(text: str, ana: ScriptTokenizer) -> Prepared:
+    """`Prepared(text, ana)`, kept per process (least recently used out first): a text
+    is found by many queries, and reading its words was most of a snippet's cost."""
+    global _prepared_chars
+    key = (ana.options(), text)
+    with _prepared_lock:
+        found = _prepared.get(key)
+        if found is not None:
+            _prepared.move_to_end(key)
+            return found
+    found = Prepared(text, ana)
+    if len(text) > PREPARED_CHARS // 8:
+        return found
+    with _prepared_lock:
+        if key not in _prepared:
+            _prepared[key] = found
+            _prepared_chars += len(text)
+            while _prepared_chars > PREPARED_CHARS:
+                _, gone = _prepared.popitem(last=False)
+                _prepared_chars -= len(gone.text)
+    return found
+
+
 def _spans(text: str, terms, prefixes, ana: ScriptTokenizer) -> list[list[int]]:
     """Where `text` holds a word of `terms` or `prefixes`, as merged [start, end) spans.
 
@@ -26,22 +89,20 @@ def _spans(text: str, terms, prefixes, ana: ScriptTokenizer) -> list[list[int]]:
     analyser's generator cost most of a results page's snippets."""
     if not isinstance(ana, ScriptTokenizer):
         return _spans_of_tokens(text, terms, prefixes, ana)
-    cache, units = ana.unit_cache(), ana.units
+    return _spans_of(prepared(text, ana), terms, prefixes)
+
+
+def _spans_of(text: Prepared, terms, prefixes) -> list[list[int]]:
     spans: list[list[int]] = []
-    for match in WORD.finditer(text):
-        word = match.group()
-        groups = cache.get(word)
-        if groups is None:
-            groups = units(word)
-        if not groups:
-            continue  # a stop word
+    starts, ends, words = text.words()
+    for n, groups in enumerate(words):
         if len(groups) == 1:  # one position: the word's terms, or one syllable
             for term in groups[0]:
                 if term in terms or (prefixes and term.startswith(prefixes)):
-                    _add(spans, match.start(), match.end())
+                    _add(spans, starts[n], ends[n])
                     break
             continue
-        start = match.start()
+        start = starts[n]
         for i, (gram,) in enumerate(groups):  # a Hangul/Han bigram per position
             if gram in terms or (prefixes and gram.startswith(prefixes)):
                 _add(spans, start + i, start + i + len(gram))
@@ -72,8 +133,18 @@ def _may_match(text: str, terms, prefixes) -> bool:
     heads = {t[:3] for t in terms} | {p[:3] for p in prefixes}
     if not heads:
         return False
-    low = _ACCENTED.sub(lambda m: fold(m.group()), text.lower()).replace("ё", "е")
+    low = _folded(text)
     return any(head in low for head in heads)
+
+
+def _folded(text: str) -> str:
+    return _ACCENTED.sub(lambda m: fold(m.group()), text.lower()).replace("ё", "е")
+
+
+def _may_match_prepared(text: Prepared, terms, prefixes) -> bool:
+    """`_may_match` of a prepared text."""
+    heads = {t[:3] for t in terms} | {p[:3] for p in prefixes}
+    return bool(heads) and any(head in text.low for head in heads)
 
 
 def _window(text: str, spans: list[list[int]], width: int) -> tuple[int, int]:
@@ -101,9 +172,15 @@ def snippet(
     width: int = WIDTH,
 ) -> Markup | None:
     """The best window of `text` with matched words marked, or None if nothing matched."""
-    if not _may_match(text, terms, prefixes):
-        return None
-    spans = _spans(text, terms, prefixes, ana)
+    if isinstance(ana, ScriptTokenizer):
+        ready = prepared(text, ana)
+        if not _may_match_prepared(ready, terms, prefixes):
+            return None
+        spans = _spans_of(ready, terms, prefixes)
+    else:
+        if not _may_match(text, terms, prefixes):
+            return None
+        spans = _spans(text, terms, prefixes, ana)
     if not spans:
         return None
     begin, end = _window(text, spans, width)
