@@ -98,3 +98,24 @@ def test_records_kept_by_number_are_never_shown_for_another_index(app, client):
     for q in ("lullaby", "second lullaby"):
         items = client.get(f"/api/v1/search?q={q}").json["items"]
         assert [(i["slug"], i["name"]["en"]) for i in items] == [("second", "Second lullaby")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "ko"])
+def test_a_hits_name_reads_as_the_t_macro_writes_it(seeded_app, lang):
+    from kb.views.search import name_html
+
+    names = [
+        {"en": "Nowruz", "ru": "Навруз", "ko": "노루즈"},
+        {"en": "Only in English"},
+        {"ru": "Только по-русски"},
+        {"fa": "نوروز"},
+        {"und": 'Name & <b>bold</b> "quoted"'},
+        {},
+        None,
+    ]
+    with seeded_app.test_request_context(f"/{lang}/search"):
+        seeded_app.preprocess_request()
+        macro = seeded_app.jinja_env.get_template("_macros.html").module.t
+        for value in names:
+            assert str(name_html(value)) == str(macro(value)), value
+        assert 'class="fallback"' in str(name_html(names[3]))

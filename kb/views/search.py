@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote_plus, urlencode
 
 from flask import render_template, request, url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError
@@ -128,6 +129,26 @@ def _type_labels():
     return label
 
 
+def name_html(value) -> Markup:
+    """A hit's name as the `t` macro of templates/_macros.html writes it (the reader's
+    language, or another with its name): in Python, twenty macro calls a page less."""
+    loc = pick(value)
+    if not loc:
+        return Markup("")
+    html = Markup('<span lang="{}">{}</span>').format(loc.lang, loc.text)
+    if loc.is_fallback:
+        language = language_name(loc.lang)
+        # As the template's `_(…, language=…)` gives it: the translation as markup, the
+        # name escaped into it.
+        title = Markup(get_translations().ugettext(FALLBACK_TITLE)) % {"language": language}
+        html += Markup(' <span class="fallback" title="{}">{}</span>').format(title, language)
+    return html
+
+
+#: The `t` macro's note on a name not in the reader's language (templates/_macros.html).
+FALLBACK_TITLE = "Not available in your language; shown in %(language)s."
+
+
 @bp.get("/search", endpoint="search")
 def search_page():
     """Results for `q`, narrowed by the filters in the query string."""
@@ -171,4 +192,5 @@ def _results_page(q: str, filters: dict, args: dict) -> str:
         suggested=suggested_filters(results),
         label_type=_type_labels(),
         record_url=record_url,
+        name_html=name_html,
     )
