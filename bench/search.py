@@ -259,8 +259,35 @@ def write_when_free(holder, doc: dict, busy: dict) -> None:
             busy["waited_ms"] += (time.perf_counter() - waited) * 1000
 
 
+#: `kb worker`'s merge task runs every WORKER_MERGE_SECONDS (kb.config's default: 60).
+MERGE_SECONDS = 60
+
+
+def merge_as_the_worker(holder, merges: list, due: float) -> float:
+    """Merge small segments when `kb worker` would after a round of changes: when they
+    left `MERGE_AT` segments or more (`kb.search.queue.catch_up`), or when its merge
+    task's minute (`MERGE_SECONDS`) is up; a busy index waits for the next round, as
+    there. Appends (segments merged, ms) for each merge; returns when the next is due."""
+    from kb.search.writing import MERGE_AT, IndexBusy, merge_small, segment_count
+
+    now = time.perf_counter()
+    if now < due and segment_count(holder) < MERGE_AT:
+        return due
+    try:
+        merged = merge_small(holder)
+    except IndexBusy:
+        return due
+    if merged:
+        merges.append((merged, (time.perf_counter() - now) * 1000))
+    return now + MERGE_SECONDS if now >= due else due
+
+
 def serve(root: str, qs: dict, changes: list[dict], out) -> None:
-    """A fresh process serving search: query latencies, commit-to-searchable, peak memory."""
+    """A fresh process serving search: query latencies, commit-to-searchable, peak memory.
+
+    Changes are written by this process one after the other, each a round of the
+    worker's: small segments are merged as `kb worker` merges them in production (the
+    merges' own times are reported apart, not in the commits')."""
     from kb.search.engine import run
     from kb.search.store import Holder
 
@@ -277,6 +304,8 @@ def serve(root: str, qs: dict, changes: list[dict], out) -> None:
         latencies[kind] = times
     commits, visible, missing = [], [], 0
     busy = {"retries": 0, "waited_ms": 0.0, "changes": 0}
+    merges: list[tuple[int, float]] = []
+    due = time.perf_counter() + MERGE_SECONDS
     for doc in changes:
         start = time.perf_counter()
         write_when_free(holder, doc, busy)
@@ -285,6 +314,7 @@ def serve(root: str, qs: dict, changes: list[dict], out) -> None:
         visible.append((time.perf_counter() - start) * 1000)
         commits.append((committed - start) * 1000)
         missing += not found
+        due = merge_as_the_worker(holder, merges, due)
     out.put(
         {
             "latencies": latencies,
@@ -292,6 +322,7 @@ def serve(root: str, qs: dict, changes: list[dict], out) -> None:
             "visible": visible,
             "missing": missing,
             "busy": busy,
+            "merges": merges,
             "peak": peak_mib(),
         }
     )
@@ -458,6 +489,18 @@ def report(n: int, w_build: float, f_build: float, served: dict, f_lat: dict, pr
         (
             "IndexBusy retries (changes hit) / waited ms",
             f"{busy['retries']} ({busy['changes']}) / {busy['waited_ms']:.0f}",
+            "",
+            "",
+            "counted",
+            None,
+        )
+    )
+    merges = served["merges"]
+    rows.append(
+        (
+            "worker merges (segments merged) / max ms",
+            f"{len(merges)} ({sum(n for n, _ in merges)}) / "
+            f"{max((ms for _, ms in merges), default=0):.0f}",
             "",
             "",
             "counted",
