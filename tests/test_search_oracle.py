@@ -25,6 +25,9 @@ from kb.search import adapter
 from kb.search.documents import TYPES, document
 from kb.search.engine import compose
 from kb.search.evaluate import (
+    ARRAYS_BYTES,
+    EMPTY,
+    ENTRY_BYTES,
     SCORED,
     Context,
     Postings,
@@ -193,7 +196,8 @@ def test_kept_postings_stay_within_their_bytes_the_least_recently_used_leaving_f
     def postings(n: int) -> Postings:
         return Postings(np.arange(n, dtype=np.int64), np.ones(n))
 
-    kept = PostingsCache(max_bytes=100 * 16 * 8 + 8 * 64)  # about eight terms of 100
+    entry = 100 * 16 + ENTRY_BYTES + ARRAYS_BYTES  # a term of 100 documents
+    kept = PostingsCache(max_bytes=entry * 8 + entry // 2)  # eight of them
     for i in range(8):
         kept.put(("seg-a", "text", f"w{i}", False), postings(100))
     assert kept.get(("seg-a", "text", "w0", False)) is not None  # w1 is now the oldest
@@ -206,4 +210,17 @@ def test_kept_postings_stay_within_their_bytes_the_least_recently_used_leaving_f
     kept.drop({"seg-a"})  # merged away
     assert kept.get(("seg-a", "text", "w0", False)) is None
     assert kept.get(("seg-b", "text", "w8", False)) is not None
-    assert kept.bytes == 100 * 16 + 64
+    assert kept.bytes == entry
+
+
+def test_kept_postings_count_what_each_term_costs_beyond_its_data():
+    # A term absent from a small segment, or in one document of it, costs a key, a slot
+    # and arrays: counted by its data alone, 2 MiB held ~3 MiB of them (bench/search.py).
+    kept = PostingsCache(max_bytes=100_000)
+    for i in range(2000):
+        kept.put((f"seg-{i % 50}", "names", f"probe{i}", False), EMPTY)
+    assert len(kept._kept) == 100_000 // ENTRY_BYTES
+    one = Postings(np.zeros(1, dtype=np.int64), np.ones(1))
+    for i in range(2000):
+        kept.put((f"seg-{i % 50}", "text", f"once{i}", False), one)
+    assert len(kept._kept) == 100_000 // (ENTRY_BYTES + ARRAYS_BYTES + 16)
