@@ -1,6 +1,6 @@
 """The bulk index builder writes what Whoosh's own writer writes, in one or more processes."""
 
-from kb.search import bulk
+from kb.search import analysis, bulk
 from kb.search.schema import index_fields
 from kb.search.store import IndexDir
 
@@ -110,3 +110,28 @@ def test_several_processes_and_a_small_budget_give_the_same_documents(tmp_path, 
     assert bulk.build(ix, iter(items), procs=2, limitmb=1) == 90
     assert len(ix._segments()) > 2  # each process finished segments as its budget filled
     assert contents(ix) == contents(whoosh_built(tmp_path, items))
+
+
+def test_a_build_keeps_the_vocabulary_and_serving_keeps_fewer_words(tmp_path, monkeypatch):
+    # Serving (queries, snippets) keeps SERVING_WORDS analysed words; a build keeps many
+    # more while it runs, and lets them go when it ends.
+    monkeypatch.setattr(analysis, "SERVING_WORDS", 20)
+    monkeypatch.setattr(analysis, "_words_kept", 20)
+    monkeypatch.setattr(analysis, "_UNITS", {})
+    monkeypatch.setattr(analysis, "_SPELL", {})
+    tokenizer = analysis.ScriptTokenizer()
+    seen = []
+    _, ix = IndexDir(tmp_path / "bulk").new_generation()
+    building = bulk.BulkWriter.add_document
+
+    def add_document(writer, **fields):
+        building(writer, **fields)
+        seen.append(len(tokenizer.unit_cache()))
+
+    monkeypatch.setattr(bulk.BulkWriter, "add_document", add_document)
+    bulk.build(ix, iter(docs(60)))
+    assert max(seen) > 20  # the build kept its vocabulary
+    assert len(tokenizer.unit_cache()) <= 20 and len(analysis._SPELL) <= 20
+    for i in range(100):
+        tokenizer.units(f"word{i}")
+        assert len(tokenizer.unit_cache()) <= 20

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from whoosh.util.numeric import length_to_byte
 
 from kb.search.adapter import SegmentWriterBase, commit_segments, write_block_postings
+from kb.search.analysis import indexing
 from kb.search.schema import WeightedText, encode_positions, index_fields
 
 #: Documents sent to a writer process at a time.
@@ -191,6 +192,11 @@ def _finish(writer: BulkWriter):
 def build(ix, docs: Iterable[dict], procs: int = 1, limitmb: int = 256) -> int:
     """Add `docs` (search documents) to the empty index `ix`, in `procs` processes
     sharing `limitmb` MiB of postings; returns how many documents were added."""
+    with indexing():
+        return _build(ix, docs, procs, limitmb)
+
+
+def _build(ix, docs: Iterable[dict], procs: int, limitmb: int) -> int:
     parent = ix.writer()
     count = 0
     collecting = gc.isenabled()
