@@ -94,9 +94,15 @@ serve: install-runtime
 	@$(BIN)/pybabel -q compile -d translations -D messages
 	$(BIN)/python -m kb.serve
 
-# The suite on SQLite, then on PostgreSQL when one answers (KB_TEST_DATABASE_URL, or the
+# The suite on SQLite and on PostgreSQL when one answers (KB_TEST_DATABASE_URL, or the
 # local default). Set KB_TEST_DATABASE_URL to force PostgreSQL.
-test: install translations browser nginx test-sqlite test-postgres
+# The two passes run side by side (TEST_JOBS=2): each is one Python process, so on CI's
+# two CPUs both take about as long as the longer one alone (the suite shares nothing
+# between runs: free ports, its own temporary folders, PostgreSQL schemas named by process).
+# Each pass's output is printed whole when it ends. TEST_JOBS=1: one after the other, live.
+TEST_JOBS ?= 2
+test: install translations browser nginx
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target test-sqlite test-postgres
 
 # Browser tests drive the system Chromium; install Debian's package when it is missing
 # and we may (root with apt-get). Otherwise those tests are skipped, and say why.

@@ -148,8 +148,13 @@ def compiled_catalogues():
     for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
         with open(po, "rb") as f:
             catalog = read_po(f)
-        with open(po.with_suffix(".mo"), "wb") as f:
+        # Written aside, then moved in place: `make test` runs two suites at once, and the
+        # other one must never read a half-written catalogue.
+        mo = po.with_suffix(".mo")
+        part = mo.with_name(f".{mo.stem}-{os.getpid()}.mo")  # ignored by git, as *.mo
+        with open(part, "wb") as f:
             write_mo(f, catalog)
+        os.replace(part, mo)
 
 
 @pytest.fixture(scope="session")
