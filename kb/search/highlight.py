@@ -49,10 +49,10 @@ class Prepared:
         return self._words
 
 
-#: Characters of texts whose `Prepared` form each process keeps (a few bytes each held
-#: beyond the text: ~3 MiB): the seed's every summary and body, the most used of a
-#: larger index.
-PREPARED_CHARS = 600_000
+#: Characters of texts whose `Prepared` form each process keeps: ~10 bytes held a
+#: character with the text itself (measured: the seed's 121,000 characters of distinct
+#: summaries and bodies, all kept, hold 1 MiB), so ~3 MiB at most.
+PREPARED_CHARS = 300_000
 _prepared: OrderedDict[tuple, Prepared] = OrderedDict()
 _prepared_chars = 0
 _prepared_lock = threading.Lock()
