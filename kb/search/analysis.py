@@ -125,6 +125,10 @@ INDEXING_WORDS = 200_000
 _words_kept = SERVING_WORDS
 #: Words already folded for the spelling vocabulary ("" for words it leaves out).
 _SPELL: dict[str, str] = {}
+#: Each Hangul/Han bigram's one-term position, shared by every word that has it (a few
+#: thousand bigrams make up most words: ~130 bytes a bigram of each word kept otherwise).
+#: Emptied with the word cache.
+_GRAMS: dict[str, tuple[str]] = {}
 
 
 @contextmanager
@@ -142,6 +146,7 @@ def indexing() -> Iterator[None]:
         for cache in (*_UNITS.values(), _SPELL):
             if len(cache) > before:
                 cache.clear()
+                _GRAMS.clear()
 
 
 class Sections(str):
@@ -210,8 +215,12 @@ class ScriptTokenizer(Tokenizer):
         if found is None:
             if len(cache) >= _words_kept:
                 cache.clear()
+                _GRAMS.clear()
             if BIGRAM_SCRIPT.match(word):
-                found = tuple((gram,) for gram in self.grams(word))
+                grams = _GRAMS
+                found = tuple(
+                    grams.get(gram) or grams.setdefault(gram, (gram,)) for gram in self.grams(word)
+                )
             else:
                 # Not through `word_terms`' own cache: this one keeps the result, and a
                 # second entry per word of every snippet text was a quarter of the

@@ -68,11 +68,11 @@ class SegmentArrays:
             for code, term in enumerate(reader.field_terms(name)):
                 ids = read_postings(reader, name, term).ids
                 values.append(term)
-                docs.append(ids)
+                docs.append(ids.astype(np.int32))  # a segment's numbers fit: half the bytes
                 codes.append(np.full(len(ids), code, dtype=np.int32))
             self.facets[name] = (
                 values,
-                np.concatenate(docs) if docs else _NONE,
+                np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
                 np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32),
             )
         self._deleted = -1
