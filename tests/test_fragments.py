@@ -4,6 +4,7 @@ part is the part as rendered afresh, in the page's language, for this reader onl
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -113,3 +114,40 @@ def test_parts_kept_are_bounded(app, monkeypatch):
     for path in PATHS:
         _page(client, f"/en{path}")
     assert len(fragments(app.jinja_env).kept) == 3
+
+
+def test_a_results_page_is_the_same_with_its_parts_kept(seeded_app, monkeypatch):
+    """The search box and the facets' heading are kept per language (templates/search.html);
+    the query, its results and the chosen filters are written each time, escaped."""
+    client = seeded_app.test_client()
+    queries = ["silk", "Навруз", '<b>"epic', "", "festival*"]
+    filters = ["", "&type=elements", "&country=kg", "&type=festivals&type=events"]
+
+    def tour(tag: str) -> dict:
+        # Each address asked once per tour (`n=`), so no kept answer is found
+        # (kb/searchcache.py): every page is rendered, the second time afresh.
+        return {
+            (lang, q, f): _page(client, f"/{lang}/search?q={quote(q)}{f}&n={tag}").replace(
+                f"n={tag}", "n="
+            )
+            for lang in ("en", "ru", "ko", "en")
+            for q in queries
+            for f in filters
+        }
+
+    kept = tour("kept")
+    assert fragments(seeded_app.jinja_env).kept
+    monkeypatch.setattr(seeded_app.jinja_env, "auto_reload", True)
+    fresh = tour("fresh")
+    assert kept == fresh
+    page = kept[("ru", '<b>"epic', "")]
+    assert 'value="&lt;b&gt;&#34;epic"' in page and "<b>" not in page
+    assert kept[("ko", "", "&type=elements")].count(" autofocus") == 1
+    assert " autofocus" not in kept[("en", "silk", "")]
+    for lang in ("en", "ru", "ko"):
+        with seeded_app.test_request_context(), force_locale(lang):
+            heading, tips = gettext("Narrow the results"), gettext("Search")
+        html = kept[(lang, "silk", "")]
+        assert f'<h2 class="small-heading">{heading}</h2>' in html
+        assert f'<h1 class="search-title">{tips}</h1>' in html
+        assert f'action="/{lang}/search"' in html
