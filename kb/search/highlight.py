@@ -190,7 +190,7 @@ def snippet(
             continue
         start, stop = max(start, begin), min(stop, end)
         out.append(escape(text[at:start]))
-        out.append(Markup("<mark>{}</mark>").format(text[start:stop]))
+        out.append(Markup(f"<mark>{escape(text[start:stop])}</mark>"))
         at = stop
     out.append(escape(text[at:end]))
     if end < len(text):

@@ -7,7 +7,7 @@ from urllib.parse import quote_plus, urlencode
 from flask import render_template, request, url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from marshmallow import ValidationError
 
 from kb import labels
@@ -135,13 +135,14 @@ def name_html(value) -> Markup:
     loc = pick(value)
     if not loc:
         return Markup("")
-    html = Markup('<span lang="{}">{}</span>').format(loc.lang, loc.text)
+    # f-strings with `escape`, as `Markup.format` writes them (its formatter cost ~4 times more)
+    html = Markup(f'<span lang="{escape(loc.lang)}">{escape(loc.text)}</span>')
     if loc.is_fallback:
         language = language_name(loc.lang)
         # As the template's `_(…, language=…)` gives it: the translation as markup, the
         # name escaped into it.
         title = Markup(get_translations().ugettext(FALLBACK_TITLE)) % {"language": language}
-        html += Markup(' <span class="fallback" title="{}">{}</span>').format(title, language)
+        html += Markup(f' <span class="fallback" title="{escape(title)}">{escape(language)}</span>')
     return html
 
 
