@@ -9,7 +9,9 @@ from functools import lru_cache
 
 from babel import Locale
 from flask import Flask, g, has_app_context, has_request_context, request
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from kb.extensions import babel
 
@@ -145,4 +147,41 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES, NATIVE_NAMES=NATIVE_NAMES, language_name=language_name
     )
+    _install_template_gettext(app)
+
+
+def _install_template_gettext(app: Flask) -> None:
+    """Templates' `_`, `gettext` and `ngettext`: what Flask-Babel installs through Jinja's
+    i18n extension (newstyle: the translation as markup, `%` its variables, escaped), the
+    catalogue found once per locale. Each `_` went through two `Context.call`s, the alias
+    resolving `gettext`, and Flask-Babel's domain, context and locale's name before its
+    catalogue (~30 µs; a page has 10 to 40); the catalogues are the same objects Flask-Babel
+    keeps per locale for the process, so a forced locale (`in_language`) gets its own."""
+    catalogues: dict[Locale, object] = {}
+
+    def catalogue():
+        locale = get_locale()
+        if locale is None:  # outside a request or application: Flask-Babel's own answer
+            return get_translations()
+        found = catalogues.get(locale)
+        if found is None:
+            found = catalogues[locale] = get_translations()
+        return found
+
+    @pass_context
+    def gettext(context, string: str, /, **variables):  # positional: a `string=` may be a variable
+        rv = catalogue().ugettext(string)
+        if context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables  # always a format string, as Jinja's newstyle gettext
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, /, **variables):
+        variables.setdefault("num", num)
+        rv = catalogue().ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     app.jinja_env.filters["pick"] = pick
