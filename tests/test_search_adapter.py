@@ -135,18 +135,3 @@ def test_an_index_built_before_a_field_existed_gets_it_and_keeps_serving(tmp_pat
     writer.add_document(**index_fields(doc))  # an update after the upgrade: no error
     writer.commit(merge=False)
     assert [h.slug for h in run(holder, "kokboru").items] == ["x"]
-
-
-def test_a_phrases_positions_are_read_for_its_candidates_only(split_index):
-    # read_values gives the values read_postings gives, for the documents asked only,
-    # skipping the blocks without any of them.
-    with split_index.searcher() as searcher:
-        for reader, _ in adapter.leaf_readers(searcher):
-            field = "text"
-            terms = [t for t in reader.field_terms(field)][:200]
-            for text in terms:
-                ids, _, values = adapter.read_postings(reader, field, text, values=True)
-                wanted = ids[::3]
-                assert adapter.read_values(reader, field, text, wanted) == [
-                    values[k] for k in range(0, len(ids), 3)
-                ]

@@ -145,40 +145,6 @@ def _block_matcher(reader, field: str, btext: bytes):
     return m if type(m) is W3LeafMatcher else None
 
 
-def read_values(reader, field: str, text: str, wanted: np.ndarray) -> list[bytes]:
-    """The raw values (positions) of `text` in `field` for the documents `wanted` (sorted
-    document numbers, each with the term), in their order: a phrase's candidates only,
-    not a Python object per posting of a frequent term (~6 MiB at once for a Hangul
-    phrase at 50,000 records)."""
-    btext = reader.schema[field].to_bytes(text)
-    out: list[bytes] = []
-    m = _block_matcher(reader, field, btext)
-    if m is not None:
-        # Whoosh's block: (id deltas, the first from 0; weights; values), as read_postings.
-        while m.is_active() and len(out) < len(wanted):
-            rest = wanted[len(out) :]
-            inside = int(np.searchsorted(rest, m._maxid, side="right"))
-            if inside:  # else no wanted document in this block: not decoded
-                m._read_data()
-                block_ids, _, block_values = m._data
-                block = np.cumsum(np.array(block_ids, dtype=np.int64))
-                at = np.searchsorted(block, rest[:inside])
-                if not np.array_equal(block[np.minimum(at, len(block) - 1)], rest[:inside]):
-                    raise LookupError(f"a document wanted lacks {text!r}")
-                out.extend(block_values[k] for k in at.tolist())
-            m._next_block()
-    else:  # another matcher: Whoosh's public one
-        keep = set(wanted.tolist())
-        m = reader.postings(field, btext)
-        while m.is_active():
-            if m.id() in keep:
-                out.append(m.value())
-            m.next()
-    if len(out) != len(wanted):
-        raise LookupError(f"{len(wanted) - len(out)} documents lack {text!r}")
-    return out
-
-
 def read_postings(reader, field: str, text: str, values: bool = False):
     """All postings of `text` in `field` of one segment reader: (document numbers,
     weights, raw values or None). Deleted documents may be included."""

@@ -305,7 +305,7 @@ def _phrase(ctx: Context, words: list[str], boost: float = 1.0) -> Result:
     for i in range(len(ctx.leaves)):
         postings = []
         for w in dict.fromkeys(words):
-            p = ctx.postings(i, FIELD, w)
+            p = ctx.postings(i, FIELD, w, values=True)
             if not len(p.ids):
                 break
             postings.append((w, p))
@@ -317,13 +317,10 @@ def _phrase(ctx: Context, words: list[str], boost: float = 1.0) -> Result:
                 if not len(ids):
                     break
             if len(ids):
-                # Positions of the documents with every word only, read after the
-                # intersection (a frequent word's every posting was a Python object).
-                reader = ctx.leaves[i][0]
-                values = {w: adapter.read_values(reader, FIELD, w, ids) for w in by_word}
+                at = {w: np.searchsorted(p.ids, ids).tolist() for w, p in by_word.items()}
                 keep = []
                 for j in range(len(ids)):
-                    spots = {w: _positions(values[w][j]) for w in by_word}
+                    spots = {w: _positions(by_word[w].values[at[w][j]]) for w in by_word}
                     later = [set(spots[w]) for w in words[1:]]
                     keep.append(
                         any(
