@@ -3,6 +3,8 @@ Jinja's i18n extension, gave: in each language, a forced one included, escaped a
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from flask import g
 from flask_babel import get_translations, refresh
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
@@ -56,3 +58,27 @@ def test_template_translations_are_flask_babels(app):
                 assert all(line.endswith("|True") for line in forced[:-1])
     assert seen["ru", 2][0] != seen["en", 2][0] != seen["ko", 2][0]
     assert seen["ru", 1][5] != seen["ru", 5][5]  # Russian plural forms
+
+
+def test_python_translations_are_flask_babels(app):
+    """`gettext` and lazy strings in Python (kb/extensions.py: each locale's catalogue found
+    once) give what a plain Flask-Babel domain gives, a forced language included."""
+    from flask_babel import Domain, gettext, lazy_gettext, ngettext
+
+    plain = Domain(domain="messages")
+    label = lazy_gettext("Festivals")
+    for lang in ("en", "ru", "ko", "ru"):
+        with app.test_request_context(f"/{lang}/"):
+            g.lang = lang
+            refresh()
+            for forced in (None, "ko" if lang != "ko" else "en"):
+                with in_language(forced) if forced else nullcontext():
+                    reference = plain.get_translations()
+                    assert gettext("Search") == reference.ugettext("Search")
+                    assert str(label) == reference.ugettext("Festivals")
+                    for n in (1, 3, 5):
+                        assert ngettext("%(num)s result", "%(num)s results", n) == (
+                            reference.ungettext("%(num)s result", "%(num)s results", n) % {"num": n}
+                        )
+            if lang != "en":
+                assert gettext("Search") != "Search"
