@@ -122,13 +122,14 @@ nginx:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light) >/dev/null 2>&1; } || \
 	echo "no nginx: the deploy/ nginx tests will be skipped"
 
+# Each pass keeps its own pytest cache (last failures), as both run at once.
 test-sqlite: install translations
-	env -u KB_TEST_DATABASE_URL $(BIN)/pytest
+	env -u KB_TEST_DATABASE_URL $(BIN)/pytest -o cache_dir=.pytest_cache/sqlite
 
 test-postgres: install translations
 	@url="$${KB_TEST_DATABASE_URL:-$(PG_URL)}"; \
 	if [ -n "$$KB_TEST_DATABASE_URL" ] || $(BIN)/python -m kb.dbcheck "$$url"; then \
-		echo "== PostgreSQL: $$url"; KB_TEST_DATABASE_URL="$$url" $(BIN)/pytest; \
+		echo "== PostgreSQL: $$url"; KB_TEST_DATABASE_URL="$$url" $(BIN)/pytest -o cache_dir=.pytest_cache/postgres; \
 	else echo "== PostgreSQL does not answer at $$url: skipped"; fi
 
 lint: install

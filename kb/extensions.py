@@ -14,23 +14,25 @@ from kb.models.base import db
 migrate = Migrate()
 
 
+_KEPT = "kb:kept"
+
+
 class _KeptCatalogues(Domain):
     """Flask-Babel's domain, each locale's catalogue found once: `get_translations` is what
     every `gettext` and lazy string calls, and Flask-Babel's found it by the locale's name
     after looking up its context three times (~14 µs; a results page asks ~12 times from
     Python). The catalogues are the ones Flask-Babel keeps per process and locale."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._kept: dict = {}
-
     def get_translations(self):
         locale = get_locale()
         if locale is None:  # outside a request or application: Flask-Babel's own answer
             return super().get_translations()
-        found = self._kept.get(locale)
+        # Kept in Flask-Babel's own dictionary, so that whoever clears it (a test pointing
+        # Babel at other catalogues) clears these too: one domain serves every app of the
+        # process.
+        found = self.cache.get((_KEPT, locale))
         if found is None:
-            found = self._kept[locale] = super().get_translations()
+            found = self.cache[(_KEPT, locale)] = super().get_translations()
         return found
 
 

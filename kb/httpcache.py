@@ -52,7 +52,7 @@ def build() -> str:
         for folder, pattern in (
             (ROOT / "kb", "**/*.py"),
             (ROOT / "templates", "**/*"),
-            (ROOT / "translations", "**/*.mo"),
+            (ROOT / "translations", "*/LC_MESSAGES/messages.mo"),  # the catalogues served
         ):
             for path in sorted(folder.glob(pattern)):
                 stat = path.stat()

@@ -30,13 +30,15 @@ def _path(root: str, filename: str) -> str | None:
     """The real path of `filename` under `root`, resolved once per name (realpath reads
     every folder of the path: most of what an address cost)."""
     key = (root, filename)
-    if key not in _paths:
-        path = os.path.realpath(os.path.join(root, filename))
-        inside = path.startswith(os.path.realpath(root) + os.sep)
-        if len(_paths) >= KEPT:
-            _paths.clear()
-        _paths[key] = path if inside else None
-    return _paths[key]
+    kept = _paths.get(key, _paths)  # the dictionary itself stands for "not kept"
+    if kept is not _paths:
+        return kept
+    path = os.path.realpath(os.path.join(root, filename))
+    found = path if path.startswith(os.path.realpath(root) + os.sep) else None
+    if len(_paths) >= KEPT:
+        _paths.clear()
+    _paths[key] = found
+    return found  # never read back: another thread may have cleared the dictionary
 
 
 def version(filename: str) -> str | None:
