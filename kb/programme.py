@@ -7,8 +7,15 @@ from datetime import date, datetime
 
 from kb.models import Event, EventSession
 from kb.models.base import utcnow
-from kb.timeview import day_block, day_heading, day_hours, offsets_differ, span
-from kb.tz import in_zone, next_day, start_of
+from kb.timeview import (
+    day_block,
+    day_heading,
+    day_hours,
+    offsets_differ,
+    span,
+    stretch_hours,
+)
+from kb.tz import in_zone, next_day, span_end, start_of
 
 
 @dataclass
@@ -69,13 +76,18 @@ def programme(event: Event, reader: str, now: datetime | None = None) -> list[Da
     undated sessions last, in order."""
     now = now or utcnow()
     zone = event.timezone
+    stretches, carried = _stretches(list(event.days))
     days: dict[date | None, Day] = {
         d.day: Day(
             d.day,
             day_heading(d.day),
             None,
-            hours=day_hours(d, zone),
-            reader_hours=day_hours(d, reader),
+            hours=stretch_hours(d, stretches[d.day], zone)
+            if d.day in stretches
+            else day_hours(d, zone),
+            reader_hours=stretch_hours(d, stretches[d.day], reader)
+            if d.day in stretches
+            else day_hours(d, reader),
         )
         for d in event.days
     }
@@ -95,8 +107,24 @@ def programme(event: Event, reader: str, now: datetime | None = None) -> list[Da
         reader_days = sorted({in_zone(s, reader).date() for s in starts})
         if reader_days and reader_days != [group.day]:
             group.reader_heading = " · ".join(day_heading(d) for d in reader_days)
-    dated = sorted(d for d in days if d is not None)
+    # A day an evening ran on into, with no session of its own, is said by its first day.
+    dated = sorted(d for d in days if d is not None and not (d in carried and not days[d].rows))
     return [days[d] for d in dated] + ([days[None]] if None in days else [])
+
+
+def _stretches(rows: list) -> tuple[dict, set]:
+    """The event's stretches (kb.tz.span_end): each first day with its last, and the days
+    after the first of each."""
+    firsts, carried, i = {}, set(), 0
+    while i < len(rows):
+        end = span_end(rows, i)
+        if end is None:
+            i += 1
+            continue
+        firsts[rows[i].day] = rows[end]
+        carried.update(row.day for row in rows[i + 1 : end + 1])
+        i = end + 1
+    return firsts, carried
 
 
 def zones_differ(event: Event, reader: str) -> bool:

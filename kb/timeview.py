@@ -87,6 +87,13 @@ def day_hours(day, zone: str) -> str | None:
     return "–".join(fmt_time(t, zone) if t else "…" for t in (start, end))
 
 
+def stretch_hours(first, last, zone: str) -> str:
+    """A stretch's hours (kb.tz.span_end) in `zone`, from its first day's start to its last
+    day's end, the end's day said ("22:00–Tue, Nov 19, 02:00")."""
+    start, end = day_block(first, zone)[0], day_block(last, zone)[1]
+    return span(start, end, zone, in_zone(start, zone).date())
+
+
 def _day_in(day, zone: str) -> date:
     start, end = day_block(day, zone)
     return in_zone(start or end, zone).date() if (start or end) else day.day
@@ -96,16 +103,16 @@ def event_when(event, zone: str | None = None) -> str:
     """When an event takes place, in its own zone (or `zone`): its days and their hours.
 
     Days with the same hours read as one range ("18–19 November 2020, 13:00–17:30 each
-    day"); otherwise each day is listed with its own hours.
+    day"); otherwise each day is listed with its own hours, and a stretch (kb.tz.span_end:
+    an evening past midnight) as one part from its start to its end.
     """
     zone = zone or event.timezone
     days = list(getattr(event, "days", None) or [])
     if not days:
         return fmt_date_range(event.start_date, event.end_date)
     if len(days) > 1 and span_end(days, 0) == len(days) - 1:  # one stretch, start to end
-        start, end = day_block(days[0], zone)[0], day_block(days[-1], zone)[1]
-        first = in_zone(start, zone).date()
-        return f"{fmt_date(first)}, {span(start, end, zone, first)}"
+        first = in_zone(day_block(days[0], zone)[0], zone).date()
+        return f"{fmt_date(first)}, {stretch_hours(days[0], days[-1], zone)}"
     hours = [day_hours(d, zone) for d in days]
     dates = [_day_in(d, zone) for d in days]
     consecutive = all((b - a).days == 1 for a, b in zip(dates, dates[1:], strict=False))
@@ -116,9 +123,16 @@ def event_when(event, zone: str | None = None) -> str:
         if hours[0] is None:
             return stretch
         return _("%(dates)s, %(hours)s each day", dates=stretch, hours=hours[0])
-    return "; ".join(
-        f"{fmt_date(d)}, {h}" if h else fmt_date(d) for d, h in zip(dates, hours, strict=True)
-    )
+    parts, i = [], 0
+    while i < len(days):  # each day with its hours, a stretch as one part
+        end = span_end(days, i)
+        if end is not None:
+            parts.append(f"{fmt_date(dates[i])}, {stretch_hours(days[i], days[end], zone)}")
+            i = end + 1
+            continue
+        parts.append(f"{fmt_date(dates[i])}, {hours[i]}" if hours[i] else fmt_date(dates[i]))
+        i += 1
+    return "; ".join(parts)
 
 
 @cache

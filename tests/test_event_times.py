@@ -1,5 +1,6 @@
 """The programme in the event's zone and the reader's: UTC−5, UTC+9, UTC; day headings."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from tests import cldr
@@ -118,3 +119,36 @@ def test_an_evening_past_midnight_reads_as_one_stretch_with_the_end_s_day(app):
     stretch = f"{cldr.long_date(date(2030, 11, 18), 'en')}, 22:00–"
     stretch += f"{cldr.short_day(date(2030, 11, 19), 'en')}, 02:00"
     assert stretch in html and "…" not in html.split("<main", 1)[-1].split("</dl>", 1)[0]
+
+
+def test_a_stretch_among_other_days_and_in_the_network_calendar_keeps_both_ends(app):
+    create_event(
+        slug="night-and-day",
+        title={"en": "Night and day"},
+        starts_at=None,
+        ends_at=None,
+        days=[
+            {"day": "2030-11-18", "starts": "22:00"},
+            {"day": "2030-11-19", "ends": "02:00"},
+            {"day": "2030-11-21", "starts": "10:00", "ends": "12:00"},
+        ],
+        sessions=[
+            {
+                "title": {"en": "Late set"},
+                "starts_at": "2030-11-18T23:30:00+09:00",
+                "ends_at": "2030-11-19T00:30:00+09:00",
+            }
+        ],
+    )
+    stretch = f"22:00–{cldr.short_day(date(2030, 11, 19), 'en')}, 02:00"
+    html = _plain(client_of(app).get("/en/events/night-and-day"))
+    body = html.split("<main", 1)[-1]
+    # The "When" line and the programme's heading: the stretch as one, then the other day.
+    assert f"{cldr.long_date(date(2030, 11, 18), 'en')}, {stretch}; " in body
+    assert f"{cldr.full_date(date(2030, 11, 18), 'en')}, {stretch}" in body
+    assert "22:00–…" not in body and "…–02:00" not in body  # no half-known hours
+    # The network's calendar, read in UTC: one entry on the 18th with both ends.
+    month = _plain(client_of(app).get("/en/calendar?year=2030&month=11&tz=UTC"))
+    entry = " ".join(re.sub("<[^>]+>", " ", month.split("Day by day", 1)[-1]).split())
+    assert entry.count("Night and day") == 2  # the 18th (13:00-17:00 UTC) and the 21st
+    assert "13:00–17:00 (UTC)" in entry and f"{stretch} in the event" in entry

@@ -24,7 +24,7 @@ from kb.models import EVENT_KINDS, Event, FestivalEdition
 from kb.schemas import messages
 from kb.schemas.args import CALENDAR_YEARS, CalendarPageArgs
 from kb.services import agenda
-from kb.tz import in_zone, today_in
+from kb.tz import in_zone, span_end, today_in
 from kb.urls import absolute_url
 from kb.views import bp
 from kb.views.zones import reader_zone, remember_zone
@@ -69,7 +69,15 @@ def _event_item(event: Event, reader: str) -> Item:
         labels.label("event_kind", event.kind),
         place=_text(event.venue) or (_("Online") if event.online else None),
     )
-    for day in event.days:
+    rows, i = list(event.days), 0
+    while i < len(rows):
+        last = span_end(rows, i)
+        if last is not None:  # a stretch (an evening past midnight): on each date it touches
+            _add_stretch(item, event, rows[i], rows[last], reader)
+            i = last + 1
+            continue
+        day = rows[i]
+        i += 1
         start, end = timeview.day_block(day, reader)
         moment = start or end
         shown = in_zone(moment, reader).date() if moment else day.day
@@ -87,6 +95,22 @@ def _event_item(event: Event, reader: str) -> Item:
         ]
     item.days.sort()
     return item
+
+
+def _add_stretch(item: Item, event: Event, first, last, reader: str) -> None:
+    """A stretch from its first day's start to its last day's end, once per date (in the
+    reader's zone) it runs on, with both ends said."""
+    start, end = timeview.day_block(first, reader)[0], timeview.day_block(last, reader)[1]
+    hours = (
+        timeview.stretch_hours(first, last, reader),
+        timeview.stretch_hours(first, last, event.timezone),
+    )
+    item.zone = event.timezone
+    shown = in_zone(start, reader).date()
+    while shown <= in_zone(end - timedelta(microseconds=1), reader).date():
+        item.days.append(shown)
+        item.hours[shown] = hours
+        shown += timedelta(days=1)
 
 
 def _place(edition: FestivalEdition) -> str | None:
