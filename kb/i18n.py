@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from babel import Locale
 from flask import Flask, g, has_app_context, has_request_context, request
-from flask_babel import force_locale, get_locale, get_translations
+from flask_babel import force_locale, get_locale
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -153,20 +153,13 @@ def init_app(app: Flask) -> None:
 def _install_template_gettext(app: Flask) -> None:
     """Templates' `_`, `gettext` and `ngettext`: what Flask-Babel installs through Jinja's
     i18n extension (newstyle: the translation as markup, `%` its variables, escaped), the
-    catalogue found once per locale. Each `_` went through two `Context.call`s, the alias
-    resolving `gettext`, and Flask-Babel's domain, context and locale's name before its
-    catalogue (~30 µs; a page has 10 to 40); the catalogues are the same objects Flask-Babel
-    keeps per locale for the process, so a forced locale (`in_language`) gets its own."""
-    catalogues: dict[Locale, object] = {}
+    catalogue asked of our domain directly. Each `_` went through two `Context.call`s, the
+    alias resolving `gettext`, and Flask-Babel's context lookups before its catalogue (~30
+    µs; a page has 10 to 40). The domain keeps each locale's catalogue
+    (`kb.extensions._KeptCatalogues`), so a forced locale (`in_language`) gets its own."""
 
     def catalogue():
-        locale = get_locale()
-        if locale is None:  # outside a request or application: Flask-Babel's own answer
-            return get_translations()
-        found = catalogues.get(locale)
-        if found is None:
-            found = catalogues[locale] = get_translations()
-        return found
+        return babel.domain_instance.get_translations()
 
     @pass_context
     def gettext(context, string: str, /, **variables):  # positional: a `string=` may be a variable
