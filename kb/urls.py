@@ -13,6 +13,8 @@ from urllib.parse import quote, urlsplit
 
 from flask import current_app, g, has_request_context, request, url_for
 
+from kb.keep import kept
+
 
 def _base_adapter(app):
     """The app's URL map bound to BASE_URL (bound once per setting, not per address)."""
@@ -58,10 +60,6 @@ def record_url(endpoint: str, collection: str, slug: str) -> str:
     if endpoint.startswith("pages.") and not lang:  # the language would come from headers
         return url_for(endpoint, collection=collection, slug=slug)
     key = (endpoint, collection, slug, lang, request.script_root)
-    url = _records.get(key)
-    if url is None:
-        url = url_for(endpoint, collection=collection, slug=slug)
-        if len(_records) >= RECORDS_KEPT:
-            _records.clear()
-        _records[key] = url
-    return url
+    return kept(
+        _records, key, lambda: url_for(endpoint, collection=collection, slug=slug), RECORDS_KEPT
+    )

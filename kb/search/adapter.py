@@ -21,6 +21,7 @@ tests/test_search_oracle.py and tests/test_search_adapter.py, then change
 from __future__ import annotations
 
 import contextlib
+from abc import ABCMeta, abstractmethod
 from array import array
 
 import numpy as np
@@ -235,7 +236,7 @@ def reopen(ix, old) -> Searcher:
 # --- Writing ------------------------------------------------------------------------
 
 
-class SegmentWriterBase(SegmentWriter):
+class SegmentWriterBase(SegmentWriter, metaclass=ABCMeta):
     """Whoosh's SegmentWriter with the parts `kb.search.bulk.BulkWriter` needs named.
 
     BulkWriter replaces the pool (`pool`), adds documents itself (`begin_document`,
@@ -268,9 +269,9 @@ class SegmentWriterBase(SegmentWriter):
         self.write_postings(self.fieldwriter)
         self.fieldwriter.close()
 
+    @abstractmethod
     def write_postings(self, fieldwriter) -> None:
         """Write the pooled postings to `fieldwriter`: each subclass's own way (bulk.py)."""
-        raise NotImplementedError
 
     def finish(self):
         """Write out this writer's segment (its temporary files and lock are the parent's)."""

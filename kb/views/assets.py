@@ -16,6 +16,8 @@ import threading
 
 from flask import Flask, Response, current_app, request, url_for
 
+from kb.keep import kept
+
 _cache: dict[str, tuple[tuple[int, int], str]] = {}
 _lock = threading.Lock()
 #: (static folder, name asked for) → the file's real path, or None outside the folder.
@@ -29,16 +31,12 @@ KEPT = 1024
 def _path(root: str, filename: str) -> str | None:
     """The real path of `filename` under `root`, resolved once per name (realpath reads
     every folder of the path: most of what an address cost)."""
-    key = (root, filename)
-    kept = _paths.get(key, _paths)  # the dictionary itself stands for "not kept"
-    if kept is not _paths:
-        return kept
-    path = os.path.realpath(os.path.join(root, filename))
-    found = path if path.startswith(os.path.realpath(root) + os.sep) else None
-    if len(_paths) >= KEPT:
-        _paths.clear()
-    _paths[key] = found
-    return found  # never read back: another thread may have cleared the dictionary
+
+    def inside() -> str | None:
+        path = os.path.realpath(os.path.join(root, filename))
+        return path if path.startswith(os.path.realpath(root) + os.sep) else None
+
+    return kept(_paths, (root, filename), inside, KEPT)
 
 
 def version(filename: str) -> str | None:
@@ -76,13 +74,8 @@ def static_url(filename: str) -> str:
     address at once), but builds no URL."""
     v = version(filename)
     key = (filename, v, request.script_root, current_app.static_url_path)
-    url = _urls.get(key)
-    if url is None:
-        url = url_for("static", filename=filename, **({"v": v} if v else {}))
-        if len(_urls) >= KEPT:
-            _urls.clear()
-        _urls[key] = url
-    return url
+    versioned = {"v": v} if v else {}
+    return kept(_urls, key, lambda: url_for("static", filename=filename, **versioned), KEPT)
 
 
 #: A year, and never revalidated: the address changes with the content.

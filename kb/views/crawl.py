@@ -26,6 +26,7 @@ from jinja2 import pass_context
 
 from kb.catalog import BY_MODEL, CATALOG, COLLECTIONS, RECORD_TYPES, RecordType
 from kb.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, pick
+from kb.keep import kept
 from kb.schemas import linked
 from kb.services import exchange
 from kb.urls import absolute_url
@@ -221,18 +222,14 @@ def _addresses(endpoint: str, values: dict, lang: str) -> tuple[str, tuple]:
         hash(key)
     except TypeError:  # a value that is no key: built each time
         key = None
-    kept = app.extensions.setdefault("kb-page-addresses", {})
-    found = kept.get(key) if key is not None else None
-    if found is None:
-        found = (
-            absolute_url(endpoint, lang=lang, **values),
-            tuple(alternates(endpoint, **values)),
-        )
-        if key is not None:
-            if len(kept) >= ADDRESSES_KEPT:
-                kept.clear()
-            kept[key] = found
-    return found
+
+    def build() -> tuple[str, tuple]:
+        return absolute_url(endpoint, lang=lang, **values), tuple(alternates(endpoint, **values))
+
+    if key is None:
+        return build()
+    store = app.extensions.setdefault("kb-page-addresses", {})
+    return kept(store, key, build, ADDRESSES_KEPT)
 
 
 def shorten(text: str, length: int = DESCRIPTION_LENGTH) -> str:
