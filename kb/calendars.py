@@ -16,7 +16,7 @@ import icalendar
 
 from kb.i18n import pick
 from kb.models import Event, Festival, FestivalEdition
-from kb.tz import in_zone, next_day, span_end, zone_info
+from kb.tz import in_zone, next_day, stretches, zone_info
 from kb.urls import absolute_url
 
 PRODID = "-//Silk Roads ICH Network//Knowledge base//EN"
@@ -38,13 +38,10 @@ def _blocks(event: Event) -> list[tuple]:
     without hours merged into one all-day block."""
     days = list(event.days)
     blocks: list[list] = []
-    i = 0
-    while i < len(days):
+    for i, end, stretch in stretches(days):
         day = days[i]
-        end = span_end(days, i)
-        if end is not None:
+        if stretch:
             blocks.append([day, days[end], True])
-            i = end + 1
             continue
         timed = day.starts is not None and day.ends is not None
         previous = blocks[-1] if blocks else None
@@ -57,7 +54,6 @@ def _blocks(event: Event) -> list[tuple]:
             previous[1] = day
         else:
             blocks.append([day, day, timed])
-        i += 1
     return [tuple(block) for block in blocks]
 
 

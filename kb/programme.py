@@ -15,7 +15,7 @@ from kb.timeview import (
     span,
     stretch_hours,
 )
-from kb.tz import in_zone, next_day, span_end, start_of
+from kb.tz import in_zone, next_day, start_of, stretches
 
 
 @dataclass
@@ -115,15 +115,11 @@ def programme(event: Event, reader: str, now: datetime | None = None) -> list[Da
 def _stretches(rows: list) -> tuple[dict, set]:
     """The event's stretches (kb.tz.span_end): each first day with its last, and the days
     after the first of each."""
-    firsts, carried, i = {}, set(), 0
-    while i < len(rows):
-        end = span_end(rows, i)
-        if end is None:
-            i += 1
-            continue
-        firsts[rows[i].day] = rows[end]
-        carried.update(row.day for row in rows[i + 1 : end + 1])
-        i = end + 1
+    firsts, carried = {}, set()
+    for i, end, stretch in stretches(rows):
+        if stretch:
+            firsts[rows[i].day] = rows[end]
+            carried.update(row.day for row in rows[i + 1 : end + 1])
     return firsts, carried
 
 

@@ -22,7 +22,7 @@ from babel.dates import (
 from flask_babel import gettext as _
 
 from kb.i18n import current_language
-from kb.tz import canonical, current_zones, in_zone, span_end, zone_info
+from kb.tz import canonical, current_zones, in_zone, span_end, stretches, zone_info
 
 #: Zone-name prefixes that are aliases or legacy names, not places people choose.
 _LEGACY = ("Etc/", "SystemV/", "US/", "posix", "right/", "Canada/", "Brazil/", "Mexico/", "Chile/")
@@ -123,15 +123,12 @@ def event_when(event, zone: str | None = None) -> str:
         if hours[0] is None:
             return stretch
         return _("%(dates)s, %(hours)s each day", dates=stretch, hours=hours[0])
-    parts, i = [], 0
-    while i < len(days):  # each day with its hours, a stretch as one part
-        end = span_end(days, i)
-        if end is not None:
+    parts = []
+    for i, end, stretch in stretches(days):  # each day with its hours, a stretch as one
+        if stretch:
             parts.append(f"{fmt_date(dates[i])}, {stretch_hours(days[i], days[end], zone)}")
-            i = end + 1
-            continue
-        parts.append(f"{fmt_date(dates[i])}, {hours[i]}" if hours[i] else fmt_date(dates[i]))
-        i += 1
+        else:
+            parts.append(f"{fmt_date(dates[i])}, {hours[i]}" if hours[i] else fmt_date(dates[i]))
     return "; ".join(parts)
 
 

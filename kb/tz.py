@@ -8,6 +8,7 @@ into a zone (the year 9999 at the edge of the calendar) stays in UTC.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -165,3 +166,13 @@ def span_end(days: list, i: int) -> int | None:
         if days[k].ends is not None:
             return k
     return None
+
+
+def stretches(days: list) -> Iterator[tuple[int, int, bool]]:
+    """Event days (by date) walked in order: `(i, j, True)` for a stretch from `days[i]`
+    to `days[j]` (`span_end`), `(i, i, False)` for each other day."""
+    i = 0
+    while i < len(days):
+        end = span_end(days, i)
+        yield (i, i, False) if end is None else (i, end, True)
+        i = (end if end is not None else i) + 1

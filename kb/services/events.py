@@ -35,7 +35,7 @@ from kb.services.common import (
 from kb.services.freshness import memo
 from kb.services.presented import check_presented, set_presented
 from kb.services.records import Actor, save_record
-from kb.tz import next_day, span_end, today_in, zone_info
+from kb.tz import next_day, stretches, today_in, zone_info
 
 
 def local_today(zone: str = "UTC") -> date:
@@ -350,9 +350,8 @@ def _span_ends(days: list[dict], zone: tzinfo) -> dict[date, datetime]:
     the instant the span ends: a session there may run past midnight up to it."""
     rows = [SimpleNamespace(day=d["day"], starts=d.get("starts"), ends=d.get("ends")) for d in days]
     ends: dict[date, datetime] = {}
-    for i in range(len(rows)):
-        last = span_end(rows, i)
-        if last is not None:
+    for i, last, stretch in stretches(rows):
+        if stretch:
             end = _at(rows[last].day, rows[last].ends, zone)
             ends.update({row.day: end for row in rows[i : last + 1]})
     return ends

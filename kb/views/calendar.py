@@ -24,7 +24,7 @@ from kb.models import EVENT_KINDS, Event, FestivalEdition
 from kb.schemas import messages
 from kb.schemas.args import CALENDAR_YEARS, CalendarPageArgs
 from kb.services import agenda
-from kb.tz import in_zone, span_end, today_in
+from kb.tz import in_zone, stretches, today_in
 from kb.urls import absolute_url
 from kb.views import bp
 from kb.views.zones import reader_zone, remember_zone
@@ -69,15 +69,12 @@ def _event_item(event: Event, reader: str) -> Item:
         labels.label("event_kind", event.kind),
         place=_text(event.venue) or (_("Online") if event.online else None),
     )
-    rows, i = list(event.days), 0
-    while i < len(rows):
-        last = span_end(rows, i)
-        if last is not None:  # a stretch (an evening past midnight): on each date it touches
+    rows = list(event.days)
+    for i, last, stretch in stretches(rows):
+        if stretch:  # an evening past midnight: on each date it touches
             _add_stretch(item, event, rows[i], rows[last], reader)
-            i = last + 1
             continue
         day = rows[i]
-        i += 1
         start, end = timeview.day_block(day, reader)
         moment = start or end
         shown = in_zone(moment, reader).date() if moment else day.day
