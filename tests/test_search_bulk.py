@@ -135,3 +135,20 @@ def test_a_build_keeps_the_vocabulary_and_serving_keeps_fewer_words(tmp_path, mo
     for i in range(100):
         tokenizer.units(f"word{i}")
         assert len(tokenizer.unit_cache()) <= 20
+
+
+def test_a_full_word_cache_keeps_the_words_met_first(monkeypatch):
+    # Serving cuts a full word cache to the words put in first (under Zipf's law the
+    # frequent ones), instead of emptying it: those are not analysed again.
+    monkeypatch.setattr(analysis, "_words_kept", 20)
+    monkeypatch.setattr(analysis, "_UNITS", {})
+    monkeypatch.setattr(analysis, "_SHAPES", {})
+    tokenizer = analysis.ScriptTokenizer()
+    first = tokenizer.units("festivals")
+    for i in range(100):
+        tokenizer.units(f"word{i}")
+    assert len(tokenizer.unit_cache()) <= 20
+    assert tokenizer.unit_cache()["festivals"] is first
+    # Words with the same terms share them, kept or not.
+    assert tokenizer.units("festival") is first == (("festiv",),)
+    assert tokenizer.units("уйгурские") is tokenizer.units("уйгурский")

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import islice
 
 import pymorphy3
 import Stemmer
@@ -37,8 +38,11 @@ _STOP_EN += " were with"
 _STOP_RU = "и в во не на с со по к о об от из за для а но что как это у до"
 STOP = frozenset(f"{_STOP_EN} {_STOP_RU}".split(" "))
 
-_english = Stemmer.Stemmer("english")
-_russian = Stemmer.Stemmer("russian")
+#: Without PyStemmer's own cache of 10,000 words each (`maxCacheSize` 0): every stem
+#: asked for is kept by this module's caches already, and the stemmers' copies of the
+#: same words (~2.5 MiB at 50,000 records) went to a larger serving word cache instead.
+_english = Stemmer.Stemmer("english", 0)
+_russian = Stemmer.Stemmer("russian", 0)
 _morph = None
 
 
@@ -104,7 +108,7 @@ def spell_words(text: str) -> list[str]:
         folded = cache.get(word)
         if folded is None:
             if len(cache) >= _words_kept:
-                cache.clear()
+                _keep_first(cache, _words_kept)
             keep = not BIGRAM_SCRIPT.match(word) and len(word) >= 3 and word.isalpha()
             folded = cache[word] = fold(word).replace("ё", "е") if keep else ""
         if folded:
@@ -113,13 +117,21 @@ def spell_words(text: str) -> list[str]:
 
 
 #: Per analyser configuration, words already analysed (see `ScriptTokenizer.units`):
-#: words follow Zipf's law, so most lookups hit. Emptied when it reaches `_words_kept`.
+#: words follow Zipf's law, so most lookups hit. When it reaches `_words_kept`, only the
+#: words met first are kept (`_keep_first`).
 _UNITS: dict[tuple, dict[str, tuple]] = {}
-#: Words kept while serving: queries and the snippets of their hits (~400 bytes each).
-#: bench/search.py's 1,000 queries at 50,000 records meet 30,600 words (12 MiB kept
-#: whole); at 20,000 the cache is emptied and refilled (the frequent words first) and
-#: 1.8 times as many words are analysed again, at ~30 microseconds each.
-SERVING_WORDS = 20_000
+#: Words kept while serving: queries and the snippets of their hits (~250 bytes each,
+#: a word's terms shared with the other words that have the same: `_SHAPES`).
+#: bench/search.py's 1,000 queries at 50,000 records meet 30,600 words; a Russian word
+#: analysed again costs ~30-200 microseconds (pymorphy3's guess for a word it does not
+#: know is the dearest), an English one ~5.
+SERVING_WORDS = 32_000
+#: When a word cache is full, the share of it that stays: the words put in first, which
+#: under Zipf's law are mostly the frequent ones (the first texts analysed hold them),
+#: so that they are not analysed again at once. Emptying it whole instead analysed 1.8
+#: times as many words as an unbounded cache in bench/search.py's queries; keeping the
+#: first three quarters, 1.26 times at the same bound (the bench's lookups replayed).
+KEEP_SHARE = 0.75
 #: Words kept while building an index (`indexing`): a corpus's vocabulary repays it.
 INDEXING_WORDS = 200_000
 _words_kept = SERVING_WORDS
@@ -127,15 +139,40 @@ _words_kept = SERVING_WORDS
 _SPELL: dict[str, str] = {}
 #: Each Hangul/Han bigram's one-term position, shared by every word that has it (a few
 #: thousand bigrams make up most words: ~130 bytes a bigram of each word kept otherwise).
-#: Emptied with the word cache.
+#: Made again from the words kept when the word cache is cut.
 _GRAMS: dict[str, tuple[str]] = {}
+#: A word's one position, `(terms,)`, shared by every other word with the same terms
+#: (a lemma's forms, a stem's words: 30,000 terms of 20,000 words were 17,000 distinct).
+#: Made again from the words kept when the word cache is cut.
+_SHAPES: dict[tuple[str, ...], tuple[tuple[str, ...]]] = {}
+
+
+def _keep_first(cache: dict, bound: int) -> None:
+    """Cut `cache` (in place) to the first `KEEP_SHARE` of `bound` entries put in.
+
+    Each step is one dictionary operation or a copy made in one (list() of a C
+    iterator), so a thread reading or adding meanwhile sees either state: at worst a
+    word is analysed twice, or a shape is not shared."""
+    kept = list(islice(cache.items(), int(bound * KEEP_SHARE)))
+    cache.clear()
+    cache.update(kept)
+    if any(cache is units for units in list(_UNITS.values())):
+        _GRAMS.clear()
+        _SHAPES.clear()
+        for units in list(_UNITS.values()):
+            for word, found in list(units.items()):
+                if BIGRAM_SCRIPT.match(word):
+                    for group in found:
+                        _GRAMS.setdefault(group[0], group)
+                elif found:
+                    _SHAPES.setdefault(found[0], found)
 
 
 @contextmanager
 def indexing() -> Iterator[None]:
     """Keep up to INDEXING_WORDS analysed words while an index is built (the writer
     processes forked meanwhile keep as many); serving's smaller bound holds again after,
-    and what this process kept beyond it is let go."""
+    and what this process kept beyond it is let go (but for the words met first)."""
     global _words_kept
     before = _words_kept
     _words_kept = max(before, INDEXING_WORDS)
@@ -145,8 +182,7 @@ def indexing() -> Iterator[None]:
         _words_kept = before
         for cache in (*_UNITS.values(), _SPELL):
             if len(cache) > before:
-                cache.clear()
-                _GRAMS.clear()
+                _keep_first(cache, before)
 
 
 class Sections(str):
@@ -214,8 +250,7 @@ class ScriptTokenizer(Tokenizer):
         found = cache.get(word)
         if found is None:
             if len(cache) >= _words_kept:
-                cache.clear()
-                _GRAMS.clear()
+                _keep_first(cache, _words_kept)
             if BIGRAM_SCRIPT.match(word):
                 grams = _GRAMS
                 found = tuple(
@@ -226,7 +261,14 @@ class ScriptTokenizer(Tokenizer):
                 # second entry per word of every snippet text was a quarter of the
                 # serving process's growth (bench/search.py, 50,000 records).
                 terms = _word_terms(word, self.russian, self.english)
-                found = (terms,) if terms else ()
+                if terms:
+                    found = _SHAPES.get(terms)
+                    if found is None:
+                        # A term that is the word itself is the key's string, not a copy.
+                        terms = tuple(word if term == word else term for term in terms)
+                        found = _SHAPES[terms] = (terms,)
+                else:
+                    found = ()
             cache[word] = found
         return found
 
