@@ -55,7 +55,7 @@ def test_the_map_draws_offline_with_a_marker_for_every_placed_record(
     context.close()
 
 
-def test_a_markers_popup_names_the_record_and_opens_it(live_url, browser):
+def test_a_markers_popup_names_the_record_and_opens_it_from_the_keyboard(live_url, browser):
     context, blocked = offline_context(browser, viewport=PHONE)
     page = context.new_page()
     page.goto(f"{live_url}/ru/map?country=CN")  # two places, far apart: no cluster
@@ -66,7 +66,15 @@ def test_a_markers_popup_names_the_record_and_opens_it(live_url, browser):
     link = page.locator(".leaflet-popup-content a")
     link.wait_for(timeout=5_000)
     assert "Чэнду" in link.inner_text()
-    link.click()
+    # Leaflet's own controls are named in the page's language, not in English.
+    assert page.get_attribute(".leaflet-popup-close-button", "aria-label") == "Закрыть"
+    assert page.get_attribute(".leaflet-control-zoom-in", "aria-label") == "Приблизить"
+    assert page.get_attribute(".leaflet-control-zoom-out", "title") == "Отдалить"
+    # The next Tab reaches the popup's link, and Enter follows it. (Keys, not a click at
+    # the link's coordinates: those raced the popup's pan on a slow machine.)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('.leaflet-popup-content') !== null")
+    page.keyboard.press("Enter")
     page.wait_for_url("**/ru/festivals/chengdu-international-ich-festival")
     assert "Чэнду" in page.locator("h1").inner_text()
     assert not blocked

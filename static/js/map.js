@@ -66,7 +66,13 @@
   function draw(box) {
     var el = box.querySelector(".map");
     box.hidden = false;
-    var map = L.map(el, { worldCopyJump: true, minZoom: 2, maxZoom: 12, zoomSnap: 0.5 });
+    // Leaflet's own controls speak English: their names come from the page, in its language.
+    var map = L.map(el, { worldCopyJump: true, minZoom: 2, maxZoom: 12, zoomSnap: 0.5, zoomControl: false });
+    L.control.zoom({ zoomInTitle: box.dataset.zoomIn, zoomOutTitle: box.dataset.zoomOut }).addTo(map);
+    map.on("popupopen", function (e) {
+      var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", box.dataset.close);
+    });
     map.fitBounds(SILK_ROADS);
     map.attributionControl.setPrefix(false);
     if (box.dataset.tiles) {
