@@ -5,7 +5,9 @@ synthetic trilingual corpus, against SQLite FTS5 on the same corpus and queries.
 
 Prints a table of figures and the ratios the issue sets as targets. Whoosh is driven
 through kb.search (rebuild, apply, engine.run: top 10 with snippets and facet counts);
-the serving side runs in a fresh process so that its peak memory is its own.
+the serving side runs in a fresh process so that its peak memory is its own. Its queries
+and FTS5's alternate, one query each in turn (`interleaved`), so that both see the same
+moment's load on a shared machine.
 """
 
 from __future__ import annotations
@@ -282,26 +284,27 @@ def merge_as_the_worker(holder, merges: list, due: float) -> float:
     return now + MERGE_SECONDS if now >= due else due
 
 
-def serve(root: str, qs: dict, changes: list[dict], out) -> None:
+def serve(root: str, qs: dict, changes: list[dict], out, turns) -> None:
     """A fresh process serving search: query latencies, commit-to-searchable, peak memory.
 
-    Changes are written by this process one after the other, each a round of the
-    worker's: small segments are merged as `kb worker` merges them in production (the
-    merges' own times are reported apart, not in the commits')."""
+    Each query is run when the parent asks for it on `turns` ((kind, index), answered
+    with its milliseconds; None ends the queries), so that it and FTS5's same query run
+    one right after the other, under the same load (`interleaved`). Changes are then
+    written by this process one after the other, each a round of the worker's: small
+    segments are merged as `kb worker` merges them in production (the merges' own times
+    are reported apart, not in the commits')."""
     from kb.search.engine import run
     from kb.search.store import Holder
 
     holder = Holder(root)
     for text, filters in qs["single"][:30] + qs["filtered"][:10]:  # warm the searcher
         run(holder, text, filters, per_page=10)
-    latencies = {}
-    for kind, items in qs.items():
-        times = []
-        for text, filters in items:
-            start = time.perf_counter()
-            run(holder, text, filters, per_page=10, lang="en")
-            times.append((time.perf_counter() - start) * 1000)
-        latencies[kind] = times
+    turns.send("ready")
+    while (turn := turns.recv()) is not None:
+        text, filters = qs[turn[0]][turn[1]]
+        start = time.perf_counter()
+        run(holder, text, filters, per_page=10, lang="en")
+        turns.send((time.perf_counter() - start) * 1000)
     commits, visible, missing = [], [], 0
     busy = {"retries": 0, "waited_ms": 0.0, "changes": 0}
     merges: list[tuple[int, float]] = []
@@ -317,7 +320,6 @@ def serve(root: str, qs: dict, changes: list[dict], out) -> None:
         due = merge_as_the_worker(holder, merges, due)
     out.put(
         {
-            "latencies": latencies,
             "commits": commits,
             "visible": visible,
             "missing": missing,
@@ -348,12 +350,8 @@ def _fts_match(text: str) -> str | None:
     return " ".join(f'"{w}"' for w in words) if words else None
 
 
-def fts5(docs: list[dict], qs: dict, path: str) -> tuple[float, dict]:
-    """FTS5 (unicode61, diacritics removed): build time and the same queries' latencies.
-
-    Each query does the work the search page does: top 10 by bm25 with name > summary
-    > body weights and a snippet, the total, and counts per facet value.
-    """
+def fts5_build(docs: list[dict], path: str) -> tuple[float, sqlite3.Connection]:
+    """FTS5 (unicode61, diacritics removed) over `docs`: build time and the connection."""
     con = sqlite3.connect(path)
     con.executescript(
         """
@@ -392,44 +390,58 @@ def fts5(docs: list[dict], qs: dict, path: str) -> tuple[float, dict]:
         con.execute("CREATE INDEX multi_value ON multi(facet, value, rowid)")
         con.execute("CREATE INDEX meta_type ON meta(type)")
     build = time.perf_counter() - start
-    latencies = {}
+    return build, con
+
+
+def fts5_query(con: sqlite3.Connection, text: str, filters: dict) -> float:
+    """Milliseconds of one query in FTS5, doing the work the search page does: top 10 by
+    bm25 with name > summary > body weights and a snippet, the total, and counts per
+    facet value."""
+    match = _fts_match(text)
+    start = time.perf_counter()
+    # Filters as `+rowid IN (…)`: the match runs first and its rows are filtered.
+    # A plain `rowid IN` is handed to FTS5 as a rowid constraint, and FTS5 then
+    # evaluates the match once per rowid of the filter (≈ 20x slower here).
+    where, params = "docs MATCH ?", [match]
+    if filters.get("type"):
+        where += " AND +rowid IN (SELECT rowid FROM meta WHERE type = ?)"
+        params.append(filters["type"])
+    if filters.get("country"):
+        where += " AND +rowid IN (SELECT rowid FROM multi WHERE facet='country' AND value=?)"
+        params.append(filters["country"])
+    con.execute("DELETE FROM m")
+    con.execute(f"INSERT INTO m SELECT rowid FROM docs WHERE {where}", params)
+    con.execute(
+        "SELECT rowid, bm25(docs, 6.0, 2.0, 1.0) AS s, "
+        "snippet(docs, 2, '<mark>', '</mark>', '…', 24) FROM docs "
+        f"WHERE {where} ORDER BY s LIMIT 10",
+        params,
+    ).fetchall()
+    con.execute("SELECT count(*) FROM m").fetchone()
+    for col in ("type", "list", "year", "lang"):
+        con.execute(
+            f"SELECT {col}, count(*) FROM meta JOIN m USING(rowid) GROUP BY {col}"
+        ).fetchall()
+    con.execute(
+        "SELECT facet, value, count(*) FROM multi JOIN m USING(rowid) GROUP BY facet, value"
+    ).fetchall()
+    return (time.perf_counter() - start) * 1000
+
+
+def interleaved(qs: dict, con: sqlite3.Connection, turns) -> tuple[dict, dict]:
+    """Each query in the serving process (asked for on `turns`), then the same query in
+    FTS5, query after query: both engines meet the machine's load of the same moment
+    (run as two phases, a few minutes apart on a shared machine, their ratio moved with
+    whatever else ran). Neither runs while the other does. Returns both latencies."""
+    whoosh: dict[str, list[float]] = {}
+    fts: dict[str, list[float]] = {}
     for kind, items in qs.items():
-        times = []
-        for text, filters in items:
-            match = _fts_match(text)
-            start = time.perf_counter()
-            # Filters as `+rowid IN (…)`: the match runs first and its rows are filtered.
-            # A plain `rowid IN` is handed to FTS5 as a rowid constraint, and FTS5 then
-            # evaluates the match once per rowid of the filter (≈ 20x slower here).
-            where, params = "docs MATCH ?", [match]
-            if filters.get("type"):
-                where += " AND +rowid IN (SELECT rowid FROM meta WHERE type = ?)"
-                params.append(filters["type"])
-            if filters.get("country"):
-                where += (
-                    " AND +rowid IN (SELECT rowid FROM multi WHERE facet='country' AND value=?)"
-                )
-                params.append(filters["country"])
-            con.execute("DELETE FROM m")
-            con.execute(f"INSERT INTO m SELECT rowid FROM docs WHERE {where}", params)
-            con.execute(
-                "SELECT rowid, bm25(docs, 6.0, 2.0, 1.0) AS s, "
-                "snippet(docs, 2, '<mark>', '</mark>', '…', 24) FROM docs "
-                f"WHERE {where} ORDER BY s LIMIT 10",
-                params,
-            ).fetchall()
-            con.execute("SELECT count(*) FROM m").fetchone()
-            for col in ("type", "list", "year", "lang"):
-                con.execute(
-                    f"SELECT {col}, count(*) FROM meta JOIN m USING(rowid) GROUP BY {col}"
-                ).fetchall()
-            con.execute(
-                "SELECT facet, value, count(*) FROM multi JOIN m USING(rowid) GROUP BY facet, value"
-            ).fetchall()
-            times.append((time.perf_counter() - start) * 1000)
-        latencies[kind] = times
-    con.close()
-    return build, latencies
+        for i, (text, filters) in enumerate(items):
+            turns.send((kind, i))
+            whoosh.setdefault(kind, []).append(turns.recv())
+            fts.setdefault(kind, []).append(fts5_query(con, text, filters))
+    turns.send(None)
+    return whoosh, fts
 
 
 def report(n: int, w_build: float, f_build: float, served: dict, f_lat: dict, procs: int) -> None:
@@ -556,21 +568,38 @@ def main() -> None:
         print(f"building {args.records:,} records with whoosh…", flush=True)
         w_build = whoosh_build(docs, f"{tmp}/index", args.procs)
         print(f"  {w_build:.1f} s; building with fts5…", flush=True)
-        f_build, f_lat = fts5(docs, qs, f"{tmp}/fts.db")
+        f_build, con = fts5_build(docs, f"{tmp}/fts.db")
         print(f"  {f_build:.1f} s; serving queries in a fresh process…", flush=True)
         ctx = mp.get_context("spawn")
         out = ctx.Queue()
+        turns, child_turns = ctx.Pipe()
         del docs
-        child = ctx.Process(target=serve, args=(f"{tmp}/index", qs, changes, out))
+        child = ctx.Process(target=serve, args=(f"{tmp}/index", qs, changes, out, child_turns))
         child.start()
+        child_turns.close()  # the child's end: its death then ends `turns.recv` (EOFError)
+
+        def alive() -> None:  # never wait for ever on a child that died
+            if not child.is_alive():
+                sys.exit(f"the serving process died (exit status {child.exitcode})")
+
+        while not turns.poll(5):
+            alive()
+        turns.recv()  # warmed up
+        try:
+            w_lat, f_lat = interleaved(qs, con, turns)
+        except (EOFError, BrokenPipeError):
+            child.join(5)
+            alive()
+            raise
+        con.close()
         served = None
-        while served is None:  # never wait for ever on a child that died
+        while served is None:
             try:
                 served = out.get(timeout=5)
             except queue.Empty:
-                if not child.is_alive():
-                    sys.exit(f"the serving process died (exit status {child.exitcode})")
+                alive()
         child.join()
+    served["latencies"] = w_lat
     report(args.records, w_build, f_build, served, f_lat, args.procs)
 
 
