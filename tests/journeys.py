@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import html
 import re
-from email import message_from_bytes
-from email.policy import default
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from flask.testing import FlaskClient
 
 from kb.extensions import db
 from kb.models import OutboxMessage
 from kb.services.accounts import create_account, issue_token
-from tests.eventkit import client_of
+from tests.eventkit import client_of, outbox
 from tests.factories import create_country, create_element, create_organization
 from tests.workerkit import run_worker_once
 
@@ -42,7 +38,7 @@ def token_for(account) -> str:
     return secret
 
 
-def bearer(token: str) -> dict:
+def token_header(token: str) -> dict:
     """The Authorization header of an API token."""
     return {"Authorization": f"Bearer {token}"}
 
@@ -120,7 +116,7 @@ def log_in(client, email: str, lang: str = "en", password: str = PASSWORD):
     return response
 
 
-def outbox() -> list[OutboxMessage]:
+def queued_mail() -> list[OutboxMessage]:
     """Every queued message, oldest first."""
     return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
 
@@ -128,11 +124,7 @@ def outbox() -> list[OutboxMessage]:
 def delivered_files() -> list:
     """The e-mails written to the file outbox once the worker has run, parsed, oldest first."""
     run_worker_once("mail")
-    folder = Path(current_app.config["OUTBOX_DIR"])
-    return [
-        message_from_bytes(path.read_bytes(), policy=default)
-        for path in sorted(folder.glob("*.eml"))
-    ]
+    return outbox()
 
 
 def link_in(text: str, path_part: str) -> str:

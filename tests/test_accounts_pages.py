@@ -16,8 +16,8 @@ from tests.journeys import (
     link_in,
     log_in,
     make_account,
-    outbox,
     post_form,
+    queued_mail,
 )
 
 
@@ -55,7 +55,7 @@ def test_sign_up_confirm_log_in_and_out_in_korean(app, client):
     )
     assert response.status_code == 422 and "/ko/account/confirm" in response.text
 
-    (mail,) = outbox()
+    (mail,) = queued_mail()
     assert mail.to == "curator@example.org" and 'lang="ko"' in mail.html
     link = link_in(mail.text, "/ko/account/confirm/")
     response = client.get(link)
@@ -91,7 +91,7 @@ def test_signing_up_again_with_a_known_address_tells_only_its_owner(app, client)
     response = _signup(client, organization="")
     assert response.status_code == 200 and "Check your e-mail" in response.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Account)) == 1
-    (mail,) = outbox()
+    (mail,) = queued_mail()
     assert mail.subject == "You already have an account" and "/en/account/reset" in mail.text
 
 
@@ -142,7 +142,7 @@ def test_sign_up_refuses_each_bad_field_next_to_it(app, client, fields, field_id
     tag = re.search(rf'<(?:input|select)[^>]*id="{field_id}"[^>]*>', html).group(0)
     assert 'aria-invalid="true"' in tag and f"{field_id}-err" in tag
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Account)) == 0
-    assert outbox() == []
+    assert queued_mail() == []
 
 
 def test_a_proposed_organization_is_published_by_a_moderator(app, client):
@@ -160,7 +160,7 @@ def test_a_proposed_organization_is_published_by_a_moderator(app, client):
     assert response.status_code == 200
     proposal = db.session.scalar(sa.select(Submission))
     assert proposal.state == "draft" and proposal.record_type == "organization"
-    client.get(link_in(outbox()[0].text, "/account/confirm/"))
+    client.get(link_in(queued_mail()[0].text, "/account/confirm/"))
     db.session.expire_all()
     assert proposal.state == "pending"
 
@@ -190,7 +190,7 @@ def test_password_reset_by_e_mail_works_once(app, client):
     assert response.status_code == 200
     unknown = post_form(client, "/en/account/reset", {"email": "nobody@example.org"})
     assert unknown.text.count("If an account has this address") == 1
-    mail, notice = outbox()  # the unknown address is told no account has it
+    mail, notice = queued_mail()  # the unknown address is told no account has it
     assert mail.to == "curator@example.org" and notice.to == "nobody@example.org"
     assert "/en/account/reset/" not in notice.text
     link = link_in(mail.text, "/en/account/reset/")

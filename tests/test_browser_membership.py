@@ -6,7 +6,7 @@ the network unplugged, and the pages passing axe-core."""
 import pytest
 
 from tests.browserkit import CHROMIUM, DESKTOP, PHONE, axe_violations, offline_context, serve
-from tests.journeys import browser_log_in, institution_and_coordinator, outbox
+from tests.journeys import browser_log_in, institution_and_coordinator, queued_mail
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no system Chromium (make test installs it)")
@@ -71,7 +71,7 @@ def test_an_institution_applies_in_russian_and_becomes_a_member_in_korean(app, b
 
     with app.app_context():
         subjects = {}
-        for message in outbox():
+        for message in queued_mail():
             subjects.setdefault(message.to, []).append(message.subject)
     assert subjects["dilnoza@boysun.uz"] == [
         "Заявка получена: Дирекция фестиваля Бойсун",

@@ -5,7 +5,7 @@ and queued e-mails, not timings; bench/auth_timing.py measures the timings)."""
 import pytest
 
 from kb.services import accounts
-from tests.journeys import PASSWORD, fresh_client, make_account, outbox, post_form
+from tests.journeys import PASSWORD, fresh_client, make_account, post_form, queued_mail
 
 KNOWN = "curator@example.org"
 UNKNOWN = "nobody@example.org"
@@ -27,9 +27,9 @@ def hashes(monkeypatch):
 
 def _work(app, url: str, data: dict, hashes: list):
     """The page answered, the hashes computed and the e-mails queued by one POST."""
-    before_hashes, before_mail = len(hashes), len(outbox())
+    before_hashes, before_mail = len(hashes), len(queued_mail())
     response = post_form(fresh_client(app), url, data)
-    return response, len(hashes) - before_hashes, outbox()[before_mail:]
+    return response, len(hashes) - before_hashes, queued_mail()[before_mail:]
 
 
 def test_sign_up_does_the_same_work_for_a_known_and_an_unknown_address(app, hashes):

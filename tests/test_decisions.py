@@ -24,15 +24,15 @@ from kb.services.common import ServiceError
 from tests.conftest import PG_URL
 from tests.factories import create_event, create_festival
 from tests.journeys import (
-    bearer,
     csrf_token,
     directory,
     festival_body,
     fresh_client,
     log_in,
     make_account,
-    outbox,
+    queued_mail,
     token_for,
+    token_header,
 )
 
 
@@ -42,7 +42,9 @@ def client(app):
 
 
 def _submit(client, token, **kw) -> int:
-    response = client.post("/api/v1/festivals", json=festival_body(**kw), headers=bearer(token))
+    response = client.post(
+        "/api/v1/festivals", json=festival_body(**kw), headers=token_header(token)
+    )
     assert response.status_code == 202, response.get_json()
     return response.get_json()["id"]
 
@@ -53,7 +55,7 @@ def _count(model, *where) -> int:
 
 
 def _published_mails(to: str) -> list[str]:
-    return [m.subject for m in outbox() if m.to == to and m.subject.startswith("Published")]
+    return [m.subject for m in queued_mail() if m.to == to and m.subject.startswith("Published")]
 
 
 def _commit_elsewhere(statement) -> None:
@@ -102,8 +104,13 @@ def test_a_decision_on_a_stale_submission_is_refused_and_changes_nothing(app, cl
 def test_the_api_answers_409_already_decided_to_the_second_decision(app, client, people):
     sid = _submit(client, people["member"])
     url = f"/api/v1/submissions/{sid}"
-    assert client.post(url + "/approve", json={}, headers=bearer(people["mod1"])).status_code == 200
-    response = client.post(url + "/reject", json={"reason": "x"}, headers=bearer(people["mod2"]))
+    assert (
+        client.post(url + "/approve", json={}, headers=token_header(people["mod1"])).status_code
+        == 200
+    )
+    response = client.post(
+        url + "/reject", json={"reason": "x"}, headers=token_header(people["mod2"])
+    )
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] in ("conflict", "already_decided")
     assert _count(Revision, Revision.record_type == "festival") == 1 and _published_mails(
@@ -151,14 +158,15 @@ def test_a_stale_object_cannot_take_the_submission_on_sqlite_either(app, people,
 def test_a_submitted_slug_is_reserved_until_rejected(app, client, people):
     other = token_for(make_account("other@example.org"))
     first = _submit(client, people["member"])
-    response = client.post("/api/v1/festivals", json=festival_body(), headers=bearer(other))
+    response = client.post("/api/v1/festivals", json=festival_body(), headers=token_header(other))
     assert response.status_code == 422 and "slug" in response.get_json()["error"]["fields"]
     derived = _submit(client, other, slug="")  # no slug given: the next free one
     assert db.session.get(Submission, derived).reserved_slug == "boysun-bahori-2"
 
     url = f"/api/v1/submissions/{first}/reject"
     assert (
-        client.post(url, json={"reason": "dup"}, headers=bearer(people["mod1"])).status_code == 200
+        client.post(url, json={"reason": "dup"}, headers=token_header(people["mod1"])).status_code
+        == 200
     )
     assert db.session.get(Submission, first).reserved_slug is None
     again = _submit(client, other)  # freed by the rejection
@@ -170,7 +178,7 @@ def test_a_slug_taken_behind_our_back_is_a_409_not_a_500(app, client, people, mo
     create_festival(slug="boysun-bahori")  # e.g. by the seed, past every check
     monkeypatch.setattr(moderation, "slug_taken", lambda *a, **kw: False)
     url = f"/api/v1/submissions/{sid}/approve"
-    response = client.post(url, json={}, headers=bearer(people["mod1"]))
+    response = client.post(url, json={}, headers=token_header(people["mod1"]))
     assert response.status_code == 409, response.get_json()
     assert response.get_json()["error"]["code"] == "exists"
     assert db.session.get(Submission, sid).state == "pending"
@@ -233,9 +241,9 @@ def test_two_moderators_at_once_one_wins(app, people, monkeypatch, second):
         app,
         monkeypatch,
         [
-            lambda: a.post(url + "/approve", json={}, headers=bearer(people["mod1"])),
+            lambda: a.post(url + "/approve", json={}, headers=token_header(people["mod1"])),
             lambda: b.post(
-                url + f"/{second}", json={"reason": "r"}, headers=bearer(people["mod2"])
+                url + f"/{second}", json={"reason": "r"}, headers=token_header(people["mod2"])
             ),
         ],
     )
@@ -267,8 +275,8 @@ def test_two_approvals_of_a_change_make_one_revision(app, people, monkeypatch):
         app,
         monkeypatch,
         [
-            lambda: a.post(url, json={}, headers=bearer(people["mod1"])),
-            lambda: b.post(url, json={}, headers=bearer(people["mod2"])),
+            lambda: a.post(url, json={}, headers=token_header(people["mod1"])),
+            lambda: b.post(url, json={}, headers=token_header(people["mod2"])),
         ],
     )
     assert sorted(r.status_code for r in results) == [200, 409]

@@ -6,7 +6,14 @@ import sqlalchemy as sa
 from kb.extensions import db
 from kb.models import Revision, Submission
 from tests.factories import create_festival
-from tests.journeys import bearer, directory, festival_body, fresh_client, make_account, token_for
+from tests.journeys import (
+    directory,
+    festival_body,
+    fresh_client,
+    make_account,
+    token_for,
+    token_header,
+)
 
 
 @pytest.fixture
@@ -17,10 +24,10 @@ def client(app):
 
 def _propose_and_approve(client, member, moderator, **change) -> int:
     response = client.post(
-        "/api/v1/festivals", json=festival_body(**change), headers=bearer(member)
+        "/api/v1/festivals", json=festival_body(**change), headers=token_header(member)
     )
     sid = response.get_json()["id"]
-    response = client.post(f"/api/v1/submissions/{sid}/approve", headers=bearer(moderator))
+    response = client.post(f"/api/v1/submissions/{sid}/approve", headers=token_header(moderator))
     assert response.status_code == 200
     return sid
 
@@ -115,15 +122,14 @@ def test_every_record_type_has_its_history_in_the_api_and_on_its_page(app, clien
 
 
 def test_an_events_history_shows_its_changes_but_never_links_or_addresses(app, client):
-    from tests.eventkit import account, event_body
-    from tests.eventkit import bearer as event_bearer
+    from tests.eventkit import account, bearer, event_body
     from tests.factories import create_organization
 
     create_organization(slug="ichcap")
     organizer = account("organizer@ichcap.org")
     organizer.name = "Gi Hyung"
     db.session.commit()
-    headers = event_bearer(organizer)
+    headers = bearer(organizer)
     body = event_body("forum", organizations=[{"organization": "ichcap", "role": "organizer"}])
     assert client.post("/api/v1/events", json=body, headers=headers).status_code == 201
     assert client.post("/api/v1/events/forum/publish", headers=headers).status_code == 200

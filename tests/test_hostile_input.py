@@ -27,7 +27,6 @@ from kb.models import Submission
 from tests.eventkit import event_body
 from tests.factories import create_case_study, create_event, create_festival
 from tests.journeys import (
-    bearer,
     csrf_token,
     directory,
     festival_body,
@@ -35,6 +34,7 @@ from tests.journeys import (
     log_in,
     make_account,
     token_for,
+    token_header,
 )
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -88,7 +88,7 @@ def world(app):
     response = fresh_client(app).post(
         "/api/v1/festivals",
         json=festival_body(slug="proposed"),
-        headers=bearer(token_for(member)),
+        headers=token_header(token_for(member)),
     )
     assert response.status_code == 202
     admin = make_account("admin@example.org", role="admin")
@@ -199,7 +199,7 @@ HOSTILE_JSON = {
 
 def test_every_api_write_refuses_hostile_json_and_writes_nothing(app, world):
     client = fresh_client(app)
-    auth = bearer(world["token"])
+    auth = token_header(world["token"])
     walked = 0
     for rule in _rules(app, WRITES):
         if not rule.rule.startswith("/api/"):
@@ -243,7 +243,7 @@ def test_every_api_write_refuses_hostile_json_and_writes_nothing(app, world):
 
 def test_an_event_in_the_year_9999_in_pago_pago_is_refused_and_calendars_still_answer(app, world):
     client = fresh_client(app)
-    auth = bearer(world["token"])
+    auth = token_header(world["token"])
     for starts, ends in (
         ("9999-12-31T23:00:00-11:00", "9999-12-31T23:30:00-11:00"),
         ("9999-12-31T10:00:00-11:00", "9999-12-31T11:00:00-11:00"),
@@ -335,7 +335,7 @@ def test_the_body_limits_are_settings(app, backend, tmp_path):
 
 def test_registration_times_and_capacity_are_bounded(app, world):
     client = fresh_client(app)
-    auth = bearer(world["token"])
+    auth = token_header(world["token"])
     body = event_body("bounded", registration={"capacity": HUGE})
     response = client.post("/api/v1/events", json=body, headers=auth)
     assert response.status_code == 422
@@ -392,7 +392,7 @@ def test_a_slug_or_language_code_with_a_final_line_break_is_refused(app, world):
     response = fresh_client(app).post(
         "/api/v1/festivals",
         json=festival_body(slug="line-break\n"),
-        headers=bearer(token_for(member)),
+        headers=token_header(token_for(member)),
     )
     assert response.status_code == 422, response.get_json()
     assert "slug" in response.get_json()["error"]["fields"]

@@ -21,7 +21,7 @@ from kb.services import membership
 from kb.services.common import ServiceError
 from tests.conftest import PG_URL
 from tests.factories import create_country, create_organization
-from tests.journeys import bearer, fresh_client, make_account, outbox, token_for
+from tests.journeys import fresh_client, make_account, queued_mail, token_for, token_header
 
 
 def application_body(**kw) -> dict:
@@ -54,15 +54,15 @@ def world(app):
     coordinator = make_account("coord@ichcap.org", role="coordinator", locale="en")
     return {
         "api": fresh_client(app),
-        "applicant": bearer(token_for(applicant)),
-        "coordinator": bearer(token_for(coordinator)),
+        "applicant": token_header(token_for(applicant)),
+        "coordinator": token_header(token_for(coordinator)),
         "applicant_account": applicant,
         "coordinator_account": coordinator,
     }
 
 
 def _mails(to: str) -> list[OutboxMessage]:
-    return [m for m in outbox() if m.to == to]
+    return [m for m in queued_mail() if m.to == to]
 
 
 def test_apply_ask_answer_approve_through_the_api(world):
@@ -147,7 +147,7 @@ def test_apply_ask_answer_approve_through_the_api(world):
 
 def test_only_a_confirmed_affiliation_may_apply(app, world):
     api = world["api"]
-    nobody = bearer(token_for(make_account("nobody@example.org")))
+    nobody = token_header(token_for(make_account("nobody@example.org")))
     refused = api.post("/api/v1/membership-applications", json=application_body(), headers=nobody)
     assert refused.status_code == 403
     assert api.post("/api/v1/membership-applications", json=application_body()).status_code == 401
@@ -177,7 +177,9 @@ def test_one_open_application_at_a_time_and_no_deciding_for_ones_own(world):
     own = make_account("coord2@boysun.uz", role="coordinator", organization="boysun")
     app_id = again_id = db.session.scalar(sa.select(sa.func.max(MembershipStep.application_id)))
     refused = api.post(
-        f"/api/v1/membership-applications/{app_id}/approve", json={}, headers=bearer(token_for(own))
+        f"/api/v1/membership-applications/{app_id}/approve",
+        json={},
+        headers=token_header(token_for(own)),
     )
     assert refused.status_code == 403
     assert again_id
@@ -197,7 +199,7 @@ def test_declining_needs_a_reason_and_a_second_decision_is_refused(world):
     assert second.status_code == 409
     assert db.session.scalar(sa.select(sa.func.count(Membership.id))) == 0
     # Other members' accounts and ordinary members see nothing of it.
-    stranger = bearer(token_for(make_account("stranger@example.org")))
+    stranger = token_header(token_for(make_account("stranger@example.org")))
     assert api.get(url, headers=stranger).status_code == 404
     assert api.get(url, headers=me).status_code == 200
 
@@ -280,7 +282,7 @@ def test_two_coordinators_approving_at_once_make_one_member(app, world, monkeypa
     app_id = api.post(
         "/api/v1/membership-applications", json=application_body(), headers=me
     ).get_json()["id"]
-    other = bearer(token_for(make_account("coord3@example.org", role="coordinator")))
+    other = token_header(token_for(make_account("coord3@example.org", role="coordinator")))
     barrier = threading.Barrier(2, timeout=10)
     take = membership._take
 

@@ -15,8 +15,8 @@ from tests.journeys import (
     institution_and_coordinator,
     log_in,
     make_account,
-    outbox,
     post_form,
+    queued_mail,
 )
 
 
@@ -105,7 +105,7 @@ def test_the_membership_journey_through_the_pages(app):
     assert member.status_code == 200 and "dilnoza@boysun.uz" not in member.text
 
     by_recipient = {}
-    for message in outbox():
+    for message in queued_mail():
         by_recipient.setdefault(message.to, []).append(message.subject)
     assert by_recipient["dilnoza@boysun.uz"] == [
         "Заявка получена: Дирекция фестиваля Бойсун",

@@ -13,26 +13,26 @@ import sqlalchemy as sa
 from kb.extensions import db
 from kb.models import Account, Submission
 from tests.journeys import (
-    bearer,
     directory,
     festival_body,
     fresh_client,
     log_in,
     make_account,
-    outbox,
     post_form,
+    queued_mail,
     token_for,
+    token_header,
 )
 from tests.workerkit import run_worker_once
 
 
 def _notices(to: str) -> list:
-    return [m for m in outbox() if m.to == to and (m.key or "").startswith("notice:")]
+    return [m for m in queued_mail() if m.to == to and (m.key or "").startswith("notice:")]
 
 
 def _submit(api, token, slug: str) -> None:
     body = festival_body(slug=slug, name={"en": f"Festival {slug}"})
-    response = api.post("/api/v1/festivals", json=body, headers=bearer(token))
+    response = api.post("/api/v1/festivals", json=body, headers=token_header(token))
     assert response.status_code == 202, response.get_json()
 
 

@@ -15,8 +15,8 @@ from tests.journeys import (
     link_in,
     log_in,
     make_account,
-    outbox,
     post_form,
+    queued_mail,
 )
 
 WEAK = ("aaaaaaaaaa", "1234567890")
@@ -78,13 +78,13 @@ def test_sign_up_refuses_a_weak_password_by_the_field_in_the_readers_language(ap
     assert response.status_code == 422
     assert '<p class="error" id="password-err">' + SIGNUP_REFUSAL[lang] in response.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Account)) == 0
-    assert outbox() == []
+    assert queued_mail() == []
 
 
 def test_reset_refuses_a_weak_password_in_korean(app, client):
     make_account("curator@example.org", locale="ko")
     post_form(client, "/ko/account/reset", {"email": "curator@example.org"})
-    link = link_in(outbox()[-1].text, "/ko/account/reset/")
+    link = link_in(queued_mail()[-1].text, "/ko/account/reset/")
     response = post_form(client, link, {"password": WEAK[1], "password_again": WEAK[1]})
     assert response.status_code == 422
     assert "가장 흔한 비밀번호 중 하나입니다." in response.text

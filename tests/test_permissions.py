@@ -7,7 +7,6 @@ from kb.extensions import db
 from kb.models import Festival, Submission
 from kb.services import submissions
 from tests.journeys import (
-    bearer,
     csrf_token,
     directory,
     festival_body,
@@ -15,6 +14,7 @@ from tests.journeys import (
     log_in,
     make_account,
     token_for,
+    token_header,
 )
 
 ROLES = ["member", "organizer", "moderator", "admin"]
@@ -39,7 +39,7 @@ def people(app):
 
 def _pending(client, tokens) -> int:
     response = client.post(
-        "/api/v1/festivals", json=festival_body(), headers=bearer(tokens["owner"])
+        "/api/v1/festivals", json=festival_body(), headers=token_header(tokens["owner"])
     )
     assert response.status_code == 202
     return response.get_json()["id"]
@@ -47,7 +47,7 @@ def _pending(client, tokens) -> int:
 
 @pytest.mark.parametrize("who", [None, "member", "organizer", "moderator", "admin"])
 def test_submitting_needs_any_account(client, people, who):
-    headers = bearer(people[who]) if who else {}
+    headers = token_header(people[who]) if who else {}
     response = client.post("/api/v1/festivals", json=festival_body(), headers=headers)
     assert response.status_code == (202 if who else 401)
 
@@ -66,7 +66,7 @@ def test_submitting_needs_any_account(client, people, who):
 @pytest.mark.parametrize("decision", ["approve", "return", "reject"])
 def test_reading_and_deciding_by_role(client, people, who, read, decide, decision):
     sid = _pending(client, people)
-    headers = bearer(people[who]) if who else {}
+    headers = token_header(people[who]) if who else {}
     assert client.get(f"/api/v1/submissions/{sid}", headers=headers).status_code == read
     response = client.post(
         f"/api/v1/submissions/{sid}/{decision}", json={"reason": "Because."}, headers=headers
@@ -81,14 +81,16 @@ def test_reading_and_deciding_by_role(client, people, who, read, decide, decisio
 
 def test_nobody_approves_their_own_submission_not_even_an_admin(client, people):
     response = client.post(
-        "/api/v1/festivals", json=festival_body(), headers=bearer(people["admin"])
+        "/api/v1/festivals", json=festival_body(), headers=token_header(people["admin"])
     )
     sid = response.get_json()["id"]
-    response = client.post(f"/api/v1/submissions/{sid}/approve", headers=bearer(people["admin"]))
+    response = client.post(
+        f"/api/v1/submissions/{sid}/approve", headers=token_header(people["admin"])
+    )
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
     assert (
         client.post(
-            f"/api/v1/submissions/{sid}/approve", headers=bearer(people["moderator"])
+            f"/api/v1/submissions/{sid}/approve", headers=token_header(people["moderator"])
         ).status_code
         == 200
     )
@@ -101,10 +103,10 @@ def test_drafts_are_the_submitters_alone(app, client, people):
     draft = submissions.start(owner, "festival", festival_body())
     db.session.commit()
     for who, status in [("owner", 200), ("member", 404), ("moderator", 404), ("admin", 404)]:
-        response = client.get(f"/api/v1/submissions/{draft.id}", headers=bearer(people[who]))
+        response = client.get(f"/api/v1/submissions/{draft.id}", headers=token_header(people[who]))
         assert response.status_code == status, who
     response = client.post(
-        f"/api/v1/submissions/{draft.id}/approve", headers=bearer(people["moderator"])
+        f"/api/v1/submissions/{draft.id}/approve", headers=token_header(people["moderator"])
     )
     assert response.status_code == 404
     moderator = fresh_client(app)

@@ -223,12 +223,11 @@ def shown_select(html: str, name: str) -> str | None:
 
 
 def test_an_events_facts_are_corrected_on_its_page_and_a_draft_kept(app, people):
-    from tests.eventkit import account, event_body
-    from tests.eventkit import bearer as event_bearer
+    from tests.eventkit import account, bearer, event_body
 
     member, moderator = people
     api = fresh_client(app)
-    headers = event_bearer(account("organizer@ichcap.org"))
+    headers = bearer(account("organizer@ichcap.org"))
     body = event_body("forum", organizations=[{"organization": "ichcap", "role": "organizer"}])
     assert api.post("/api/v1/events", json=body, headers=headers).status_code == 201
     assert api.post("/api/v1/events/forum/publish", headers=headers).status_code == 200
@@ -267,13 +266,13 @@ def test_an_events_facts_are_corrected_on_its_page_and_a_draft_kept(app, people)
 
 def test_a_moderator_moves_a_festivals_text_with_the_same_form(app, people):
     from tests.factories import create_festival
-    from tests.journeys import bearer, festival_body, token_for
+    from tests.journeys import festival_body, token_for, token_header
 
     _member, moderator = people
     create_festival(slug="boysun-bahori", name={"en": "Boysun Bahori"})
     proposer = token_for(make_account("other@example.org", name="Aziz"))
     body = festival_body(summary={"ru": "A spring festival."})  # English filed under ru
-    sent = fresh_client(app).post("/api/v1/festivals", json=body, headers=bearer(proposer))
+    sent = fresh_client(app).post("/api/v1/festivals", json=body, headers=token_header(proposer))
     sid = sent.get_json()["id"]
     values = shown(moderator.get(f"/en/submissions/{sid}/revise").text)
     row = next(k for k, v in values.items() if v.strip() == "A spring festival.")

@@ -9,15 +9,14 @@ from kb.schemas.records import ElementSchema
 from kb.services.heritage import save_element
 from kb.services.payloads import Invalid, load_payload
 from kb.services.records import Actor
-from tests.eventkit import account, event_body
-from tests.eventkit import bearer as event_bearer
+from tests.eventkit import account, bearer, event_body
 from tests.factories import (
     create_case_study,
     create_element,
     create_festival,
     create_organization,
 )
-from tests.journeys import bearer, directory, fresh_client, make_account, token_for
+from tests.journeys import directory, fresh_client, make_account, token_for, token_header
 
 
 @pytest.fixture
@@ -40,7 +39,7 @@ def test_a_proposed_change_to_an_element_is_approved_and_shows_in_its_history(cl
     body["summary"] = {"en": "Spring new year."}
     body["name"]["ru"] = "Навруз"
     answer = client.post(
-        "/api/v1/elements/navruz/proposals", json=body, headers=bearer(people["member"])
+        "/api/v1/elements/navruz/proposals", json=body, headers=token_header(people["member"])
     )
     assert answer.status_code == 202, answer.get_json()
     sid = answer.get_json()["id"]
@@ -49,10 +48,12 @@ def test_a_proposed_change_to_an_element_is_approved_and_shows_in_its_history(cl
     approved = client.post(
         f"/api/v1/submissions/{sid}/approve",
         json={"reason": "Checked."},
-        headers=bearer(people["moderator"]),
+        headers=token_header(people["moderator"]),
     )
     assert approved.status_code == 200 and approved.get_json()["state"] == "approved"
-    again = client.post(f"/api/v1/submissions/{sid}/approve", headers=bearer(people["moderator"]))
+    again = client.post(
+        f"/api/v1/submissions/{sid}/approve", headers=token_header(people["moderator"])
+    )
     assert again.status_code == 409
 
     record = client.get("/api/v1/elements/navruz").get_json()
@@ -87,11 +88,13 @@ def test_organisations_and_case_studies_take_proposals_too(
     record = make()
     body = {**client.get(f"/api/v1/{collection}/{record.slug}").get_json(), **change}
     answer = client.post(
-        f"/api/v1/{collection}/{record.slug}/proposals", json=body, headers=bearer(people["member"])
+        f"/api/v1/{collection}/{record.slug}/proposals",
+        json=body,
+        headers=token_header(people["member"]),
     )
     assert answer.status_code == 202, answer.get_json()
     sid = answer.get_json()["id"]
-    moderator = bearer(people["moderator"])
+    moderator = token_header(people["moderator"])
     assert client.post(f"/api/v1/submissions/{sid}/approve", headers=moderator).status_code == 200
     history = client.get(f"/api/v1/{collection}/{record.slug}/history").get_json()["items"]
     assert history[0]["submission"]["id"] == sid
@@ -102,7 +105,7 @@ def test_a_proposal_names_the_records_it_links_to_or_is_refused(client, people):
     create_case_study(slug="bazaar", title={"en": "Bazaar"})
     body = {**client.get("/api/v1/case-studies/bazaar").get_json(), "festivals": ["nowhere"]}
     answer = client.post(
-        "/api/v1/case-studies/bazaar/proposals", json=body, headers=bearer(people["member"])
+        "/api/v1/case-studies/bazaar/proposals", json=body, headers=token_header(people["member"])
     )
     assert answer.status_code == 422
     assert "festivals.0" in answer.get_json()["error"]["fields"]
@@ -112,11 +115,11 @@ def test_a_proposal_names_the_records_it_links_to_or_is_refused(client, people):
 def test_anyone_signed_in_corrects_an_events_facts_but_not_its_programme(app, client, people):
     create_organization(slug="iicas")
     organizer = account("organizer@iicas.org")
-    headers = event_bearer(organizer)
+    headers = bearer(organizer)
     body = event_body("forum", organizations=[{"organization": "iicas", "role": "organizer"}])
     assert client.post("/api/v1/events", json=body, headers=headers).status_code == 201
     assert client.post("/api/v1/events/forum/publish", headers=headers).status_code == 200
-    member = bearer(people["member"])
+    member = token_header(people["member"])
 
     shown = client.get("/api/v1/events/forum").get_json()
     programme = {**shown, "sessions": [], "sources": ["https://example.org/report"]}
@@ -134,7 +137,7 @@ def test_anyone_signed_in_corrects_an_events_facts_but_not_its_programme(app, cl
         "sources",
     }
     assert "meet.example.org" not in answer.text  # the joining links stay private
-    moderator = bearer(people["moderator"])
+    moderator = token_header(people["moderator"])
     approved = client.post(f"/api/v1/submissions/{item['id']}/approve", headers=moderator)
     assert approved.status_code == 200
     after = client.get("/api/v1/events/forum").get_json()
@@ -150,7 +153,7 @@ def test_anyone_signed_in_corrects_an_events_facts_but_not_its_programme(app, cl
 
 def test_a_stale_proposal_follows_the_record_where_untouched_and_refuses_a_clash(client, people):
     element = create_element(slug="navruz", name={"en": "Navruz"}, summary={"en": "Old."})
-    member, moderator = bearer(people["member"]), bearer(people["moderator"])
+    member, moderator = token_header(people["member"]), token_header(people["moderator"])
     base = client.get("/api/v1/elements/navruz").get_json()
     first = client.post(
         "/api/v1/elements/navruz/proposals",
@@ -200,7 +203,7 @@ def test_a_stale_proposal_follows_the_record_where_untouched_and_refuses_a_clash
 
 def test_only_moderators_edit_proposals_and_only_pending_ones(client, people):
     create_element(slug="navruz", name={"en": "Navruz"})
-    member, moderator = bearer(people["member"]), bearer(people["moderator"])
+    member, moderator = token_header(people["member"]), token_header(people["moderator"])
     base = client.get("/api/v1/elements/navruz").get_json()
     sid = client.post("/api/v1/elements/navruz/proposals", json=base, headers=member).get_json()[
         "id"
@@ -229,7 +232,7 @@ def test_a_proposal_cannot_make_an_organisation_a_member_of_the_network(client, 
     # Its own answer sent back, one fact corrected: the role it holds is left as it is.
     body["acronym"] = "ACME"
     kept = client.post(
-        "/api/v1/organizations/acme/proposals", json=body, headers=bearer(people["member"])
+        "/api/v1/organizations/acme/proposals", json=body, headers=token_header(people["member"])
     )
     assert kept.status_code == 202, kept.get_json()
     assert "network_role" not in kept.get_json()["payload"]
@@ -238,7 +241,7 @@ def test_a_proposal_cannot_make_an_organisation_a_member_of_the_network(client, 
         refused = client.post(
             "/api/v1/organizations/acme/proposals",
             json={**body, "network_role": role},
-            headers=bearer(people["member"]),
+            headers=token_header(people["member"]),
         )
         assert refused.status_code == 422
         assert list(refused.get_json()["error"]["fields"]) == ["network_role"]
@@ -250,7 +253,8 @@ def test_a_proposal_cannot_make_an_organisation_a_member_of_the_network(client, 
         )
     assert list(refused_new.value.fields) == ["network_role"]
     approved = client.post(
-        f"/api/v1/submissions/{kept.get_json()['id']}/approve", headers=bearer(people["moderator"])
+        f"/api/v1/submissions/{kept.get_json()['id']}/approve",
+        headers=token_header(people["moderator"]),
     )
     assert approved.status_code == 200, approved.get_json()
     after = client.get("/api/v1/organizations/acme").get_json()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from kb.extensions import db
 from kb.models import Account, RoleChange, RoleRequest
 from tests.factories import create_organization
-from tests.journeys import csrf_token, fresh_client, log_in, make_account, outbox, post_form
+from tests.journeys import csrf_token, fresh_client, log_in, make_account, post_form, queued_mail
 
 
 def _account(email: str) -> Account:
@@ -135,7 +135,7 @@ def test_an_institution_asks_for_the_organizer_role_and_a_coordinator_grants_it(
             f"Request {request_id}, for its institution.",
         ),
     ]
-    mail = [m for m in outbox() if m.to == "dilnoza@boysun.uz"]
+    mail = [m for m in queued_mail() if m.to == "dilnoza@boysun.uz"]
     assert [m.subject for m in mail] == ["Теперь вы организатор мероприятий"]
     # Decided once: a second decision changes nothing.
     again = post_form(
@@ -186,11 +186,11 @@ def test_the_users_page_shows_an_accounts_organization_and_its_open_claim(app):
 
 
 def test_the_organizer_role_through_the_api(app):
-    from tests.journeys import bearer, token_for
+    from tests.journeys import token_for, token_header
 
     create_organization(slug="boysun", name={"en": "Boysun Festival Office"})
-    asker = bearer(token_for(make_account("dilnoza@boysun.uz", organization="boysun")))
-    coordinator = bearer(token_for(make_account("coord@ichcap.org", role="coordinator")))
+    asker = token_header(token_for(make_account("dilnoza@boysun.uz", organization="boysun")))
+    coordinator = token_header(token_for(make_account("coord@ichcap.org", role="coordinator")))
     api = fresh_client(app)
     asked = api.post("/api/v1/role-requests", json={"message": "Festivals."}, headers=asker)
     assert asked.status_code == 201, asked.get_json()

@@ -12,15 +12,15 @@ from kb.models import Account, ApiToken
 from kb.models.base import utcnow
 from tests.journeys import (
     PASSWORD,
-    bearer,
     csrf_token,
     fresh_client,
     link_in,
     log_in,
     make_account,
-    outbox,
     post_form,
+    queued_mail,
     token_for,
+    token_header,
 )
 
 EMAIL = "curator@example.org"
@@ -47,7 +47,7 @@ def _logged_in(client) -> bool:
 
 def _api_status(token: str, client) -> int:
     """401 if the token is refused; 404 (no submission 0) once it is accepted."""
-    return client.get("/api/v1/submissions/0", headers=bearer(token)).status_code
+    return client.get("/api/v1/submissions/0", headers=token_header(token)).status_code
 
 
 def _account() -> Account:
@@ -115,7 +115,7 @@ def test_a_password_reset_ends_sessions_and_revokes_tokens(app, client):
     assert _api_status(token, fresh_client(app)) == 404
 
     post_form(client, "/en/account/reset", {"email": EMAIL})
-    link = link_in(outbox()[-1].text, "/en/account/reset/")
+    link = link_in(queued_mail()[-1].text, "/en/account/reset/")
     response = post_form(fresh_client(app), link, {"password": NEW, "password_again": NEW})
     assert response.status_code == 302
 

@@ -7,13 +7,13 @@ from kb.extensions import db
 from kb.mail import deliver_due
 from kb.models import OutboxMessage, Submission
 from tests.journeys import (
-    bearer,
     delivered_files,
     directory,
     festival_body,
     fresh_client,
     make_account,
     token_for,
+    token_header,
 )
 from tests.workerkit import run_worker_once
 
@@ -31,7 +31,7 @@ def test_the_receipt_goes_through_a_real_smtp_server_in_the_submitters_language(
     app.config["MAIL_URL"] = url
     directory()
     token = token_for(make_account("org@example.org", locale="ko", name="김지수"))
-    response = client.post("/api/v1/festivals", json=festival_body(), headers=bearer(token))
+    response = client.post("/api/v1/festivals", json=festival_body(), headers=token_header(token))
     assert response.status_code == 202
     assert inbox.messages == []  # the request only queued it
     run_worker_once()
@@ -49,7 +49,7 @@ def test_a_failing_mail_server_delays_the_mail_but_never_the_submission(app, cli
     app.config["MAIL_URL"] = "smtp://127.0.0.1:1"  # nothing listens there
     directory()
     token = token_for(make_account("org@example.org"))
-    response = client.post("/api/v1/festivals", json=festival_body(), headers=bearer(token))
+    response = client.post("/api/v1/festivals", json=festival_body(), headers=token_header(token))
     assert response.status_code == 202
     assert db.session.scalar(sa.select(Submission.state)) == "pending"
     run_worker_once()
@@ -68,19 +68,25 @@ def test_every_decision_is_written_to_the_file_outbox(app, client):
     member = token_for(make_account("org@example.org", locale="ru"))
     moderator = token_for(make_account("mod@example.org", role="moderator"))
     body = festival_body(name={"en": "Boysun Bahori", "ru": "Бойсун бахори"})
-    first = client.post("/api/v1/festivals", json=body, headers=bearer(member)).get_json()["id"]
+    first = client.post("/api/v1/festivals", json=body, headers=token_header(member)).get_json()[
+        "id"
+    ]
     client.post(
         f"/api/v1/submissions/{first}/reject",
         json={"reason": "Not a festival."},
-        headers=bearer(moderator),
+        headers=token_header(moderator),
     )
-    second = client.post("/api/v1/festivals", json=body, headers=bearer(member)).get_json()["id"]
+    second = client.post("/api/v1/festivals", json=body, headers=token_header(member)).get_json()[
+        "id"
+    ]
     client.post(
         f"/api/v1/submissions/{second}/return",
         json={"reason": "Add a source."},
-        headers=bearer(moderator),
+        headers=token_header(moderator),
     )
-    client.post(f"/api/v1/submissions/{second}/approve", headers=bearer(moderator))  # not pending
+    client.post(
+        f"/api/v1/submissions/{second}/approve", headers=token_header(moderator)
+    )  # not pending
 
     messages = delivered_files()
     assert [m["Subject"] for m in messages] == [

@@ -14,7 +14,7 @@ from tests.journeys import (
     fresh_client,
     log_in,
     make_account,
-    outbox,
+    queued_mail,
 )
 
 
@@ -114,7 +114,7 @@ def test_the_whole_journey_through_the_pages(app, client):
     assert 'id="error-summary"' in response.text and 'href="#latitude"' in response.text
     db.session.expire_all()
     assert submission.state == "draft" and submission.payload["website"] == "example dot org"
-    assert outbox() == []
+    assert queued_mail() == []
 
     response = _post(member, edit, {**GOOD, "action": "submit"})
     assert response.status_code == 302 and response.headers["Location"].endswith(
@@ -153,13 +153,13 @@ def test_the_whole_journey_through_the_pages(app, client):
     record = db.session.scalar(sa.select(Festival))
     assert [e.year for e in record.editions] == [2019, 2023] and record.usual_months == [4, 5]
     # In the submitter's language (Russian), whichever language the moderator reads.
-    assert [m.subject for m in outbox()] == [
+    assert [m.subject for m in queued_mail()] == [
         "Заявка получена: Бойсун бахори",
         "Требуется доработка: Бойсун бахори",
         "Исправленная заявка получена: Бойсун бахори",
         "Опубликовано: Бойсун бахори",
     ]
-    assert all('<html lang="ru">' in m.html and "/ru/" in m.text for m in outbox())
+    assert all('<html lang="ru">' in m.html and "/ru/" in m.text for m in queued_mail())
 
 
 def test_propose_a_change_opens_the_form_filled_in_and_waits_for_approval(app, client):
@@ -247,7 +247,7 @@ def test_user_text_is_escaped_everywhere(app, client):
     pages += [member.get(url).text, member.get(url + "/edit").text]
     for html in pages:
         assert "<script>" not in html and "&lt;script&gt;" in html
-    mail = outbox()[-1]
+    mail = queued_mail()[-1]
     assert "<script>" not in mail.html and "&lt;script&gt;" in mail.html
 
 

@@ -10,13 +10,13 @@ from kb.models import Festival, OutboxMessage, Revision, Submission
 from tests.factories import create_festival
 from tests.journeys import (
     PASSWORD,
-    bearer,
     directory,
     festival_body,
     fresh_client,
     make_account,
-    outbox,
+    queued_mail,
     token_for,
+    token_header,
 )
 from tests.workerkit import run_worker_once
 
@@ -53,14 +53,16 @@ def test_done_when_a_festival_goes_from_token_to_published_with_history(app, cli
     moderator = _cli_account(runner, "moderator@example.org", "moderator")
 
     bad = festival_body(latitude=123, website="not a url", countries=["ZZ"])
-    response = client.post("/api/v1/festivals", json=bad, headers=bearer(institution))
+    response = client.post("/api/v1/festivals", json=bad, headers=token_header(institution))
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "invalid"
     assert set(error["fields"]) == {"latitude", "website", "countries.0"}  # all at once
     assert _count(Submission) == 0 and _count(Festival) == 0 and _count(OutboxMessage) == 0
 
-    response = client.post("/api/v1/festivals", json=festival_body(), headers=bearer(institution))
+    response = client.post(
+        "/api/v1/festivals", json=festival_body(), headers=token_header(institution)
+    )
     assert response.status_code == 202, response.get_json()
     body = response.get_json()
     assert body["state"] == "pending" and body["kind"] == "new" and isinstance(body["id"], int)
@@ -76,9 +78,9 @@ def test_done_when_a_festival_goes_from_token_to_published_with_history(app, cli
     assert _found("Boysun", client) == []  # not in search either
 
     url = f"/api/v1/submissions/{body['id']}"
-    assert client.get(url, headers=bearer(institution)).get_json()["state"] == "pending"
-    assert client.post(url + "/approve", headers=bearer(institution)).status_code == 403
-    response = client.post(url + "/approve", json={}, headers=bearer(moderator))
+    assert client.get(url, headers=token_header(institution)).get_json()["state"] == "pending"
+    assert client.post(url + "/approve", headers=token_header(institution)).status_code == 403
+    response = client.post(url + "/approve", json={}, headers=token_header(moderator))
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["state"] == "approved"
 
@@ -95,7 +97,7 @@ def test_done_when_a_festival_goes_from_token_to_published_with_history(app, cli
     assert entry["changes"]["website"] == [None, "https://example.org/boysun"]
     assert "@" not in json.dumps(history)  # never an e-mail address in public
 
-    subjects = [m.subject for m in outbox() if m.to == "festival@example.org"]
+    subjects = [m.subject for m in queued_mail() if m.to == "festival@example.org"]
     assert subjects == ["Received: Boysun Bahori", "Published: Boysun Bahori"]
 
 
@@ -130,7 +132,9 @@ def test_done_when_a_festival_goes_from_token_to_published_with_history(app, cli
 def test_each_rule_refuses_its_field_and_stores_nothing(app, client, change, field):
     directory()
     token = token_for(make_account("org@example.org"))
-    response = client.post("/api/v1/festivals", json=festival_body(**change), headers=bearer(token))
+    response = client.post(
+        "/api/v1/festivals", json=festival_body(**change), headers=token_header(token)
+    )
     assert response.status_code == 422, response.get_json()
     fields = response.get_json()["error"]["fields"]
     assert field in fields, fields
@@ -140,7 +144,7 @@ def test_each_rule_refuses_its_field_and_stores_nothing(app, client, change, fie
 
 def test_a_body_that_is_not_an_object_is_refused(app, client):
     token = token_for(make_account("org@example.org"))
-    response = client.post("/api/v1/festivals", json=[1, 2], headers=bearer(token))
+    response = client.post("/api/v1/festivals", json=[1, 2], headers=token_header(token))
     assert response.status_code == 422 and _count(Submission) == 0
 
 
@@ -152,7 +156,7 @@ def test_a_published_festivals_slug_proposes_a_change_that_waits_for_approval(ap
     member = make_account("org@example.org", organization="ichcap", name="Dilnoza")
     moderator = make_account("mod@example.org", role="moderator", name="Mira")
     body = festival_body(website="https://new.example")
-    response = client.post("/api/v1/festivals", json=body, headers=bearer(token_for(member)))
+    response = client.post("/api/v1/festivals", json=body, headers=token_header(token_for(member)))
     assert response.status_code == 202 and response.get_json()["kind"] == "change"
     assert (
         client.get("/api/v1/festivals/boysun-bahori").get_json()["website"] == "https://old.example"
@@ -162,7 +166,7 @@ def test_a_published_festivals_slug_proposes_a_change_that_waits_for_approval(ap
     response = client.post(
         f"/api/v1/submissions/{sid}/approve",
         json={"reason": "Checked with the organiser."},
-        headers=bearer(token_for(moderator)),
+        headers=token_header(token_for(moderator)),
     )
     assert response.status_code == 200
     assert (
@@ -188,7 +192,7 @@ def test_an_unpublished_records_slug_is_taken(app, client):
     db.session.commit()
     token = token_for(make_account("org@example.org"))
     response = client.post(
-        "/api/v1/festivals", json=festival_body(slug="hidden-festival"), headers=bearer(token)
+        "/api/v1/festivals", json=festival_body(slug="hidden-festival"), headers=token_header(token)
     )
     assert response.status_code == 422 and "slug" in response.get_json()["error"]["fields"]
 
@@ -198,24 +202,26 @@ def test_return_and_reject_need_a_reason_and_tell_the_submitter(app, client):
     member = make_account("org@example.org", locale="ko")
     moderator = token_for(make_account("mod@example.org", role="moderator"))
     first = client.post(
-        "/api/v1/festivals", json=festival_body(), headers=bearer(token_for(member))
+        "/api/v1/festivals", json=festival_body(), headers=token_header(token_for(member))
     )
     sid = first.get_json()["id"]
     url = f"/api/v1/submissions/{sid}"
 
-    response = client.post(url + "/return", json={"reason": "  "}, headers=bearer(moderator))
+    response = client.post(url + "/return", json={"reason": "  "}, headers=token_header(moderator))
     assert response.status_code == 422 and "reason" in response.get_json()["error"]["fields"]
     response = client.post(
-        url + "/return", json={"reason": "Add the 2023 edition."}, headers=bearer(moderator)
+        url + "/return", json={"reason": "Add the 2023 edition."}, headers=token_header(moderator)
     )
     assert response.get_json()["state"] == "returned"
     assert response.get_json()["steps"][-1]["reason"] == "Add the 2023 edition."
     assert (
-        client.post(url + "/reject", json={"reason": "x"}, headers=bearer(moderator)).status_code
+        client.post(
+            url + "/reject", json={"reason": "x"}, headers=token_header(moderator)
+        ).status_code
         == 409
     )
 
-    mails = [m for m in outbox() if m.to == "org@example.org"]
+    mails = [m for m in queued_mail() if m.to == "org@example.org"]
     assert [m.subject for m in mails] == [
         "접수 완료: 보이순 바호리",
         "보완 요청: 보이순 바호리",
