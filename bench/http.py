@@ -128,6 +128,9 @@ def prepare(instance: Path, port: int) -> dict:
         "KB_SECRET_KEY": "bench-" + "x" * 40,
         "KB_BASE_URL": f"http://127.0.0.1:{port}",
         "KB_BIND": f"127.0.0.1:{port}",
+        # This checkout's kb, even when the venv's editable install points at another one
+        # (a worktree sharing a venv): `kb` below and gunicorn import the code measured.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     for name in ("KB_DATABASE_URL", "KB_MAIL_URL", "KB_INDEX_DIR"):
         env.pop(name, None)
