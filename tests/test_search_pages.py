@@ -145,6 +145,16 @@ def test_the_page_suggests_and_helps_when_nothing_is_found(seeded_client):
     assert 'id="search-q"' in start and "/ko/search?q=" in start  # examples to try
 
 
+def test_a_suggested_spelling_leaves_the_filters_the_query_names_as_they_are(seeded_client):
+    # The "did you mean" link once took the name of the suggested filters: a page with
+    # a suggestion showed an empty "Show only:" link instead of the filters.
+    html = seeded_client.get("/en/search?q=festivls+of+uzbekistan").text
+    assert 'href="/en/search?q=festivals+of+uzbekistan"' in html
+    shown = html.split('<p class="suggested-filters">')[1].split("</p>")[0]
+    assert "type=festivals&amp;country=UZ" in shown and "Festivals · Uzbekistan" in shown
+    assert '<a href=""></a>' not in html
+
+
 @pytest.mark.parametrize("url", ["/en/", "/ru/elements/", "/ko/festivals/naadam", "/en/nowhere"])
 def test_every_other_page_has_the_search_box(seeded_client, url):
     html = seeded_client.get(url).text
