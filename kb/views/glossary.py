@@ -18,12 +18,6 @@ def records_url(usage: glossary.Usage) -> str:
     return url_for("pages.search", q=usage.query)
 
 
-@bp.app_context_processor
-def _glossary_helpers() -> dict:
-    # For the search page: the terms a query names (templates/_glossary_hits.html).
-    return {"glossary_matches": glossary.matching}
-
-
 @bp.get("/glossary", endpoint="glossary")
 def glossary_page():
     """Every term: its forms in the working languages, its definition, where it is used."""

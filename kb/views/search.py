@@ -18,8 +18,8 @@ from kb.schemas import messages
 from kb.schemas.search import SearchArgs
 from kb.search import SearchUnavailable, country_names, search
 from kb.searchcache import kept_or_rendered
-from kb.urls import record_url
 from kb.views import bp
+from kb.views.search_html import results_html
 
 #: Facet field → (query argument, heading).
 FACETS = [
@@ -157,7 +157,7 @@ def search_page():
         args = ARGS.load(request.args)
     except ValidationError as exc:
         errors = messages.translate(exc.messages)
-        page = render_template("search.html", q="", results=None, errors=errors, boxes=[])
+        page = render_template("search.html", q="", results=None, errors=errors)
         return page, 400
     q = args["q"].strip()
     filters = filters_of(args)
@@ -168,9 +168,7 @@ def search_page():
         # answer already rendered (kb/searchcache.py).
         return kept_or_rendered(lambda: _results_page(q, filters, args))
     except SearchUnavailable:  # never "nothing found" from an index that is not right
-        page = render_template(
-            "search.html", q=q, results=None, errors={}, boxes=[], rebuilding=True
-        )
+        page = render_template("search.html", q=q, results=None, errors={}, rebuilding=True)
         return page, 503, {"Retry-After": "60"}
 
 
@@ -182,16 +180,9 @@ def _results_page(q: str, filters: dict, args: dict) -> str:
         )
     chosen = {k: v for k, v in request.args.items() if k in CHOSEN}
     chosen.pop("q", None)
-    boxes = facet_boxes(results, chosen) if results and results.total else []
-    return render_template(
-        "search.html",
-        q=q,
-        results=results,
-        errors={},
-        boxes=boxes,
-        chosen=chosen,
-        suggested=suggested_filters(results),
-        label_type=_type_labels(),
-        record_url=record_url,
-        name_html=name_html,
-    )
+    listing = None
+    if results is not None:
+        boxes = facet_boxes(results, chosen) if results.total else []
+        suggested = suggested_filters(results)
+        listing = results_html(q, results, boxes, chosen, suggested, _type_labels(), name_html)
+    return render_template("search.html", q=q, results=results, errors={}, listing=listing)
