@@ -10,6 +10,7 @@ import re
 import threading
 from array import array
 from collections import OrderedDict
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -143,8 +144,15 @@ def _folded(text: str) -> str:
 
 def _may_match_prepared(text: Prepared, terms, prefixes) -> bool:
     """`_may_match` of a prepared text."""
-    heads = {t[:3] for t in terms} | {p[:3] for p in prefixes}
+    heads = _heads(terms, prefixes)
     return bool(heads) and any(head in text.low for head in heads)
+
+
+@lru_cache(maxsize=64)
+def _heads(terms: frozenset[str], prefixes: tuple[str, ...]) -> frozenset[str]:
+    """The first three letters of each term and prefix: once a query, not once a text
+    (a query's terms, with their other spellings and synonyms, are dozens)."""
+    return frozenset({t[:3] for t in terms} | {p[:3] for p in prefixes})
 
 
 def _window(text: str, spans: list[list[int]], width: int) -> tuple[int, int]:
@@ -184,18 +192,19 @@ def snippet(
     if not spans:
         return None
     begin, end = _window(text, spans, width)
-    out, at = [Markup("…") if begin else Markup("")], begin
+    # Escaped pieces joined as text and made markup once (`Markup.join` escapes each again).
+    out, at = ["…" if begin else ""], begin
     for start, stop in spans:
         if stop <= begin or start >= end:
             continue
         start, stop = max(start, begin), min(stop, end)
         out.append(escape(text[at:start]))
-        out.append(Markup(f"<mark>{escape(text[start:stop])}</mark>"))
+        out.append(f"<mark>{escape(text[start:stop])}</mark>")
         at = stop
     out.append(escape(text[at:end]))
     if end < len(text):
-        out.append(Markup("…"))
-    return Markup("").join(out)
+        out.append("…")
+    return Markup("".join(out))
 
 
 def plain(text: str, width: int = WIDTH) -> Markup:
