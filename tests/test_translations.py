@@ -55,13 +55,14 @@ def test_the_catalogue_template_holds_every_marked_string():
     """Extraction as `make messages` runs it finds every string the code marks, templates
     with our own tags ({% cache %}) included: a template Babel cannot parse is skipped
     silently, and a refresh would then mark its strings obsolete in both catalogues."""
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
     from babel.messages.pofile import read_po as read
 
     with open(ROOT / "babel.cfg") as f:
         method_map, options_map = parse_mapping_cfg(f)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    # pybabel's own keywords (`N_` among them), and the Makefile's `-k _l -k lazy_gettext`.
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords
