@@ -53,17 +53,20 @@ def _values(field: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return values[:SHOWN]
 
 
-def _labeller(field: str, values: list[str]):
+def _labeller(field: str, values: list[str], lang: str | None = None):
+    """How a facet's values read (`lang`: the reader's language, if already known)."""
     if field == "type":
         return lambda v: str(CATALOG[v].title) if v in CATALOG else v
     if field == "country":  # from the index, as the results are: no database reading
         names = country_names()
-        return lambda v: str(pick(names[v])) if names.get(v) else v
+        lang = lang or current_language()
+        return lambda v: str(pick(names[v], lang)) if names.get(v) else v
     if field in ("domain", "list"):
         group = "domain" if field == "domain" else "unesco_list"
         return lambda v: labels.label(group, v)
     if field == "lang":
-        return language_name
+        lang = lang or current_language()
+        return lambda v: language_name(v, lang)
     return str
 
 
@@ -78,11 +81,12 @@ def facet_boxes(results, chosen: dict) -> list[dict]:
     """The sidebar: per facet, its values with counts and the link that toggles each."""
     boxes = []
     base = url_for("pages.search")
+    lang = current_language()
     for field, arg, heading in FACETS:
         values = _values(field, results.facets.get(field) or [])
         if not values or (len(values) == 1 and arg not in chosen and field != "type"):
             continue
-        label = _labeller(field, [v for v, _ in values])
+        label = _labeller(field, [v for v, _ in values], lang)
         options = []
         others = {k: v for k, v in request.args.items() if k not in ("page", arg)}
         # `_search_url(base, others + {arg: value})`, the arguments the values share
@@ -129,16 +133,16 @@ def _type_labels():
     return label
 
 
-def name_html(value) -> Markup:
+def name_html(value, lang: str | None = None) -> Markup:
     """A hit's name as the `t` macro of templates/_macros.html writes it (the reader's
     language, or another with its name): in Python, twenty macro calls a page less."""
-    loc = pick(value)
+    loc = pick(value, lang)
     if not loc:
         return Markup("")
     # f-strings with `escape`, as `Markup.format` writes them (its formatter cost ~4 times more)
     html = Markup(f'<span lang="{escape(loc.lang)}">{escape(loc.text)}</span>')
     if loc.is_fallback:
-        language = language_name(loc.lang)
+        language = language_name(loc.lang, lang)
         # As the template's `_(…, language=…)` gives it: the translation as markup, the
         # name escaped into it.
         title = Markup(get_translations().ugettext(FALLBACK_TITLE)) % {"language": language}

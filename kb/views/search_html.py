@@ -18,7 +18,7 @@ from flask_babel import get_translations
 from jinja2.filters import do_urlencode
 from markupsafe import Markup, escape
 
-from kb.i18n import LANGUAGES
+from kb.i18n import LANGUAGES, current_language
 from kb.services import glossary
 from kb.urls import record_url
 from kb.views.text import numbers
@@ -84,6 +84,7 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, label_ty
     out: list[str] = ['\n<div class="list-layout search-layout">']
     active = [o for box in boxes for o in box["options"] if o["selected"]]
     clear = url_for("pages.search", q=q)
+    lang = current_language()
     number = numbers()
     remove = _(REMOVE)
     if boxes:
@@ -161,7 +162,7 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, label_ty
                 '\n      <li class="card">\n'
                 f'        <p class="kicker">{escape(label_type(hit.type))}</p>\n'
                 f'        <h3><a href="{escape(record_url("pages.record", hit.type, hit.slug))}">'
-                f"{name_html(hit.name)}</a></h3>"
+                f"{name_html(hit.name, lang)}</a></h3>"
             )
             if hit.snippet:
                 lang_attr = f' lang="{escape(hit.snippet_lang)}"' if hit.snippet_lang else ""
