@@ -63,7 +63,7 @@ REFERENCE = """{% from "_macros.html" import pagination %}
       </ul>
     </div>
     {%- else %}
-    <p class="muted">{{ ngettext('%(num)s result', '%(num)s results', results.total, num=results.total | number) }}{% if q %} · {{ _('for “%(query)s”', query=q) }}{% endif %}</p>
+    <h2 class="results-total muted">{{ ngettext('%(num)s result', '%(num)s results', results.total, num=results.total | number) }}{% if q %} · {{ _('for “%(query)s”', query=q) }}{% endif %}</h2>
     {%- if suggested %}
     <p class="suggested-filters">{{ _('Show only:') }} <a href="{{ suggested.url }}">{{ suggested.label }}</a></p>
     {%- endif %}
@@ -174,3 +174,28 @@ PARTS = [
     'class="empty"',
     "<mark>",
 ]
+
+
+def test_the_results_headings_descend_one_level_at_a_time(seeded_client):
+    """A screen reader's list of headings has no gap: the facets' h2 sits in a <details>
+    that is closed on a phone, so the hits' h3s need a visible h2 of their own."""
+    from html.parser import HTMLParser
+
+    class Headings(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.levels, self.hidden = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.hidden += tag == "details"
+            if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() and not self.hidden:
+                self.levels.append(int(tag[1]))
+
+        def handle_endtag(self, tag):
+            self.hidden -= tag == "details"
+
+    for url in ("/en/search?q=nowruz", "/ru/search?q=навруз", "/ko/search?q=축제&page=2"):
+        parser = Headings()
+        parser.feed(seeded_client.get(url).text)
+        assert parser.levels[0] == 1 and len(parser.levels) > 2, url
+        assert all(b <= a + 1 for a, b in zip(parser.levels, parser.levels[1:])), url

@@ -145,10 +145,12 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, label_ty
         _empty(out, q, chosen, clear, _)
     else:
         total = _.plural(RESULTS, results.total, num=number(results.total))
-        out.append(f'\n    <p class="muted">{total}')
+        # A heading (h2, looking like the line it was): the hits' h3s follow it, and the
+        # facets' h2 is hidden in a closed <details> on a phone (axe: heading-order).
+        out.append(f'\n    <h2 class="results-total muted">{total}')
         if q:
             out.append(f" · {_(FOR_QUERY, query=q)}")
-        out.append("</p>")
+        out.append("</h2>")
         if suggested:
             out.append(
                 f'\n    <p class="suggested-filters">{_(SHOW_ONLY)} '
