@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from kb.i18n import translated
+
 DOMAINS = {
     "oral-traditions": _l("Oral traditions and expressions"),
     "performing-arts": _l("Performing arts"),
@@ -202,4 +204,4 @@ ALL = {
 def label(group: str, code) -> str:
     """The translated label of `code` in `group`, or the code itself if unknown."""
     value = ALL.get(group, {}).get(code)
-    return str(value) if value is not None else str(code)
+    return translated(value) if value is not None else str(code)

@@ -82,3 +82,25 @@ def test_python_translations_are_flask_babels(app):
                         )
             if lang != "en":
                 assert gettext("Search") != "Search"
+
+
+def test_a_lazy_strings_kept_text_follows_the_language(app):
+    """`kb.i18n.translated` (a lazy string's text, kept per catalogue) gives `str()`'s
+    answer in each language in turn, a forced one included, and plain strings as they are."""
+    from flask_babel import lazy_gettext
+
+    from kb.i18n import translated
+
+    labels = [lazy_gettext("Festivals"), lazy_gettext("Type"), lazy_gettext("Festivals")]
+    seen = {}
+    for lang in ("en", "ru", "ko", "ru", "en"):
+        with app.test_request_context(f"/{lang}/"):
+            g.lang = lang
+            refresh()
+            for forced in (None, "ko" if lang != "ko" else "ru"):
+                with in_language(forced) if forced else nullcontext():
+                    for label in labels:
+                        assert translated(label) == str(label)
+            seen[lang] = translated(labels[0])
+            assert translated("as it is") == "as it is"
+    assert seen["en"] == "Festivals" and seen["ru"] != seen["ko"] != seen["en"]

@@ -6,14 +6,14 @@ from urllib.parse import quote_plus, urlencode
 
 from flask import render_template, request, url_for
 from flask_babel import get_translations
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from marshmallow import ValidationError
 
 from kb import labels
 from kb.api.search import filters_of
 from kb.catalog import CATALOG
-from kb.i18n import LANGUAGES, current_language, language_name, pick
+from kb.i18n import LANGUAGES, current_language, language_name, pick, translated
 from kb.schemas import messages
 from kb.schemas.search import SearchArgs
 from kb.search import SearchUnavailable, country_names, search
@@ -23,12 +23,12 @@ from kb.views.search_html import results_html
 
 #: Facet field → (query argument, heading).
 FACETS = [
-    ("type", "type", lambda: _("Type")),
-    ("country", "country", lambda: _("Country")),
-    ("domain", "domain", lambda: _("Domain")),
-    ("list", "list", lambda: _("UNESCO list")),
-    ("year", "year", lambda: _("Year")),
-    ("lang", "language", lambda: _("Name in a community language")),
+    ("type", "type", _l("Type")),
+    ("country", "country", _l("Country")),
+    ("domain", "domain", _l("Domain")),
+    ("list", "list", _l("UNESCO list")),
+    ("year", "year", _l("Year")),
+    ("lang", "language", _l("Name in a community language")),
 ]
 #: How many values a facet shows (by count); years are all shown, in year order.
 SHOWN = 12
@@ -56,7 +56,7 @@ def _values(field: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
 def _labeller(field: str, values: list[str], lang: str | None = None):
     """How a facet's values read (`lang`: the reader's language, if already known)."""
     if field == "type":
-        return lambda v: str(CATALOG[v].title) if v in CATALOG else v
+        return lambda v: translated(CATALOG[v].title) if v in CATALOG else v
     if field == "country":  # from the index, as the results are: no database reading
         names = country_names()
         lang = lang or current_language()
@@ -103,7 +103,7 @@ def facet_boxes(results, chosen: dict) -> list[dict]:
             options.append(
                 {"label": label(value), "count": count, "url": url, "selected": selected}
             )
-        boxes.append({"heading": heading(), "options": options, "arg": arg})
+        boxes.append({"heading": translated(heading), "options": options, "arg": arg})
     return boxes
 
 
@@ -127,7 +127,7 @@ def _type_labels():
 
     def label(name: str):
         if name not in named:  # the lazy string as the template had it: its text, as is
-            named[name] = Markup(str(CATALOG[name].title_one)) if name in CATALOG else name
+            named[name] = Markup(translated(CATALOG[name].title_one)) if name in CATALOG else name
         return named[name]
 
     return label
