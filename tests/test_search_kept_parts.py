@@ -9,7 +9,7 @@ import pytest
 from kb.extensions import db
 from kb.search import highlight, reindex
 from kb.search.analysis import ScriptTokenizer
-from kb.search.highlight import _spans_of_tokens, prepared, snippet
+from kb.search.highlight import _spans_of_tokens, asked_words, prepared, snippet
 from tests.factories import create_element
 from tests.workerkit import run_worker_once
 
@@ -34,12 +34,24 @@ def _terms(ana, query: str):
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_prepared_texts_mark_what_the_analyser_reads(query):
+    """Only words that begin as a term or a typed word does are analysed: the marks are
+    those of analysing every word (ели, typed, is a form of есть)."""
     ana = ScriptTokenizer()
     terms, prefixes = _terms(ana, query)
+    asked = asked_words(query)
     for text in TEXTS * 2:  # the second time from the kept form
-        assert highlight._spans_of(prepared(text, ana), terms, prefixes) == _spans_of_tokens(
+        assert highlight._spans_of(prepared(text, ana), terms, prefixes, asked) == _spans_of_tokens(
             text, terms, prefixes, ana
         ), (text, query)
+
+
+def test_an_irregular_form_typed_as_it_stands_is_marked():
+    ana = ScriptTokenizer()
+    text = TEXTS[1]
+    terms, prefixes = _terms(ana, "ели")
+    assert terms == {"есть"}  # the lemma begins otherwise than the word
+    marked = snippet(text, terms, prefixes, ana, asked=asked_words("ели"))
+    assert marked is not None and "<mark>ели</mark>" in marked
 
 
 def test_a_kept_text_is_marked_anew_for_each_query():

@@ -23,7 +23,7 @@ from kb.search.evaluate import (
     top,
     total,
 )
-from kb.search.highlight import plain, snippet
+from kb.search.highlight import asked_words, plain, snippet
 from kb.search.query import Part, build, filter_query, highlight_terms, parse, word_variants
 from kb.search.store import Holder
 from kb.services.common import Page
@@ -200,7 +200,9 @@ def _fixed_parts(parts: list[Part], fixed: dict[int, str]) -> list[Part]:
     return out
 
 
-def _snippet(data: dict, terms, prefixes, lang: str, ana) -> tuple[Markup, str | None]:
+def _snippet(
+    data: dict, terms, prefixes, lang: str, ana, asked: tuple[str, ...] = ()
+) -> tuple[Markup, str | None]:
     """A snippet in the reader's language if the match is there, else where it is."""
     summary, body = data.get("summary") or {}, data.get("body") or {}
     # "und": names of linked records, in no one language: the last place to look.
@@ -209,7 +211,7 @@ def _snippet(data: dict, terms, prefixes, lang: str, ana) -> tuple[Markup, str |
         texts = [(t.get(c), c) for c in dict.fromkeys(order) for t in (summary, body)]
         for text, code in texts:
             if text:
-                marked = snippet(text, terms, prefixes, ana)
+                marked = snippet(text, terms, prefixes, ana, asked=asked)
                 if marked is not None:
                     return marked, None if code == "und" else code
     for code in dict.fromkeys(order):
@@ -274,10 +276,11 @@ def run(
         hits = []
         if count and (page - 1) * per_page < count:
             terms, prefixes = highlight_terms(marked) if q is not None else (frozenset(), ())
+            asked = asked_words(text)
             for docnum, score in top(ctx, found, page * per_page)[(page - 1) * per_page :]:
                 stored = _stored(searcher, docnum)
                 data = stored["data"]
-                marked, snippet_lang = _snippet(data, terms, prefixes, lang, ana)
+                marked, snippet_lang = _snippet(data, terms, prefixes, lang, ana, asked)
                 hits.append(
                     Hit(stored["type"], data["slug"], data["name"], marked, snippet_lang, score)
                 )

@@ -9,45 +9,80 @@ from __future__ import annotations
 import re
 import threading
 from array import array
+from bisect import bisect_right
 from collections import OrderedDict
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from kb.search.analysis import WORD, ScriptTokenizer, fold
+from kb.search.analysis import BIGRAM_SCRIPT, WORD, ScriptTokenizer, fold
 
 _tokenizer = ScriptTokenizer()
 #: Latin letters with accents and modifier letters: folded as the analyser folds them.
 _ACCENTED = re.compile(r"[\u00c0-\u024f\u02b0-\u02ff\u1e00-\u1eff]+")
 WIDTH = 240
+#: A Hangul or Han letter (bigram scripts: a term may begin anywhere in such a word).
+_BIGRAMS = BIGRAM_SCRIPT
 
 
 class Prepared:
     """What snippets need of one text whatever the query: the text as `_may_match`
-    compares it and, once a query may match it, its words (where each starts and ends,
-    and its terms at each position as `ScriptTokenizer.units` gives them; stop words
-    left out)."""
+    compares it (`low`), where each word starts and ends, and the terms of the words a
+    query has asked about so far (`ScriptTokenizer.units`: analysing a word is what
+    costs, ~30-200 µs for a Russian one the analyser has not kept)."""
 
-    __slots__ = ("text", "low", "_ana", "_words")
+    __slots__ = ("text", "low", "_ana", "_bounds", "_units")
 
     def __init__(self, text: str, ana: ScriptTokenizer):
-        self.text, self.low, self._ana, self._words = text, _folded(text), ana, None
+        self.text, self.low, self._ana = text, _folded(text), ana
+        self._bounds: tuple[array, array] | None = None
+        self._units: dict[int, tuple] = {}
 
-    def words(self) -> tuple[array, array, list]:
-        if self._words is None:
-            cache, units = self._ana.unit_cache(), self._ana.units
-            starts, ends, groups = array("i"), array("i"), []
+    def bounds(self) -> tuple[array, array]:
+        """Where each word starts and ends."""
+        if self._bounds is None:
+            starts, ends = array("i"), array("i")
             for match in WORD.finditer(self.text):
-                word = match.group()
-                found = cache.get(word)
-                if found is None:
-                    found = units(word)
-                if found:
-                    starts.append(match.start())
-                    ends.append(match.end())
-                    groups.append(found)
-            self._words = (starts, ends, groups)
-        return self._words
+                starts.append(match.start())
+                ends.append(match.end())
+            self._bounds = (starts, ends)
+        return self._bounds
+
+    def units(self, n: int) -> tuple:
+        """The terms of word `n` at each position; () for a stop word."""
+        found = self._units.get(n)
+        if found is None:
+            starts, ends = self.bounds()
+            word = self.text[starts[n] : ends[n]]
+            found = self._ana.unit_cache().get(word)
+            if found is None:
+                found = self._ana.units(word)
+            self._units[n] = found
+        return found
+
+    def candidates(self, heads: frozenset[str]) -> list[int] | None:
+        """The words that may hold a term beginning with one of `heads` (a term's first
+        three letters): those that begin with one, and Hangul and Han words that hold one
+        anywhere (their terms are bigrams). None if positions in `low` are not those of
+        the text (a letter folded into two), when every word is to be read.
+
+        A word's terms begin as the word does, bar a few irregular Russian forms (людей:
+        человек), so only those words are analysed; an irregular form whose lemma begins
+        otherwise than every term of the query is left unmarked, as `_may_match` leaves
+        a text with only such words unmarked."""
+        low = self.low
+        if len(low) != len(self.text):
+            return None
+        starts, ends = self.bounds()
+        found = set()
+        for head in heads:
+            at = low.find(head)
+            while at >= 0:
+                n = bisect_right(starts, at) - 1
+                if n >= 0 and at < ends[n] and (at == starts[n] or _BIGRAMS.match(low, at)):
+                    found.add(n)
+                at = low.find(head, at + 1)
+        return sorted(found)
 
 
 #: Characters of texts whose `Prepared` form each process keeps: ~10 bytes held a
@@ -93,10 +128,14 @@ def _spans(text: str, terms, prefixes, ana: ScriptTokenizer) -> list[list[int]]:
     return _spans_of(prepared(text, ana), terms, prefixes)
 
 
-def _spans_of(text: Prepared, terms, prefixes) -> list[list[int]]:
+def _spans_of(text: Prepared, terms, prefixes, asked: tuple[str, ...] = ()) -> list[list[int]]:
     spans: list[list[int]] = []
-    starts, ends, words = text.words()
-    for n, groups in enumerate(words):
+    starts, ends = text.bounds()
+    wanted = text.candidates(_heads(terms, prefixes, asked))
+    for n in range(len(starts)) if wanted is None else wanted:
+        groups = text.units(n)
+        if not groups:
+            continue
         if len(groups) == 1:  # one position: the word's terms, or one syllable
             for term in groups[0]:
                 if term in terms or (prefixes and term.startswith(prefixes)):
@@ -142,17 +181,25 @@ def _folded(text: str) -> str:
     return _ACCENTED.sub(lambda m: fold(m.group()), text.lower()).replace("ё", "е")
 
 
-def _may_match_prepared(text: Prepared, terms, prefixes) -> bool:
-    """`_may_match` of a prepared text."""
-    heads = _heads(terms, prefixes)
+def _may_match_prepared(text: Prepared, terms, prefixes, asked: tuple[str, ...] = ()) -> bool:
+    """`_may_match` of a prepared text, the query's own words' heads included."""
+    heads = _heads(terms, prefixes, asked)
     return bool(heads) and any(head in text.low for head in heads)
 
 
 @lru_cache(maxsize=64)
-def _heads(terms: frozenset[str], prefixes: tuple[str, ...]) -> frozenset[str]:
-    """The first three letters of each term and prefix: once a query, not once a text
-    (a query's terms, with their other spellings and synonyms, are dozens)."""
-    return frozenset({t[:3] for t in terms} | {p[:3] for p in prefixes})
+def _heads(
+    terms: frozenset[str], prefixes: tuple[str, ...], asked: tuple[str, ...] = ()
+) -> frozenset[str]:
+    """The first three letters of each term, prefix and word the reader typed: once a
+    query, not once a text (a query's terms, with their other spellings and synonyms, are
+    dozens). The typed words find the irregular forms typed as such (ели: есть)."""
+    return frozenset({t[:3] for t in terms} | {p[:3] for p in prefixes} | {w[:3] for w in asked})
+
+
+def asked_words(query: str) -> tuple[str, ...]:
+    """The words of a query as typed, folded as texts are (`snippet`'s `asked`)."""
+    return tuple(dict.fromkeys(_folded(w) for w in WORD.findall(query or "")))
 
 
 def _window(text: str, spans: list[list[int]], width: int) -> tuple[int, int]:
@@ -178,13 +225,16 @@ def snippet(
     prefixes: tuple[str, ...],
     ana: ScriptTokenizer = _tokenizer,
     width: int = WIDTH,
+    *,
+    asked: tuple[str, ...] = (),
 ) -> Markup | None:
-    """The best window of `text` with matched words marked, or None if nothing matched."""
+    """The best window of `text` with matched words marked, or None if nothing matched
+    (`asked`: the query's words as typed, `asked_words`)."""
     if isinstance(ana, ScriptTokenizer):
         ready = prepared(text, ana)
-        if not _may_match_prepared(ready, terms, prefixes):
+        if not _may_match_prepared(ready, terms, prefixes, asked):
             return None
-        spans = _spans_of(ready, terms, prefixes)
+        spans = _spans_of(ready, terms, prefixes, asked)
     else:
         if not _may_match(text, terms, prefixes):
             return None
