@@ -143,6 +143,7 @@ def test_a_full_word_cache_keeps_the_words_met_first(monkeypatch):
     monkeypatch.setattr(analysis, "_words_kept", 20)
     monkeypatch.setattr(analysis, "_UNITS", {})
     monkeypatch.setattr(analysis, "_SHAPES", {})
+    monkeypatch.setattr(analysis, "_GRAMS", {})  # a cut remakes it: not the real one
     tokenizer = analysis.ScriptTokenizer()
     first = tokenizer.units("festivals")
     for i in range(100):
@@ -152,3 +153,37 @@ def test_a_full_word_cache_keeps_the_words_met_first(monkeypatch):
     # Words with the same terms share them, kept or not.
     assert tokenizer.units("festival") is first == (("festiv",),)
     assert tokenizer.units("уйгурские") is tokenizer.units("уйгурский")
+
+
+def test_threads_filling_a_small_word_cache_never_fail(monkeypatch):
+    """Serving threads (KB_WEB_THREADS) share the word cache: cutting it while others add
+    words must not raise (a cut once iterated the dictionary across two bytecodes)."""
+    import sys
+    import threading
+
+    monkeypatch.setattr(analysis, "_words_kept", 200)
+    monkeypatch.setattr(analysis, "_UNITS", {})
+    monkeypatch.setattr(analysis, "_SHAPES", {})
+    monkeypatch.setattr(analysis, "_GRAMS", {})
+    tokenizer = analysis.ScriptTokenizer()
+    errors = []
+
+    def add(k):
+        try:
+            for i in range(20_000):
+                tokenizer.units(f"festival{(i * 7 + k) % 3000}")
+        except Exception as exc:  # what a request would have answered 500 with
+            errors.append(repr(exc))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=add, args=(k,)) for k in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert len(tokenizer.unit_cache()) <= 200

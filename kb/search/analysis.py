@@ -20,7 +20,6 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import islice
 
 import pymorphy3
 import Stemmer
@@ -150,10 +149,11 @@ _SHAPES: dict[tuple[str, ...], tuple[tuple[str, ...]]] = {}
 def _keep_first(cache: dict, bound: int) -> None:
     """Cut `cache` (in place) to the first `KEEP_SHARE` of `bound` entries put in.
 
-    Each step is one dictionary operation or a copy made in one (list() of a C
-    iterator), so a thread reading or adding meanwhile sees either state: at worst a
-    word is analysed twice, or a shape is not shared."""
-    kept = list(islice(cache.items(), int(bound * KEEP_SHARE)))
+    Each step is one dictionary operation or a copy made in one (`list()` of a view:
+    no iterator lives across two bytecodes, where another thread's new word would make
+    it fail), so a thread reading or adding meanwhile sees either state: at worst a word
+    is analysed twice, or a shape is not shared."""
+    kept = list(cache.items())[: int(bound * KEEP_SHARE)]
     cache.clear()
     cache.update(kept)
     if any(cache is units for units in list(_UNITS.values())):
