@@ -41,3 +41,36 @@ def test_a_changed_file_gets_a_new_address(tmp_path):
         # No file, or a name outside the folder: the address is left as it was asked for.
         assert url_for("static", filename="missing.css") == "/static/missing.css"
         assert "v=" not in url_for("static", filename="../instance/secret_key")
+
+
+def test_a_changed_file_is_named_anew_in_the_kept_head(tmp_path):
+    """The head's style sheets and icons are kept per language ({% cache %}), and per
+    version of those files: a changed style sheet is named by its new hash at once."""
+    import shutil
+
+    static = tmp_path / "static"
+    for name in (
+        "css/site.css",
+        "css/accounts.css",
+        "icons/icon.svg",
+        "icons/apple-touch-icon.png",
+    ):
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "static" / name, static / name)
+    app = make_app(
+        tmp_path / "instance",
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'kb.db'}"},
+        STATIC_DIR=str(static),
+    )
+    assert not app.jinja_env.auto_reload  # parts are kept, as in production
+    client = app.test_client()
+
+    def named() -> str:
+        page = client.get("/en/no-such-page").get_data(as_text=True)  # base.html's head
+        return re.search(r"css/site\.css\?v=(\w+)", page).group(1)
+
+    first = named()
+    assert named() == first
+    (static / "css" / "site.css").write_text("body { color: navy }")
+    os.utime(static / "css" / "site.css", ns=(1, 1))
+    assert named() != first

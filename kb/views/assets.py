@@ -104,3 +104,6 @@ def init_app(app: Flask) -> None:
         return build_url(endpoint, **values)
 
     app.jinja_env.globals["url_for"] = template_url_for
+    # For a kept part's key ({% cache %}) that names static files: their versions, so a
+    # changed file is named anew at once, as `url_for` names it (a stat a file).
+    app.jinja_env.globals["static_versions"] = lambda *names: tuple(map(version, names))
