@@ -92,7 +92,17 @@ def conditional(
         return _response(render()[0])
     fresh = freshness()
     today = datetime.now(UTC).date()  # read once: the ETag and the day's start agree
-    key = repr((request.full_path, parts, fresh.version, current_language(), str(today), build()))
+    key = repr(
+        (
+            request.script_root,  # the same page under another root links elsewhere
+            request.full_path,
+            parts,
+            fresh.version,
+            current_language(),
+            str(today),
+            build(),
+        )
+    )
     etag = hashlib.sha256(key.encode()).hexdigest()[:24]
     cache_control = f"public, max-age={max_age}" if max_age else "public, no-cache"
     pages = current_app.extensions.setdefault("kb-pages", {})

@@ -88,6 +88,7 @@ def kept_or_rendered(render: Callable[[], object]) -> Response:
     if current_user.is_authenticated or "_flashes" in session:
         return make_response(render())
     key = (
+        request.script_root,  # the same page under another root links elsewhere
         request.full_path,
         current_language(),
         index_version(),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, g, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
 
 from kb import httpcache, labels
 from kb.extensions import csrf
 from kb.fragments import FragmentCache
 from kb.i18n import LANGUAGES, negotiate
+from kb.keep import kept
 from kb.views import text
 
 bp = Blueprint("pages", __name__, url_prefix="/<lang>")
@@ -26,10 +27,28 @@ def _add_lang(endpoint, values):
     values.setdefault("lang", g.get("lang") or negotiate())
 
 
+#: Pages' addresses in each language kept per process (`switch_language_url`: three a
+#: page, each a function of the page, the language and the application's root).
+LANGUAGE_ADDRESSES_KEPT = 4096
+
+
 def switch_language_url(lang: str) -> str:
     """The address of the current page in another language (same record, same filters)."""
-    if request.endpoint and request.endpoint.startswith("pages.") and request.view_args is not None:
-        url = url_for(request.endpoint, **request.view_args, lang=lang)
+    endpoint, view_args = request.endpoint, request.view_args
+    if endpoint and endpoint.startswith("pages.") and view_args is not None:
+        try:
+            key = (endpoint, tuple(sorted(view_args.items())), lang, request.script_root)
+            hash(key)
+        except TypeError:  # a value that is no key: built each time
+            url = url_for(endpoint, **view_args, lang=lang)
+        else:
+            store = current_app.extensions.setdefault("kb-language-addresses", {})
+            url = kept(
+                store,
+                key,
+                lambda: url_for(endpoint, **view_args, lang=lang),
+                LANGUAGE_ADDRESSES_KEPT,
+            )
         query = request.query_string.decode()
         return f"{url}?{query}" if query else url
     return url_for("pages.home", lang=lang)
