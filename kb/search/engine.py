@@ -57,6 +57,9 @@ class Results(Page):
     relaxed: bool = False  # no record had every word: these have some
     #: Filters the query seems to ask for ("festivals of Uzbekistan"), not yet applied.
     suggested_filters: dict[str, str] = field(default_factory=dict)
+    #: Each country's names by language (code → names), as the searcher that found these
+    #: holds them: what the country facet is labelled with (`country_names`).
+    countries: dict[str, dict] = field(default_factory=dict)
 
 
 _country_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -67,13 +70,17 @@ def country_names(holder: Holder) -> dict[str, dict]:
     results page labels its country facet with, so that it reads nothing but the index
     (the index follows every change to a country; kept per searcher)."""
     with holder.searcher() as searcher:
-        found = _country_names.get(searcher)
-        if found is None:
-            found = _country_names[searcher] = {
-                stored["data"]["slug"].upper(): dict(stored["data"].get("name") or {})
-                for stored in searcher.documents(type="countries")
-            }
-        return found
+        return _countries_of(searcher)
+
+
+def _countries_of(searcher) -> dict[str, dict]:
+    found = _country_names.get(searcher)
+    if found is None:
+        found = _country_names[searcher] = {
+            stored["data"]["slug"].upper(): dict(stored["data"].get("name") or {})
+            for stored in searcher.documents(type="countries")
+        }
+    return found
 
 
 #: Records' stored fields each searcher keeps, decoded (a few KB each): a record is
@@ -242,7 +249,7 @@ def run(
             parts, fixed = required, corrections(ctx, required)
         q = compose(ctx, parts, fixed=fixed)
         if q is None and fq is None:
-            return Results([], 0, page, per_page)
+            return Results([], 0, page, per_page, countries=_countries_of(searcher))
         allowed = evaluate(ctx, fq) if fq is not None else None
         base = q if q is not None else wq.Every()
         found = _narrow(evaluate(ctx, base), allowed)
@@ -285,7 +292,8 @@ def run(
                     Hit(stored["type"], data["slug"], data["name"], marked, snippet_lang, score)
                 )
         suggestion = suggest(ctx, typed) if typed else None
-    return Results(hits, count, page, per_page, facets, suggestion, relaxed, offered)
+        countries = _countries_of(searcher)
+    return Results(hits, count, page, per_page, facets, suggestion, relaxed, offered, countries)
 
 
 def compose(ctx: Context, parts: list[Part], relax: bool = False, fixed=None):

@@ -53,12 +53,13 @@ def _values(field: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return values[:SHOWN]
 
 
-def _labeller(field: str, values: list[str], lang: str | None = None):
-    """How a facet's values read (`lang`: the reader's language, if already known)."""
+def _labeller(field: str, values: list[str], lang: str | None = None, countries=None):
+    """How a facet's values read (`lang`: the reader's language, if already known;
+    `countries`: the index's country names, as the results came with them)."""
     if field == "type":
         return lambda v: translated(CATALOG[v].title) if v in CATALOG else v
     if field == "country":  # from the index, as the results are: no database reading
-        names = country_names()
+        names = countries if countries is not None else country_names()
         lang = lang or current_language()
         return lambda v: str(pick(names[v], lang)) if names.get(v) else v
     if field in ("domain", "list"):
@@ -86,7 +87,7 @@ def facet_boxes(results, chosen: dict) -> list[dict]:
         values = _values(field, results.facets.get(field) or [])
         if not values or (len(values) == 1 and arg not in chosen and field != "type"):
             continue
-        label = _labeller(field, [v for v, _ in values], lang)
+        label = _labeller(field, [v for v, _ in values], lang, results.countries)
         options = []
         others = {k: v for k, v in request.args.items() if k not in ("page", arg)}
         # `_search_url(base, others + {arg: value})`, the arguments the values share
@@ -117,7 +118,9 @@ def suggested_filters(results) -> dict | None:
     for field, arg, _heading in FACETS:
         if field in wanted:
             args[arg] = wanted[field]
-            labels_.append(_labeller(field, [wanted[field]])(wanted[field]))
+            labels_.append(
+                _labeller(field, [wanted[field]], countries=results.countries)(wanted[field])
+            )
     return {"url": _search_url(url_for("pages.search"), args), "label": " · ".join(labels_)}
 
 
