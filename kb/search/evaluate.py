@@ -319,15 +319,18 @@ def _phrase(ctx: Context, words: list[str], boost: float = 1.0) -> Result:
             if len(ids):
                 at = {w: np.searchsorted(p.ids, ids).tolist() for w, p in by_word.items()}
                 keep = []
+                first = by_word[words[0]].values, at[words[0]]
+                later = [(k, by_word[w].values, at[w]) for k, w in enumerate(words[1:], 1)]
                 for j in range(len(ids)):
-                    spots = {w: _positions(by_word[w].values[at[w][j]]) for w in by_word}
-                    later = [set(spots[w]) for w in words[1:]]
-                    keep.append(
-                        any(
-                            all(start + k + 1 in s for k, s in enumerate(later))
-                            for start in spots[words[0]]
-                        )
-                    )
+                    # The first word's positions from which every later word follows:
+                    # P0 ∩ (P1 - 1) ∩ (P2 - 2) …, in set operations, not a loop per
+                    # start; a later word's positions read only while some start is left.
+                    starts = set(_positions(first[0][first[1][j]]))
+                    for k, values, where in later:
+                        starts.intersection_update([x - k for x in _positions(values[where[j]])])
+                        if not starts:
+                            break
+                    keep.append(bool(starts))
                 ids = ids[np.array(keep, dtype=bool)]
                 scores = np.zeros(len(ids), dtype=np.float64)
                 for w, idf in zip(words, idfs, strict=True):
