@@ -30,9 +30,12 @@ class _KeptCatalogues(Domain):
         # Kept in Flask-Babel's own dictionary, so that whoever clears it (a test pointing
         # Babel at other catalogues) clears these too: one domain serves every app of the
         # process.
-        found = self.cache.get((_KEPT, locale))
+        # The locale by its parts: a Locale's own hash and equality are Python methods,
+        # and this runs a dozen times a page.
+        key = (_KEPT, locale.language, locale.territory, locale.script, locale.variant)
+        found = self.cache.get(key)
         if found is None:
-            found = self.cache[(_KEPT, locale)] = super().get_translations()
+            found = self.cache[key] = super().get_translations()
         return found
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_babel import get_locale
 from jinja2 import nodes
 from jinja2.ext import Extension
@@ -37,6 +37,8 @@ from kb.i18n import current_language
 
 #: Parts kept per process (each a few KB): every part in every language many times over.
 KEPT = 256
+#: Where a request keeps the end of its parts' keys (`FragmentCache.key`).
+_KEY_END = "kb.fragment-key-end"
 
 
 class FragmentCache(Extension):
@@ -63,13 +65,16 @@ class FragmentCache(Extension):
         """The whole key of a part, or None where nothing may be kept."""
         if self.environment.auto_reload or not has_request_context():
             return None
-        return (
-            *parts,
-            current_language(),
-            str(get_locale()),
-            build(),
-            request.script_root,
-        )
+        # What every part's key ends with, worked out once a request (a page has ten
+        # parts) and again whenever the language is switched within it (`in_language`
+        # sets `g.forced_lang`; an e-mail's language sets `g.lang`).
+        switched = (g.get("forced_lang"), g.get("lang"))
+        environ = request.environ
+        known = environ.get(_KEY_END)
+        if known is None or known[0] != switched:
+            end = (current_language(), str(get_locale()), build(), request.script_root)
+            known = environ[_KEY_END] = (switched, end)
+        return (*parts, *known[1])
 
     def _cached(self, parts: list, caller) -> Markup:
         key = self.key(parts)

@@ -86,6 +86,25 @@ def test_each_language_gets_its_own_parts(app):
     assert footer not in pages["ru"] and footer not in pages["ko"]
 
 
+def test_a_language_switched_within_a_request_gets_its_own_parts(app):
+    """A request keeps the end of its parts' keys, and works it out again when a
+    language is switched within it (an e-mail rendered in its reader's language)."""
+    from flask import g, render_template_string
+
+    from kb.i18n import in_language
+    from kb.services.notices import in_language as mail_language
+
+    source = "{% cache 'switch-test' %}{{ _('Search') }}{% endcache %}"
+    with app.test_request_context("/en/search"):
+        g.lang = "en"
+        assert render_template_string(source) == "Search"
+        with in_language("ru"):
+            assert render_template_string(source) == "Поиск"
+        with mail_language("ko"):
+            assert render_template_string(source) == "검색"
+        assert render_template_string(source) == "Search"
+
+
 def test_the_menu_marks_the_page_it_is_on(app):
     client = fresh_client(app)
     for _ in range(2):
