@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import cached_property
 
 from flask import (
     Blueprint,
@@ -184,7 +185,7 @@ DESCRIPTION_LENGTH = 160
 
 
 @pass_context
-def page_links(context) -> dict | None:
+def page_links(context) -> PageLinks | None:
     """The canonical address of the current page and its language versions, all absolute.
 
     Query strings are left out (filters, sorting) but for a list's page number, so the
@@ -197,16 +198,43 @@ def page_links(context) -> dict | None:
     page = request.args.get("page", type=int)
     if request.endpoint == "pages.collection" and page and page > 1:
         values["page"] = page
-    lang = current_language()
-    canonical, languages = _addresses(request.endpoint, values, lang)
-    return {
-        "canonical": canonical,
-        "alternates": list(languages),
-        "locale": OG_LOCALES.get(lang, lang),
-        "other_locales": [OG_LOCALES[c] for c in LANGUAGES if c != lang],
-        "image": absolute_url("static", filename="icons/icon-512.png"),
-        "type": "article" if _shown(context)[0] is not None else "website",
-    }
+    return PageLinks(context, request.endpoint, values, current_language())
+
+
+class PageLinks:
+    """A page's links for its head, each worked out when first read: a page that keeps
+    its head ({% cache %}, the search page) reads none of them."""
+
+    def __init__(self, context, endpoint: str, values: dict, lang: str):
+        self._context, self._endpoint, self._values, self.lang = context, endpoint, values, lang
+
+    @cached_property
+    def _both(self) -> tuple[str, tuple]:
+        return _addresses(self._endpoint, self._values, self.lang)
+
+    @property
+    def canonical(self) -> str:
+        return self._both[0]
+
+    @property
+    def alternates(self) -> list:
+        return list(self._both[1])
+
+    @property
+    def locale(self) -> str:
+        return OG_LOCALES.get(self.lang, self.lang)
+
+    @property
+    def other_locales(self) -> list[str]:
+        return [OG_LOCALES[c] for c in LANGUAGES if c != self.lang]
+
+    @property
+    def image(self) -> str:
+        return absolute_url("static", filename="icons/icon-512.png")
+
+    @property
+    def type(self) -> str:
+        return "article" if _shown(self._context)[0] is not None else "website"
 
 
 #: Pages whose canonical and language addresses are kept per process (`_addresses`).
