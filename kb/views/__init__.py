@@ -36,19 +36,11 @@ def switch_language_url(lang: str) -> str:
     """The address of the current page in another language (same record, same filters)."""
     endpoint, view_args = request.endpoint, request.view_args
     if endpoint and endpoint.startswith("pages.") and view_args is not None:
-        try:
-            key = (endpoint, tuple(sorted(view_args.items())), lang, request.script_root)
-            hash(key)
-        except TypeError:  # a value that is no key: built each time
-            url = url_for(endpoint, **view_args, lang=lang)
-        else:
-            store = current_app.extensions.setdefault("kb-language-addresses", {})
-            url = kept(
-                store,
-                key,
-                lambda: url_for(endpoint, **view_args, lang=lang),
-                LANGUAGE_ADDRESSES_KEPT,
-            )
+        key = (endpoint, tuple(sorted(view_args.items())), lang, request.script_root)
+        store = current_app.extensions.setdefault("kb-language-addresses", {})
+        url = kept(
+            store, key, lambda: url_for(endpoint, **view_args, lang=lang), LANGUAGE_ADDRESSES_KEPT
+        )
         query = request.query_string.decode()
         return f"{url}?{query}" if query else url
     return url_for("pages.home", lang=lang)

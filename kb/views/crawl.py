@@ -245,17 +245,11 @@ def _addresses(endpoint: str, values: dict, lang: str) -> tuple[str, tuple]:
     """(canonical address, alternates) of a page: built once per page, language and
     BASE_URL in a process (five URLs a page, all a function of these)."""
     app = current_app
-    try:
-        key = (endpoint, tuple(sorted(values.items())), lang, app.config["BASE_URL"])
-        hash(key)
-    except TypeError:  # a value that is no key: built each time
-        key = None
+    key = (endpoint, tuple(sorted(values.items())), lang, app.config["BASE_URL"])
 
     def build() -> tuple[str, tuple]:
         return absolute_url(endpoint, lang=lang, **values), tuple(alternates(endpoint, **values))
 
-    if key is None:
-        return build()
     store = app.extensions.setdefault("kb-page-addresses", {})
     return kept(store, key, build, ADDRESSES_KEPT)
 
