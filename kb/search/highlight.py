@@ -21,8 +21,6 @@ _tokenizer = ScriptTokenizer()
 #: Latin letters with accents and modifier letters: folded as the analyser folds them.
 _ACCENTED = re.compile(r"[\u00c0-\u024f\u02b0-\u02ff\u1e00-\u1eff]+")
 WIDTH = 240
-#: A Hangul or Han letter (bigram scripts: a term may begin anywhere in such a word).
-_BIGRAMS = BIGRAM_SCRIPT
 
 
 class Prepared:
@@ -53,11 +51,7 @@ class Prepared:
         found = self._units.get(n)
         if found is None:
             starts, ends = self.bounds()
-            word = self.text[starts[n] : ends[n]]
-            found = self._ana.unit_cache().get(word)
-            if found is None:
-                found = self._ana.units(word)
-            self._units[n] = found
+            found = self._units[n] = self._ana.units(self.text[starts[n] : ends[n]])
         return found
 
     def candidates(self, heads: frozenset[str]) -> list[int] | None:
@@ -79,7 +73,7 @@ class Prepared:
             at = low.find(head)
             while at >= 0:
                 n = bisect_right(starts, at) - 1
-                if n >= 0 and at < ends[n] and (at == starts[n] or _BIGRAMS.match(low, at)):
+                if n >= 0 and at < ends[n] and (at == starts[n] or BIGRAM_SCRIPT.match(low, at)):
                     found.add(n)
                 at = low.find(head, at + 1)
         return sorted(found)
@@ -170,7 +164,7 @@ def _may_match(text: str, terms, prefixes) -> bool:
     of one of them appear in it (stems and lemmas begin as their words do, bar a few
     irregular Russian forms, which then get a plain snippet). Analysing a text costs
     ~100 times more, and a record found through its names or a synonym may have none."""
-    heads = {t[:3] for t in terms} | {p[:3] for p in prefixes}
+    heads = _heads(frozenset(terms), tuple(prefixes))
     if not heads:
         return False
     low = _folded(text)
