@@ -5,6 +5,8 @@ in kb/views/search_html.py and, the same, in REFERENCE."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from flask import request
 from jinja2 import ChoiceLoader, DictLoader
@@ -198,4 +200,4 @@ def test_the_results_headings_descend_one_level_at_a_time(seeded_client):
         parser = Headings()
         parser.feed(seeded_client.get(url).text)
         assert parser.levels[0] == 1 and len(parser.levels) > 2, url
-        assert all(b <= a + 1 for a, b in zip(parser.levels, parser.levels[1:])), url
+        assert all(b <= a + 1 for a, b in pairwise(parser.levels)), url

@@ -72,5 +72,5 @@ def test_the_catalogue_template_holds_every_marked_string():
         template = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read(f) if m.id}
     # search.html's box label sits inside {% cache %}: with the tag unknown to Babel the
     # whole template was skipped.
-    assert "Tips: put a phrase in \"quotes\"; end a word with * to match its beginning." in found
+    assert 'Tips: put a phrase in "quotes"; end a word with * to match its beginning.' in found
     assert found == template
