@@ -32,13 +32,6 @@ def search(text: str, filters: dict | None = None, **kwargs) -> Results:
     return run(h, text, filters, **kwargs)
 
 
-def country_names() -> dict[str, dict]:
-    """Each country's names by language (code → names), as this host's index holds them."""
-    from kb.search.engine import country_names as names
-
-    return names(holder())
-
-
 def version() -> str:
     """What this host's index holds now, as a string that changes with every commit or
     rebuild (see `Holder.version`). Raises SearchUnavailable as `search` does."""
@@ -62,7 +55,6 @@ def init_app(app: Flask) -> None:
 
 
 __all__ = [
-    "country_names",
     "FACETS",
     "Hit",
     "IndexBusy",

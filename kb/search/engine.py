@@ -58,22 +58,17 @@ class Results(Page):
     #: Filters the query seems to ask for ("festivals of Uzbekistan"), not yet applied.
     suggested_filters: dict[str, str] = field(default_factory=dict)
     #: Each country's names by language (code → names), as the searcher that found these
-    #: holds them: what the country facet is labelled with (`country_names`).
+    #: holds them: what the country facet is labelled with (`_countries_of`).
     countries: dict[str, dict] = field(default_factory=dict)
 
 
 _country_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def country_names(holder: Holder) -> dict[str, dict]:
+def _countries_of(searcher) -> dict[str, dict]:
     """Each country's names by language, as the index holds them (code → names): what a
     results page labels its country facet with, so that it reads nothing but the index
     (the index follows every change to a country; kept per searcher)."""
-    with holder.searcher() as searcher:
-        return _countries_of(searcher)
-
-
-def _countries_of(searcher) -> dict[str, dict]:
     found = _country_names.get(searcher)
     if found is None:
         found = _country_names[searcher] = {

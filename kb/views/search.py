@@ -16,7 +16,7 @@ from kb.catalog import CATALOG
 from kb.i18n import LANGUAGES, current_language, language_name, pick, translated
 from kb.schemas import messages
 from kb.schemas.search import SearchArgs
-from kb.search import SearchUnavailable, country_names, search
+from kb.search import SearchUnavailable, search
 from kb.searchcache import kept_or_rendered
 from kb.views import bp
 from kb.views.search_html import results_html
@@ -53,15 +53,14 @@ def _values(field: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return values[:SHOWN]
 
 
-def _labeller(field: str, values: list[str], lang: str | None = None, countries=None):
-    """How a facet's values read (`lang`: the reader's language, if already known;
-    `countries`: the index's country names, as the results came with them)."""
+def _labeller(field: str, values: list[str], countries: dict, lang: str | None = None):
+    """How a facet's values read (`countries`: the index's country names, as the results
+    came with them; `lang`: the reader's language, if already known)."""
     if field == "type":
         return lambda v: translated(CATALOG[v].title) if v in CATALOG else v
     if field == "country":  # from the index, as the results are: no database reading
-        names = countries if countries is not None else country_names()
         lang = lang or current_language()
-        return lambda v: str(pick(names[v], lang)) if names.get(v) else v
+        return lambda v: str(pick(countries[v], lang)) if countries.get(v) else v
     if field in ("domain", "list"):
         group = "domain" if field == "domain" else "unesco_list"
         return lambda v: labels.label(group, v)
@@ -87,7 +86,7 @@ def facet_boxes(results, chosen: dict) -> list[dict]:
         values = _values(field, results.facets.get(field) or [])
         if not values or (len(values) == 1 and arg not in chosen and field != "type"):
             continue
-        label = _labeller(field, [v for v, _ in values], lang, results.countries)
+        label = _labeller(field, [v for v, _ in values], results.countries, lang)
         options = []
         others = {k: v for k, v in request.args.items() if k not in ("page", arg)}
         # `_search_url(base, others + {arg: value})`, the arguments the values share
@@ -118,9 +117,7 @@ def suggested_filters(results) -> dict | None:
     for field, arg, _heading in FACETS:
         if field in wanted:
             args[arg] = wanted[field]
-            labels_.append(
-                _labeller(field, [wanted[field]], countries=results.countries)(wanted[field])
-            )
+            labels_.append(_labeller(field, [wanted[field]], results.countries)(wanted[field]))
     return {"url": _search_url(url_for("pages.search"), args), "label": " · ".join(labels_)}
 
 
