@@ -77,6 +77,23 @@ class SegmentArrays:
             )
         self._deleted = -1
         self._live = None
+        #: Per (field, average length): `Context.bm25`'s length normalisation of each
+        #: document, the part of BM25F that is not the term's. A segment's lengths never
+        #: change and the average changes only with a commit, so a term's scores are
+        #: four array operations instead of eight (most terms have a handful of postings,
+        #: where numpy's cost is per call, not per element). The last few averages only.
+        self._norms: dict[tuple[str, float], np.ndarray] = {}
+
+    def norms(self, field: str, avgfl: float) -> np.ndarray:
+        """`K1 * ((1 - B) + B * length / avgfl)` of every document's `field`."""
+        key = (field, avgfl)
+        found = self._norms.get(key)
+        if found is None:
+            found = K1 * ((1 - B) + B * self.lengths[field] / avgfl)
+            if len(self._norms) >= 4:  # older searchers' averages
+                self._norms.clear()
+            self._norms[key] = found
+        return found
 
     def live(self, reader) -> np.ndarray | None:
         """A mask of the documents not deleted, or None when none is."""
@@ -184,6 +201,9 @@ class Context:
             postings.drop(stale)
         self.avgfl = {name: searcher.avg_field_length(name) or 1 for name in SCORED}
         self.doc_count = searcher.doc_count_all()
+        #: Terms' unboosted scores already computed for this query, by (field, text):
+        #: a word is in the query, its relaxed form and the words lifted alike.
+        self.scored: dict[tuple[str, str], Result] = {}
 
     def doc_frequency(self, field: str, text: str) -> int:
         """The searcher's `doc_frequency`, remembered while the searcher serves."""
@@ -220,8 +240,7 @@ class Context:
         self, i: int, idf: float, ids: np.ndarray, weights: np.ndarray, field: str = FIELD
     ) -> np.ndarray:
         """Whoosh's BM25F score of each posting."""
-        lengths = self.leaves[i][2].lengths[field][ids]
-        norm = K1 * ((1 - B) + B * lengths / self.avgfl[field])
+        norm = self.leaves[i][2].norms(field, self.avgfl[field])[ids]
         return idf * (weights * (K1 + 1)) / (weights + norm)
 
 
@@ -263,13 +282,15 @@ def _or(results: list[Result]) -> Result:
 
 
 def _term(ctx: Context, text: str, boost: float = 1.0, field: str = FIELD) -> Result:
-    idf = ctx.idf(ctx.doc_frequency(field, text))
-    out = []
-    for i in range(len(ctx.leaves)):
-        p = ctx.postings(i, field, text)
-        scores = ctx.bm25(i, idf, p.ids, p.weights, field)
-        out.append((p.ids, scores * boost if boost != 1 else scores))
-    return out
+    out = ctx.scored.get((field, text))
+    if out is None:
+        idf = ctx.idf(ctx.doc_frequency(field, text))
+        out = []
+        for i in range(len(ctx.leaves)):
+            p = ctx.postings(i, field, text)
+            out.append((p.ids, ctx.bm25(i, idf, p.ids, p.weights, field)))
+        ctx.scored[field, text] = out
+    return out if boost == 1 else [(ids, scores * boost) for ids, scores in out]
 
 
 def _prefix(ctx: Context, prefix: str, boost: float = 1.0) -> Result:
