@@ -81,3 +81,44 @@ def test_kept_answers_stay_within_their_bytes_the_least_recently_used_leaving_fi
     assert answers.bytes <= answers.max_bytes and len(answers) == 16
     answers.put(("big",), b"x" * 2000, "text/html")  # over a sixteenth: not kept
     assert answers.get(("big",)) is None and len(answers) == 16
+
+
+def test_a_results_page_looks_at_the_index_on_disk_once(app, client, monkeypatch):
+    """Its kept answers' key (the index's version) and its search see the same index,
+    for one look at the disk (a directory listing), not one each."""
+    from kb.search.store import Holder
+
+    create_element(slug="first", name={"en": "First lullaby"})
+    run_worker_once()
+    looks = []
+    real = Holder._look
+    monkeypatch.setattr(Holder, "_look", lambda self: looks.append(1) or real(self))
+    assert "First lullaby" in client.get("/en/search?q=lullaby").text
+    assert len(looks) == 1
+
+
+def test_a_request_sees_what_its_own_process_wrote_to_the_index(tmp_path):
+    """Looking once a request holds only while this process has not written the index
+    since: a write through the holder in the same request (as the CLI or a test may
+    make one) is seen by the request's next search."""
+    from kb.search.engine import run
+    from kb.search.store import Holder
+    from kb.search.writing import apply
+
+    holder = Holder(tmp_path)
+    holder.dir.ensure()
+    scope: dict = {}  # one request's environ
+
+    def doc(n: int) -> dict:
+        return {
+            "key": f"elements:{n}",
+            "type": "elements",
+            "slug": f"e{n}",
+            "name": {"en": f"Lullaby {n}"},
+        }
+
+    apply(holder, ["elements:1"], lambda keys: {key: doc(1) for key in keys})
+    assert run(holder, "lullaby", scope=scope).total == 1  # the request's first look
+    apply(holder, ["elements:2"], lambda keys: {key: doc(2) for key in keys})
+    assert run(holder, "lullaby", scope=scope).total == 2
+    holder.close()

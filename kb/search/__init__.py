@@ -10,7 +10,7 @@ log in the database), `marker` and `integrity` (what an index mirrors), `queue`
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 from kb.search.engine import Hit, Results, run
 from kb.search.queue import holder, process, reindex, status
@@ -29,7 +29,7 @@ def search(text: str, filters: dict | None = None, **kwargs) -> Results:
 
     h = holder()
     integrity.require(h)
-    return run(h, text, filters, **kwargs)
+    return run(h, text, filters, scope=_request_scope(), **kwargs)
 
 
 def version() -> str:
@@ -39,7 +39,13 @@ def version() -> str:
 
     h = holder()
     integrity.require(h)
-    return h.version()
+    return h.version(_request_scope())
+
+
+def _request_scope() -> dict | None:
+    """Within a request, its environ: the index is looked at on disk once a request
+    (a results page asks its version, for the kept answers' key, then searches)."""
+    return request.environ if has_request_context() else None
 
 
 def init_app(app: Flask) -> None:

@@ -230,11 +230,13 @@ def run(
     page: int = 1,
     per_page: int = 20,
     lang: str = "en",
+    scope: dict | None = None,
 ) -> Results:
-    """Search for `text` (any language) narrowed by `filters`; one page of results."""
+    """Search for `text` (any language) narrowed by `filters`; one page of results
+    (`scope`: a request's environ, so that it looks at the index once: `Holder._fresh`)."""
     parts = typed = parse(text)
     fq = filter_query(filters or {})
-    with holder.searcher() as searcher:
+    with holder.searcher(scope) as searcher:
         ana = searcher.schema["text"].analyzer
         ctx = Context(searcher, holder.segment_cache, holder.postings)
         fixed = corrections(ctx, parts)

@@ -25,6 +25,8 @@ from kb.search.evaluate import PostingsCache
 from kb.search.schema import make_schema
 
 CURRENT = "current"
+#: Where a request's environ notes its look at the index (`Holder._fresh`).
+_LOOKED = "kb.search.looked"
 #: While a rebuild runs this file names its generation (see `kb.search.writing`).
 REBUILDING = "rebuilding"
 #: Bytes of decoded postings each process keeps between queries (see
@@ -138,8 +140,33 @@ class Holder:
         #: The last judgement of `kb.search.integrity.require`, and when it was made.
         self.health = None
         self.health_at = 0.0
+        #: Counts the times the searcher was replaced, opened or closed, or the index
+        #: written through this holder: what a request's first look is checked against.
+        self.epoch = 0
 
-    def _fresh(self):
+    def _fresh(self, scope: dict | None = None):
+        """The up-to-date searcher. With `scope` (a request's environ), the index on
+        disk is looked at once a request: a later call in the same request gets the
+        searcher the first one found, unless this process replaced it or wrote the
+        index since (so a results page's kept key, `version`, and its search see the
+        same index, and the page pays for one look at the disk, not two)."""
+        if (
+            scope is not None
+            and self._searcher is not None
+            and scope.get(_LOOKED) == (id(self), self.epoch)
+        ):
+            return self._searcher
+        searcher = self._look()
+        if scope is not None:
+            scope[_LOOKED] = (id(self), self.epoch)
+        return searcher
+
+    def changed(self) -> None:
+        """Note that this process wrote the index: no request trusts its earlier look."""
+        with self.lock:
+            self.epoch += 1
+
+    def _look(self):
         name = self.dir.current_name()
         if name is None or not (self.dir.root / name).is_dir():
             # Never recreate it empty here: an empty index would answer "nothing found".
@@ -153,6 +180,7 @@ class Holder:
             self._searcher = self.ix.searcher()
         elif not self._searcher.up_to_date():
             self._searcher = self._reopen(self._searcher)
+            self.epoch += 1
         return self._searcher
 
     def _reopen(self, old):
@@ -161,16 +189,17 @@ class Holder:
         return adapter.reopen(self.ix, old)
 
     @contextmanager
-    def searcher(self):
-        """The up-to-date searcher, for the duration of the block."""
+    def searcher(self, scope: dict | None = None):
+        """The up-to-date searcher, for the duration of the block (`scope`: see
+        `_fresh`)."""
         with self.lock:
-            yield self._fresh()
+            yield self._fresh(scope)
 
-    def version(self) -> str:
+    def version(self, scope: dict | None = None) -> str:
         """The serving generation and its table of contents' generation (every commit
-        writes a new one), of the up-to-date searcher."""
+        writes a new one), of the up-to-date searcher (`scope`: see `_fresh`)."""
         with self.lock:
-            searcher = self._fresh()
+            searcher = self._fresh(scope)
             return f"{self.name}/{searcher.ixreader.generation()}"
 
     def close(self) -> None:
@@ -178,6 +207,7 @@ class Holder:
         if self._searcher is not None:
             self._searcher.close()
         self._searcher = None
+        self.epoch += 1
         self.segment_cache = {}
         self.postings = PostingsCache(POSTINGS_KEPT)
 

@@ -87,6 +87,7 @@ def apply(holder: Holder, keys: list[str], load: Loader, timeout: float = 1.0) -
                 with open(replay, "a", encoding="utf-8") as f:
                     f.write("".join(f"{key}\n" for key in keys))
             writer.commit(merge=False)
+            holder.changed()
         except BaseException:
             writer.cancel()
             raise
@@ -128,6 +129,7 @@ def merge_small(holder: Holder, timeout: float = 1.0) -> int:
             writer.cancel()
             return 0
         writer.commit(mergetype=_small_segments)
+        holder.changed()
     except BaseException:
         writer.cancel()
         raise
