@@ -196,7 +196,7 @@ def test_kept_postings_stay_within_their_bytes_the_least_recently_used_leaving_f
     def postings(n: int) -> Postings:
         return Postings(np.arange(n, dtype=np.int64), np.ones(n))
 
-    entry = 100 * 16 + ENTRY_BYTES + ARRAYS_BYTES  # a term of 100 documents
+    entry = 100 * 24 + ENTRY_BYTES + ARRAYS_BYTES  # a term of 100 documents, scored
     kept = PostingsCache(max_bytes=entry * 8 + entry // 2)  # eight of them
     for i in range(8):
         kept.put(("seg-a", "text", f"w{i}", False), postings(100))
@@ -223,4 +223,22 @@ def test_kept_postings_count_what_each_term_costs_beyond_its_data():
     one = Postings(np.zeros(1, dtype=np.int64), np.ones(1))
     for i in range(2000):
         kept.put((f"seg-{i % 50}", "text", f"once{i}", False), one)
-    assert len(kept._kept) == 100_000 // (ENTRY_BYTES + ARRAYS_BYTES + 16)
+    assert len(kept._kept) == 100_000 // (ENTRY_BYTES + ARRAYS_BYTES + 24)
+
+
+def test_kept_scores_are_those_of_the_statistics_asked_for(split_index):
+    # A kept term's scores are reused only with the idf and average length they were
+    # computed with: a commit changes both, and the term must be scored again.
+    with split_index.searcher() as searcher:
+        ctx = Context(searcher, split_index.segment_cache, PostingsCache(1 << 20))
+        i = next(i for i in range(len(ctx.leaves)) if len(ctx.postings(i, "text", "silk").ids))
+        p = ctx.postings(i, "text", "silk")
+        assert ctx.postings(i, "text", "silk") is p  # kept
+        first = ctx.scores(i, 2.0, p)
+        assert ctx.scores(i, 2.0, p) is first
+        np.testing.assert_allclose(ctx.scores(i, 3.0, p), first * 1.5)
+        np.testing.assert_array_equal(first, ctx.bm25(i, 2.0, p.ids, p.weights))
+        ctx.avgfl["text"] *= 2  # another commit's average length
+        longer = ctx.scores(i, 2.0, p)
+        np.testing.assert_array_equal(longer, ctx.bm25(i, 2.0, p.ids, p.weights))
+        assert not np.array_equal(longer, first)

@@ -42,6 +42,9 @@ class Postings:
     ids: np.ndarray
     weights: np.ndarray
     values: list | None = None
+    #: (idf, average length, BM25F scores) once scored (`Context.scores`): a kept term's
+    #: scores stay right until a commit changes its statistics.
+    scored: tuple | None = None
 
 
 EMPTY = Postings(_NONE, _NO_SCORES, [])
@@ -95,17 +98,16 @@ class SegmentArrays:
             self._norms[key] = found
         return found
 
-    def live(self, reader) -> np.ndarray | None:
-        """A mask of the documents not deleted, or None when none is."""
+    def live(self, reader) -> tuple[np.ndarray | None, int]:
+        """A mask of the documents not deleted (None when none is), and how many are."""
         deleted = reader.deleted_docs_set if reader.has_deletions() else ()
         if len(deleted) != self._deleted:  # a segment's deletions only ever grow
-            self._deleted = len(deleted)
-            self._live = None
+            live = None
             if deleted:
                 live = np.ones(self.size, dtype=bool)
                 live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
-                self._live = live
-        return self._live
+            self._live, self._deleted = live, len(deleted)
+        return self._live, len(deleted)
 
 
 def read_postings(reader, field: str, text: str, values: bool = False) -> Postings:
@@ -123,6 +125,8 @@ _frequencies: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: and slot (~200 bytes), and unless it is the shared EMPTY, two arrays and a Postings
 #: (~300). Counting only the data let 2 MiB hold 15,000 empty or one-document terms
 #: (~3 MiB) after bench/search.py's changes, each looked up in every small segment.
+#: A kept term's scores (`Postings.scored`) are counted when it is put: as many bytes
+#: as its weights.
 ENTRY_BYTES = 200
 ARRAYS_BYTES = 300
 
@@ -130,10 +134,11 @@ ARRAYS_BYTES = 300
 class PostingsCache:
     """Decoded postings kept per process, least recently used first out, bounded in bytes.
 
-    A segment's postings never change (deletions only grow, and are applied after
-    reading: `Context.postings`), so a term read once is reused until its segment goes
-    away; a results page reads the same few dozen terms (the words, their synonyms and
-    names' keys, the lifted facets) for every reader who types the same words.
+    A segment's postings never change (deletions only grow, and are applied before
+    keeping: `Context.postings` keys them by the segment's number of deletions), so a
+    term read once is reused until its segment goes away; a results page reads the same
+    few dozen terms (the words, their synonyms and names' keys, the lifted facets) for
+    every reader who types the same words.
     """
 
     def __init__(self, max_bytes: int):
@@ -151,7 +156,7 @@ class PostingsCache:
     def put(self, key: tuple, postings: Postings) -> None:
         size = ENTRY_BYTES
         if postings is not EMPTY:
-            size += ARRAYS_BYTES + postings.ids.nbytes + postings.weights.nbytes
+            size += ARRAYS_BYTES + postings.ids.nbytes + 2 * postings.weights.nbytes
         if postings.values is not None:
             size += sum(len(v) + 40 for v in postings.values)
         if size > self.max_bytes // 8:
@@ -182,6 +187,7 @@ class Context:
         self.kept = postings
         self.leaves = []  # (reader, offset, SegmentArrays, live mask or None)
         self.segments = []  # each leaf's segment id
+        self.deleted = []  # each leaf's number of deleted documents
         self._df = _frequencies.get(searcher)
         if self._df is None or len(self._df) > 20_000:
             self._df = _frequencies[searcher] = {}
@@ -192,8 +198,10 @@ class Context:
             if arrays is None:
                 arrays = cache[seg_id] = SegmentArrays(reader)
             live_ids.add(seg_id)
-            self.leaves.append((reader, offset, arrays, arrays.live(reader)))
+            live, deleted = arrays.live(reader)
+            self.leaves.append((reader, offset, arrays, live))
             self.segments.append(seg_id)
+            self.deleted.append(deleted)
         stale = set(cache) - live_ids
         for seg_id in stale:
             del cache[seg_id]
@@ -218,15 +226,20 @@ class Context:
 
     def postings(self, i: int, field: str, text: str, values: bool = False) -> Postings:
         """The live postings of `text` in leaf `i`."""
-        reader, _, _, live = self.leaves[i]
         if self.kept is None or values:  # positions (phrases): large Python lists
-            p = read_postings(reader, field, text, values)
-        else:
-            key = (self.segments[i], field, text, values)
-            p = self.kept.get(key)
-            if p is None:
-                p = read_postings(reader, field, text, values)
-                self.kept.put(key, p)
+            return self._read(i, field, text, values)
+        # Kept as read less the deleted documents (a segment's deletions only grow, so
+        # their number tells its deletions apart): a kept term is not filtered again.
+        key = (self.segments[i], field, text, self.deleted[i])
+        p = self.kept.get(key)
+        if p is None:
+            p = self._read(i, field, text)
+            self.kept.put(key, p)
+        return p
+
+    def _read(self, i: int, field: str, text: str, values: bool = False) -> Postings:
+        reader, _, _, live = self.leaves[i]
+        p = read_postings(reader, field, text, values)
         if live is not None and len(p.ids):
             keep = live[p.ids]
             if not keep.all():
@@ -235,6 +248,18 @@ class Context:
                     vals = [v for v, k in zip(p.values, keep.tolist(), strict=True) if k]
                 p = Postings(p.ids[keep], p.weights[keep], vals)
         return p
+
+    def scores(self, i: int, idf: float, p: Postings, field: str = FIELD) -> np.ndarray:
+        """`bm25` of all of `p` (leaf `i`'s postings of a term of `field`), kept with
+        them: a term kept between queries is scored again only after a commit."""
+        avgfl = self.avgfl[field]
+        scored = p.scored
+        if scored is not None and scored[0] == idf and scored[1] == avgfl:
+            return scored[2]
+        found = self.bm25(i, idf, p.ids, p.weights, field)
+        if p is not EMPTY:
+            p.scored = (idf, avgfl, found)
+        return found
 
     def bm25(
         self, i: int, idf: float, ids: np.ndarray, weights: np.ndarray, field: str = FIELD
@@ -288,7 +313,7 @@ def _term(ctx: Context, text: str, boost: float = 1.0, field: str = FIELD) -> Re
         out = []
         for i in range(len(ctx.leaves)):
             p = ctx.postings(i, field, text)
-            out.append((p.ids, ctx.bm25(i, idf, p.ids, p.weights, field)))
+            out.append((p.ids, ctx.scores(i, idf, p, field)))
         ctx.scored[field, text] = out
     return out if boost == 1 else [(ids, scores * boost) for ids, scores in out]
 
