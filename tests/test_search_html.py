@@ -16,7 +16,15 @@ from kb.i18n import current_language
 from kb.search import search
 from kb.services import glossary
 from kb.urls import record_url
-from kb.views.search import ARGS, CHOSEN, _type_labels, facet_boxes, name_html, suggested_filters
+from kb.views.search import (
+    ARGS,
+    CHOSEN,
+    facet_boxes,
+    name_html,
+    page_parts,
+    suggested_filters,
+    type_label,
+)
 from kb.views.search_html import results_html
 
 #: templates/search.html's results (below the box) and _glossary_hits.html, as they were.
@@ -145,14 +153,14 @@ def test_the_results_read_as_the_former_template_wrote_them(seeded_app, lang):
             chosen = {k: v for k, v in request.args.items() if k in CHOSEN and k != "q"}
             boxes = facet_boxes(results, chosen) if results.total else []
             suggested = suggested_filters(results)
-            python = results_html(q, results, boxes, chosen, suggested, _type_labels(), name_html)
+            python = results_html(q, results, boxes, chosen, suggested, page_parts())
             context = {
                 "q": q,
                 "results": results,
                 "boxes": boxes,
                 "chosen": chosen,
                 "suggested": suggested,
-                "label_type": _type_labels(),
+                "label_type": type_label,
                 "record_url": record_url,
                 "name_html": name_html,
                 "glossary_matches": glossary.matching,

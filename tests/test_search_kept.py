@@ -122,3 +122,29 @@ def test_a_request_sees_what_its_own_process_wrote_to_the_index(tmp_path):
     apply(holder, ["elements:2"], lambda keys: {key: doc(2) for key in keys})
     assert run(holder, "lullaby", scope=scope).total == 2
     holder.close()
+
+
+def test_a_renamed_record_is_named_anew_in_the_results_of_the_same_search(app, client):
+    """A hit's heading is kept per record and language (kb.views.search.PageParts) only
+    while the index holds the same names."""
+    element = create_element(slug="a", name={"en": "Lullaby"})
+    run_worker_once()
+    assert '<span lang="en">Lullaby</span>' in client.get("/en/search?q=lullaby").text
+    element.name = {"en": "Lullaby of the steppe"}
+    db.session.commit()
+    run_worker_once()
+    page = client.get("/en/search?q=lullaby").text
+    assert '<span lang="en">Lullaby of the steppe</span>' in page
+    assert '<span lang="en">Lullaby</span>' not in page
+
+
+def test_the_results_links_follow_the_language_and_the_application_root(seeded_client):
+    """What results pages share is kept per language and root, never one's for another."""
+    for n, (root, lang) in enumerate([("", "en"), ("/kb", "en"), ("", "ru"), ("", "en")]):
+        page = seeded_client.get(
+            f"/{lang}/search?q=festival&n={n}", base_url=f"http://localhost{root}"
+        ).text
+        assert f'href="{root}/{lang}/search?q=festival&amp;n={n}&amp;type=' in page, (root, lang)
+        assert f'href="{root}/{lang}/festivals/' in page, (root, lang)
+        if not root:
+            assert 'href="/kb/' not in page, lang

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote_plus, urlencode
 
-from flask import render_template, request, url_for
+from flask import current_app, g, render_template, request, url_for
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -13,13 +13,17 @@ from marshmallow import ValidationError
 from kb import labels
 from kb.api.search import filters_of
 from kb.catalog import CATALOG
+from kb.fragments import fragments
 from kb.i18n import LANGUAGES, current_language, language_name, pick, translated
+from kb.keep import kept
 from kb.schemas import messages
 from kb.schemas.search import SearchArgs
 from kb.search import SearchUnavailable, search
 from kb.searchcache import kept_or_rendered
+from kb.urls import record_url
 from kb.views import bp
-from kb.views.search_html import results_html
+from kb.views.search_html import QUERY_SAFE, results_html
+from kb.views.text import numbers
 
 #: Facet field → (query argument, heading).
 FACETS = [
@@ -32,8 +36,6 @@ FACETS = [
 ]
 #: How many values a facet shows (by count); years are all shown, in year order.
 SHOWN = 12
-#: Characters a query string keeps as they are (werkzeug's, so links read as url_for's).
-QUERY_SAFE = "!$'()*,/:;?@"
 #: The arguments' schema, made once (making one cost ~0.1 ms, and a page made three).
 ARGS = SearchArgs()
 #: The arguments a page repeats as chosen filters.
@@ -53,19 +55,17 @@ def _values(field: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return values[:SHOWN]
 
 
-def _labeller(field: str, values: list[str], countries: dict, lang: str | None = None):
+def _labeller(field: str, countries: dict, lang: str):
     """How a facet's values read (`countries`: the index's country names, as the results
-    came with them; `lang`: the reader's language, if already known)."""
+    came with them; `lang`: the reader's language)."""
     if field == "type":
         return lambda v: translated(CATALOG[v].title) if v in CATALOG else v
     if field == "country":  # from the index, as the results are: no database reading
-        lang = lang or current_language()
         return lambda v: str(pick(countries[v], lang)) if countries.get(v) else v
     if field in ("domain", "list"):
         group = "domain" if field == "domain" else "unesco_list"
         return lambda v: labels.label(group, v)
     if field == "lang":
-        lang = lang or current_language()
         return lambda v: language_name(v, lang)
     return str
 
@@ -77,60 +77,164 @@ def _search_url(base: str, args: dict) -> str:
     return f"{base}?{urlencode(list(args.items()), safe=QUERY_SAFE)}" if args else base
 
 
-def facet_boxes(results, chosen: dict) -> list[dict]:
-    """The sidebar: per facet, its values with counts and the link that toggles each."""
+def _html(text) -> str:
+    """`text` escaped, as a plain string (kept forms are joined, not escaped again)."""
+    return str(escape(text))
+
+
+#: Parts kept per process (`page_parts`): each language's, a few times over.
+PARTS_KEPT = 64
+#: Values a kept part holds per kind (facet values, countries, numbers, hits), at most.
+VALUES_KEPT = 4096
+_parts: dict[tuple, PageParts] = {}
+
+
+class PageParts:
+    """What every fresh results page in one language writes alike, made once per process
+    and key (`page_parts`) instead of once a page: the search page's address (a `url_for`
+    costs ~90 µs), the fixed sentences, each facet value's label and `arg=value` piece of
+    a link, counts as written, and a hit's heading (type, link, name). Each is kept with
+    its escaped form, so that a page joins them without escaping them again.
+
+    Everything here is a function of the key: the language of the text and of the
+    address, the catalogue, the build and the application's root (and, for the country
+    facet, the index's names the results came with, `results.countries`)."""
+
+    def __init__(self, catalogue):
+        self.lang = current_language()
+        self.catalogue = catalogue
+        self.number = numbers()
+        self.base = url_for("pages.search")
+        self.base_html = _html(self.base)
+        self.headings = {arg: translated(heading) for _field, arg, heading in FACETS}
+        self._said: dict[str, Markup] = {}
+        self._values: dict[tuple, tuple] = {}
+        self._countries: tuple[dict | None, dict] = (None, {})
+        self._counts: dict[int, str] = {}
+        self._hits: dict[tuple, tuple] = {}
+
+    def said(self, string: str) -> Markup:
+        """A fixed sentence of the page (no variables), translated as `_` gives it."""
+        found = self._said.get(string)
+        if found is None:
+            found = self._said[string] = Markup(self.catalogue.ugettext(string)) % {}
+        return found
+
+    def value(self, field: str, arg: str, value: str, countries: dict) -> tuple:
+        """A facet value's label, its escaped form, its `arg=value` piece of a query
+        string and that piece escaped, and the value in capitals (to compare)."""
+        store, key = self._values, (field, value)
+        if field == "country":  # the labels come with the index's names
+            known = self._countries
+            if known[0] is not countries:
+                known = self._countries = (countries, {})
+            store, key = known[1], value
+        found = store.get(key)
+        if found is None:
+            label = _labeller(field, countries, self.lang)(value)
+            piece = f"{quote_plus(arg, safe=QUERY_SAFE)}={quote_plus(str(value), safe=QUERY_SAFE)}"
+            found = (label, _html(label), piece, _html(piece), value.upper())
+            if len(store) >= VALUES_KEPT:
+                store.clear()
+            store[key] = found
+        return found
+
+    def count_html(self, count: int) -> str:
+        """A count as the page writes it, escaped."""
+        return kept(self._counts, count, lambda: _html(self.number(count)), VALUES_KEPT)
+
+    def hit_html(self, hit) -> str:
+        """A hit's kicker and heading: its type, and its name linked to its page (kept
+        per record while its names are the same object: a new index's are new ones)."""
+        found = self._hits.get((hit.type, hit.slug))
+        if found is None or found[0] is not hit.name:
+            href = record_url("pages.record", hit.type, hit.slug)
+            html = (
+                f'\n        <p class="kicker">{_html(type_label(hit.type))}</p>\n'
+                f'        <h3><a href="{_html(href)}">{name_html(hit.name, self.lang)}</a></h3>'
+            )
+            found = (hit.name, html)
+            if len(self._hits) >= VALUES_KEPT:
+                self._hits.clear()
+            self._hits[hit.type, hit.slug] = found
+        return found[1]
+
+
+def page_parts() -> PageParts:
+    """The current request's `PageParts`, kept under the fragments' key
+    (kb/fragments.py: language, Babel's locale, build, root), the address's language and
+    the catalogue; made afresh where nothing may be kept."""
+    catalogue = get_translations()
+    lang = g.get("lang")  # the address's language (`url_for` adds it)
+    end = fragments(current_app.jinja_env).key([])
+    if end is None or not lang:
+        return PageParts(catalogue)
+    return kept(_parts, (lang, catalogue, *end), lambda: PageParts(catalogue), PARTS_KEPT)
+
+
+def facet_boxes(results, chosen: dict, parts: PageParts | None = None) -> list[dict]:
+    """The sidebar: per facet, its values with counts and the link that toggles each
+    (`label`, `url` and their escaped forms `label_html`, `href`)."""
+    parts = parts or page_parts()
+    base, countries = parts.base, results.countries
+    # Each argument of the address as it reads in a link, but the page: encoded once,
+    # each facet's links leave out their own.
+    given = [
+        (k, f"{quote_plus(k, safe=QUERY_SAFE)}={quote_plus(v, safe=QUERY_SAFE)}")
+        for k, v in request.args.items()
+        if k != "page"
+    ]
     boxes = []
-    base = url_for("pages.search")
-    lang = current_language()
-    for field, arg, heading in FACETS:
+    for field, arg, _heading in FACETS:
         values = _values(field, results.facets.get(field) or [])
         if not values or (len(values) == 1 and arg not in chosen and field != "type"):
             continue
-        label = _labeller(field, [v for v, _ in values], results.countries, lang)
         options = []
-        others = {k: v for k, v in request.args.items() if k not in ("page", arg)}
-        # `_search_url(base, others + {arg: value})`, the arguments the values share
-        # encoded once: `arg` comes last, as a dict adds it.
-        shared = _search_url(base, others)
-        joined = f"{shared}&" if others else f"{base}?"
-        name = quote_plus(arg, safe=QUERY_SAFE)
+        # `_search_url(base, others + {arg: value})`: the arguments the values share,
+        # then `arg` last, as a dict adds it.
+        others = "&".join(piece for k, piece in given if k != arg)
+        shared = f"{base}?{others}" if others else base
+        shared_html = _html(shared)
+        joined, joined_html = (
+            (f"{shared}&", f"{shared_html}&amp;") if others else (f"{base}?", f"{parts.base_html}?")
+        )
         picked = str(chosen.get(arg, "")).upper()
         for value, count in values:
-            selected = picked == value.upper()
-            url = shared
-            if not selected:
-                url = f"{joined}{name}={quote_plus(str(value), safe=QUERY_SAFE)}"
+            label, label_html, piece, piece_html, upper = parts.value(field, arg, value, countries)
+            selected = picked == upper
             options.append(
-                {"label": label(value), "count": count, "url": url, "selected": selected}
+                {
+                    "label": label,
+                    "label_html": label_html,
+                    "count": count,
+                    "url": shared if selected else f"{joined}{piece}",
+                    "href": shared_html if selected else f"{joined_html}{piece_html}",
+                    "selected": selected,
+                }
             )
-        boxes.append({"heading": translated(heading), "options": options, "arg": arg})
+        boxes.append({"heading": parts.headings[arg], "options": options, "arg": arg})
     return boxes
 
 
-def suggested_filters(results) -> dict | None:
+def suggested_filters(results, parts: PageParts | None = None) -> dict | None:
     """The filters the query names ("festivals of Uzbekistan"), as one link and a label."""
     wanted = results.suggested_filters if results else {}
     if not wanted:
         return None
+    parts = parts or page_parts()
     args = {k: v for k, v in request.args.items() if k != "page"}
     labels_ = []
     for field, arg, _heading in FACETS:
         if field in wanted:
             args[arg] = wanted[field]
-            labels_.append(_labeller(field, [wanted[field]], results.countries)(wanted[field]))
-    return {"url": _search_url(url_for("pages.search"), args), "label": " · ".join(labels_)}
+            labels_.append(parts.value(field, arg, wanted[field], results.countries)[0])
+    return {"url": _search_url(parts.base, args), "label": " · ".join(labels_)}
 
 
-def _type_labels():
-    """A hit's type as a heading (each type's name translated once a page, not a hit)."""
-    named: dict[str, object] = {}
-
-    def label(name: str):
-        if name not in named:  # the lazy string as the template had it: its text, as is
-            named[name] = Markup(translated(CATALOG[name].title_one)) if name in CATALOG else name
-        return named[name]
-
-    return label
+def type_label(name: str):
+    """A hit's type as a heading: the lazy string as the template had it (its text, as
+    is), or the name of a type not in the catalogue."""
+    return Markup(translated(CATALOG[name].title_one)) if name in CATALOG else name
 
 
 def name_html(value, lang: str | None = None) -> Markup:
@@ -186,7 +290,8 @@ def _results_page(q: str, filters: dict, args: dict) -> str:
     chosen.pop("q", None)
     listing = None
     if results is not None:
-        boxes = facet_boxes(results, chosen) if results.total else []
-        suggested = suggested_filters(results)
-        listing = results_html(q, results, boxes, chosen, suggested, _type_labels(), name_html)
+        parts = page_parts()
+        boxes = facet_boxes(results, chosen, parts) if results.total else []
+        suggested = suggested_filters(results, parts)
+        listing = results_html(q, results, boxes, chosen, suggested, parts)
     return render_template("search.html", q=q, results=results, errors={}, listing=listing)

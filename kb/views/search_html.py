@@ -13,15 +13,14 @@ is marked with `N_` or `ngettext` below.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import g, request, url_for
-from flask_babel import get_translations
 from jinja2.filters import do_urlencode
 from markupsafe import Markup, escape
 
-from kb.i18n import LANGUAGES, current_language
+from kb.i18n import LANGUAGES
 from kb.services import glossary
-from kb.urls import record_url
-from kb.views.text import numbers
 
 
 def N_(string: str) -> str:  # noqa: N802  (Babel's marker: extracted, translated later)
@@ -63,14 +62,22 @@ PAGE_OF = N_("Page %(page)s of %(pages)s")
 NEXT = N_("Next")
 
 
+#: Characters a query string keeps as they are (werkzeug's, so links read as url_for's).
+QUERY_SAFE = "!$'()*,/:;?@"
+
+
 class _Text:
     """The reader's catalogue, as the templates' `_` and `ngettext` use it: the
-    translation as markup, `%` its variables (escaped)."""
+    translation as markup, `%` its variables (escaped); a sentence without variables
+    as the page's kept parts hold it."""
 
-    def __init__(self):
-        self.catalogue = get_translations()
+    def __init__(self, parts):
+        self.catalogue = parts.catalogue
+        self.said = parts.said
 
     def __call__(self, string: str, **variables) -> Markup:
+        if not variables:
+            return self.said(string)
         return Markup(self.catalogue.ugettext(string)) % variables
 
     def plural(self, forms: tuple[str, str], count: int, /, **variables) -> Markup:
@@ -78,14 +85,20 @@ class _Text:
         return Markup(self.catalogue.ungettext(forms[0], forms[1], count)) % variables
 
 
-def results_html(q: str, results, boxes: list, chosen: dict, suggested, label_type, name_html):
-    """The part of the results page below the search box, for `results` (not None)."""
-    _ = _Text()
+def _search_for(base: str, q: str) -> str:
+    """`url_for("pages.search", q=q)`, from the search page's address `base`."""
+    return f"{base}?{urlencode([('q', q)], safe=QUERY_SAFE)}"
+
+
+def results_html(q: str, results, boxes: list, chosen: dict, suggested, parts):
+    """The part of the results page below the search box, for `results` (not None);
+    `parts`: what pages in the reader's language share (kb.views.search.PageParts)."""
+    _ = _Text(parts)
     out: list[str] = ['\n<div class="list-layout search-layout">']
     active = [o for box in boxes for o in box["options"] if o["selected"]]
-    clear = url_for("pages.search", q=q)
-    lang = current_language()
-    number = numbers()
+    clear = _search_for(parts.base, q)
+    number = parts.number
+    count_html = parts.count_html
     remove = _(REMOVE)
     if boxes:
         out.append(
@@ -105,19 +118,19 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, label_ty
                 f'\n    <h3 class="facet-heading">{escape(box["heading"])}</h3>\n'
                 '    <ul class="plain facet-list">'
             )
-            for o in box["options"]:
-                count = escape(number(o["count"]))
+            for o in box["options"]:  # kept escaped (`PageParts`): joined as they are
+                count = count_html(o["count"])
                 if o["selected"]:
                     out.append(
-                        f'\n      <li><a href="{escape(o["url"])}" aria-current="true"'
-                        f' title="{remove}"><span>{escape(o["label"])}</span>'
+                        f'\n      <li><a href="{o["href"]}" aria-current="true"'
+                        f' title="{remove}"><span>{o["label_html"]}</span>'
                         f' <span class="count">{count}</span>'
                         ' <span aria-hidden="true">×</span></a></li>'
                     )
                 else:
                     out.append(
-                        f'\n      <li><a href="{escape(o["url"])}"><span>'
-                        f'{escape(o["label"])}</span> <span class="count">{count}</span></a></li>'
+                        f'\n      <li><a href="{o["href"]}"><span>'
+                        f'{o["label_html"]}</span> <span class="count">{count}</span></a></li>'
                     )
             out.append("\n    </ul>")
         if chosen:
@@ -128,7 +141,7 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, label_ty
         out.append(f'\n    <ul class="chosen plain" aria-label="{_(CHOSEN_FILTERS)}">')
         for o in active:
             out.append(
-                f'<li><a href="{escape(o["url"])}" title="{remove}">{escape(o["label"])}'
+                f'<li><a href="{o["href"]}" title="{remove}">{o["label_html"]}'
                 f' <span aria-hidden="true">×</span><span class="visually-hidden">'
                 f"({remove})</span></a></li>"
             )
@@ -137,7 +150,7 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, label_ty
     _glossary(out, q, _)
     if results.suggestion:
         spelt = Markup(
-            f'<a href="{escape(url_for("pages.search", q=results.suggestion))}" lang="">'
+            f'<a href="{escape(_search_for(parts.base, results.suggestion))}" lang="">'
             f"{escape(results.suggestion)}</a>"
         )
         out.append(f'\n    <p class="suggestion">{_(DID_YOU_MEAN, suggestion=spelt)}</p>')
@@ -160,12 +173,7 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, label_ty
             out.append(f'<p class="note">{_(RELAXED)}</p>')
         out.append('\n    <ol class="cards hits">')
         for hit in results.items:
-            out.append(
-                '\n      <li class="card">\n'
-                f'        <p class="kicker">{escape(label_type(hit.type))}</p>\n'
-                f'        <h3><a href="{escape(record_url("pages.record", hit.type, hit.slug))}">'
-                f"{name_html(hit.name, lang)}</a></h3>"
-            )
+            out.append(f'\n      <li class="card">{parts.hit_html(hit)}')
             if hit.snippet:
                 lang_attr = f' lang="{escape(hit.snippet_lang)}"' if hit.snippet_lang else ""
                 out.append(f'<p class="snippet"{lang_attr}>{escape(hit.snippet)}</p>')
