@@ -75,8 +75,9 @@ def split_index(seeded_app, tmp_path_factory):
 
 
 def build_split_index(seeded_app, path) -> Holder:
-    """The seed's documents in four segments with deletions in each, and a holder whose
-    searcher was opened before the deletions (so it is reopened, not rebuilt)."""
+    """The seed's documents in five segments with deletions in each (every document of
+    the fourth), and a holder whose searcher was opened before the deletions (so it is
+    reopened, not rebuilt)."""
     with seeded_app.app_context():
         docs = [
             doc
@@ -92,8 +93,12 @@ def build_split_index(seeded_app, path) -> Holder:
         for doc in docs[start : start + third]:
             writer.add_document(**index_fields(doc))
         writer.commit(merge=False)
+    writer = ix.writer()  # a segment whose every document is deleted below
+    for doc in docs[::5][:3]:
+        writer.add_document(**index_fields(doc))
+    writer.commit(merge=False)
     with holder.searcher() as searcher:
-        assert len(adapter.leaf_readers(searcher)) == 3
+        assert len(adapter.leaf_readers(searcher)) == 4
     writer = ix.writer()
     for doc in docs[::5]:
         writer.delete_by_term("key", doc["key"])
@@ -102,8 +107,9 @@ def build_split_index(seeded_app, path) -> Holder:
     writer.commit(merge=False)
     with holder.searcher() as searcher:
         readers = adapter.leaf_readers(searcher)
-        assert len(readers) == 4
-        assert all(reader.has_deletions() for reader, _ in readers[:3])
+        assert len(readers) == 5
+        assert all(reader.has_deletions() for reader, _ in readers[:4])
+        assert readers[3][0].doc_count() == 0 < readers[3][0].doc_count_all()
         assert searcher.doc_count() == len(docs) - len(docs[::5]) + len(docs[::10])
     return holder
 

@@ -180,12 +180,15 @@ class Context:
     """One query over one searcher: its leaf readers, their arrays and global statistics.
 
     `postings`: where decoded postings are kept between queries (the holder's), if
-    anywhere."""
+    anywhere. A segment whose every document is deleted (all of them written again
+    into later segments, and not yet merged away) is no leaf: it would find nothing at
+    the cost of every array operation of every term (`every_leaf` has it)."""
 
     def __init__(self, searcher, cache: dict, postings: PostingsCache | None = None):
         self.searcher = searcher
         self.kept = postings
         self.leaves = []  # (reader, offset, SegmentArrays, live mask or None)
+        self.every_leaf = []  # the same, and the segments with every document deleted
         self.segments = []  # each leaf's segment id
         self.deleted = []  # each leaf's number of deleted documents
         self._df = _frequencies.get(searcher)
@@ -199,6 +202,9 @@ class Context:
                 arrays = cache[seg_id] = SegmentArrays(reader)
             live_ids.add(seg_id)
             live, deleted = arrays.live(reader)
+            self.every_leaf.append((reader, offset, arrays, live))
+            if deleted == arrays.size:
+                continue
             self.leaves.append((reader, offset, arrays, live))
             self.segments.append(seg_id)
             self.deleted.append(deleted)
@@ -402,9 +408,10 @@ def _every(ctx: Context) -> Result:
 def _whoosh(ctx: Context, q: wq.Query) -> Result:
     """Any other query: Whoosh's own matcher, per leaf."""
     out = []
+    leaves = set(ctx.segments)
     for sub, _ in ctx.searcher.leaf_searchers():
-        if adapter.segment_id(sub.reader()) is None:
-            continue  # an empty index
+        if adapter.segment_id(sub.reader()) not in leaves:
+            continue  # an empty index, or a segment of deleted documents only
         m = q.matcher(sub, sub.context())
         ids, scores = [], []
         while m.is_active():

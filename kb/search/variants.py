@@ -63,7 +63,8 @@ class Vocabulary:
     """The `names` terms (keys and jamo) of every segment, read once per segment and
     kept with its arrays as two tuples (Latin keys, Hangul jamo) of interned strings:
     no merged copy per searcher (every commit makes a searcher), no list filtered per
-    word, and a term in several segments is one string."""
+    word, and a term in several segments is one string. Segments of deleted documents
+    only are read too (`Context.every_leaf`), as they always were."""
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -86,7 +87,7 @@ class Vocabulary:
         """Every segment's terms, once each (for tests and tools; `near` reads the
         segments' own tuples)."""
         found: dict[str, None] = {}
-        for reader, _, arrays, _ in self.ctx.leaves:
+        for reader, _, arrays, _ in self.ctx.every_leaf:
             for words in self._of(reader, arrays):
                 found.update(dict.fromkeys(words))
         return list(found)
@@ -99,7 +100,7 @@ class Vocabulary:
             return []
         hangul = not text.isascii()
         best: dict[str, int] = {}
-        for reader, _, arrays, _ in self.ctx.leaves:
+        for reader, _, arrays, _ in self.ctx.every_leaf:
             choices = self._of(reader, arrays)[hangul]
             for term, d, _ in process.extract(
                 text, choices, scorer=OSA.distance, score_cutoff=most, limit=limit + 1
