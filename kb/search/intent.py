@@ -150,8 +150,26 @@ def _form(word: str, ana) -> tuple[str, ...]:
     return tuple(ana.terms(word))
 
 
+_named: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def named(searcher, words: list[str], i: int, ana) -> tuple[str, str] | None:
-    """The facet (name, value) that word `i` of `words` names, if any."""
+    """The facet (name, value) that word `i` of `words` names, if any; remembered per
+    searcher (a query asks it of each word up to five times: its corrections, the
+    common words, the facets it names, each query composed)."""
+    cache = _named.get(searcher)
+    if cache is None:
+        cache = _named[searcher] = {}
+    key = (words[i], words[i + 1] if i + 1 < len(words) else None, ana)
+    found = cache.get(key, cache)
+    if found is cache:
+        if len(cache) > 5000:
+            cache.clear()
+        found = cache[key] = _named_by(searcher, words, i, ana)
+    return found
+
+
+def _named_by(searcher, words: list[str], i: int, ana) -> tuple[str, str] | None:
     word = words[i]
     if YEAR.fullmatch(word):
         return "year", word
