@@ -11,7 +11,7 @@ readers' variants in three languages are one set), so a term is kept in one plac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,6 +53,22 @@ class Table:
 
     members: dict[tuple[str, ...], tuple[str, ...]]
     longest: int
+    #: The other members' query of each key asked so far (`others`). Whoosh queries
+    #: are never changed once made (callers compose new ones around them), so one
+    #: query serves every search: building a set's queries was a third of composing.
+    queries: dict[tuple[str, ...], tuple[wq.Query, ...]] = field(default_factory=dict)
+
+    def others(self, key: tuple[str, ...], ana) -> tuple[wq.Query, ...]:
+        """The query for the other members of `key`'s set, or () if it is in none."""
+        found = self.queries.get(key)
+        if found is None:
+            queries = (member_query(o, ana) for o in self.members.get(key, ()))
+            alts = [q for q in queries if q is not None]
+            # The best synonym counts, not their sum: a record that says the thing in
+            # three languages is not lifted above the word typed.
+            found = (wq.DisjunctionMax(alts),) if len(alts) > 1 else tuple(alts)
+            self.queries[key] = found
+        return found
 
 
 def _key(text: str, ana) -> tuple[str, ...]:
@@ -121,13 +137,8 @@ def spans(parts: list[Part], ana) -> list[tuple[int, int, list[wq.Query]]]:
             if any(b[0] - a[0] > 2 for a, b in zip(run, run[1:], strict=False)):
                 continue  # not consecutive (one stop word between is allowed)
             for k in _keys([forms for _, forms in run]):
-                others = tab.members.get(k)
-                if others:
-                    alts = [q for q in (member_query(o, ana) for o in others) if q is not None]
-                    # The best synonym counts, not their sum: a record that says the
-                    # thing in three languages is not lifted above the word typed.
-                    best = [wq.DisjunctionMax(alts)] if len(alts) > 1 else alts
-                    found.append((run[0][0], run[-1][0], best))
+                if k in tab.members:
+                    found.append((run[0][0], run[-1][0], list(tab.others(k, ana))))
                     matched = True
                     break
             if matched:
