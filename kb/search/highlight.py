@@ -123,9 +123,13 @@ def _spans(text: str, terms, prefixes, ana: ScriptTokenizer) -> list[list[int]]:
 
 
 def _spans_of(text: Prepared, terms, prefixes, asked: tuple[str, ...] = ()) -> list[list[int]]:
+    return _spans_in(text, terms, prefixes, text.candidates(_heads(terms, prefixes, asked)))
+
+
+def _spans_in(text: Prepared, terms, prefixes, wanted: list[int] | None) -> list[list[int]]:
+    """`_spans_of` in the words `wanted` (None: every word)."""
     spans: list[list[int]] = []
     starts, ends = text.bounds()
-    wanted = text.candidates(_heads(terms, prefixes, asked))
     for n in range(len(starts)) if wanted is None else wanted:
         groups = text.units(n)
         if not groups:
@@ -175,12 +179,6 @@ def _folded(text: str) -> str:
     return _ACCENTED.sub(lambda m: fold(m.group()), text.lower()).replace("ё", "е")
 
 
-def _may_match_prepared(text: Prepared, terms, prefixes, asked: tuple[str, ...] = ()) -> bool:
-    """`_may_match` of a prepared text, the query's own words' heads included."""
-    heads = _heads(terms, prefixes, asked)
-    return bool(heads) and any(head in text.low for head in heads)
-
-
 @lru_cache(maxsize=64)
 def _heads(
     terms: frozenset[str], prefixes: tuple[str, ...], asked: tuple[str, ...] = ()
@@ -226,9 +224,16 @@ def snippet(
     (`asked`: the query's words as typed, `asked_words`)."""
     if isinstance(ana, ScriptTokenizer):
         ready = prepared(text, ana)
-        if not _may_match_prepared(ready, terms, prefixes, asked):
+        heads = _heads(terms, prefixes, asked)
+        if not heads:
             return None
-        spans = _spans_of(ready, terms, prefixes, asked)
+        # The words where a head is found: none, where `_may_match` finds no head.
+        # Only when the text's folded positions are not its own (None) is every word
+        # read, and then only where some head is found, as `_may_match` allows.
+        wanted = ready.candidates(heads)
+        if wanted is None and not any(head in ready.low for head in heads):
+            return None
+        spans = _spans_in(ready, terms, prefixes, wanted)
     else:
         if not _may_match(text, terms, prefixes):
             return None
