@@ -13,6 +13,9 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import Flask, Response, current_app, request, url_for
 
@@ -26,6 +29,20 @@ _paths: dict[tuple[str, str], str | None] = {}
 _urls: dict[tuple, str] = {}
 #: Names and addresses kept (a page names a dozen files; anything else is a stranger).
 KEPT = 1024
+#: While a page is rendered to be kept (`naming`): the names of the files it asked for.
+_named: ContextVar[list[str] | None] = ContextVar("kb_static_named", default=None)
+
+
+@contextmanager
+def naming() -> Iterator[list[str]]:
+    """The names of the static files whose versions are asked for inside the block (a
+    page kept whole must be made again when one of them changes: kb/views/shells.py)."""
+    names: list[str] = []
+    token = _named.set(names)
+    try:
+        yield names
+    finally:
+        _named.reset(token)
 
 
 def _path(root: str, filename: str) -> str | None:
@@ -41,6 +58,9 @@ def _path(root: str, filename: str) -> str | None:
 
 def version(filename: str) -> str | None:
     """The first 12 hex digits of the file's SHA-256, or None if there is no such file."""
+    named = _named.get()
+    if named is not None:
+        named.append(filename)
     path = _path(current_app.static_folder, filename)
     if path is None:
         return None

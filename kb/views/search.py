@@ -14,6 +14,7 @@ from kb import labels
 from kb.api.search import filters_of
 from kb.catalog import CATALOG
 from kb.fragments import fragments
+from kb.httpcache import anonymous
 from kb.i18n import LANGUAGES, current_language, language_name, pick, translated
 from kb.keep import kept
 from kb.schemas import messages
@@ -21,7 +22,7 @@ from kb.schemas.search import SearchArgs
 from kb.search import SearchUnavailable, search
 from kb.searchcache import kept_or_rendered
 from kb.urls import record_url
-from kb.views import bp
+from kb.views import bp, shells, switch_language_url
 from kb.views.search_html import QUERY_SAFE, results_html
 from kb.views.text import numbers
 
@@ -294,4 +295,28 @@ def _results_page(q: str, filters: dict, args: dict) -> str:
         boxes = facet_boxes(results, chosen, parts) if results.total else []
         suggested = suggested_filters(results, parts)
         listing = results_html(q, results, boxes, chosen, suggested, parts)
-    return render_template("search.html", q=q, results=results, errors={}, listing=listing)
+    context = {"q": q, "results": results, "errors": {}, "listing": listing}
+    if results is None or not anonymous():
+        return render_template("search.html", **context)
+    # What the page shows but the query, the language switch's addresses and the
+    # results is the same for every anonymous reader in one language: kept as a shell.
+    return shells.render(
+        "search.html",
+        (bool(q),),  # an empty query is no hole: the box then has the focus
+        context,
+        {
+            "q": shells.mark("q") if q else "",
+            "listing": shells.mark("listing"),
+            "language_url": _language_mark,
+        },
+        lambda: {
+            "q": escape(q),
+            "listing": listing,
+            **{f"lang-{code}": escape(switch_language_url(code)) for code in LANGUAGES},
+        },
+    )
+
+
+def _language_mark(code: str) -> Markup:
+    """The language switch's address in a search page's shell (base.html)."""
+    return shells.mark(f"lang-{code}")
