@@ -7,6 +7,7 @@ import re
 import pytest
 from markupsafe import escape
 
+from kb.services import glossary
 from kb.terms import load
 
 RECORD_LINK = re.compile(
@@ -103,3 +104,11 @@ def test_a_query_that_names_a_term_finds_its_glossary_entry(seeded_client, query
         assert 'class="glossary-hits"' in page
     else:
         assert 'class="glossary-hits"' not in page
+
+
+def test_every_name_of_a_term_finds_that_term():
+    """Each name is compared only with the names of as many words and the same first
+    letter (kb/services/glossary.py `_names_of`): a name itself is always among them."""
+    for term in glossary.terms():
+        for name in term.names():
+            assert term in glossary.matching(name), name

@@ -81,11 +81,12 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold().replace("ё", "е"))
 
 
-def _begins(typed: str, word: str) -> bool:
-    """Whether a typed word is `word` in some form: a Russian case, a Korean particle."""
+def _head(word: str) -> str:
+    """What a typed word begins with when it is `word` in some form: a Russian case, a
+    Korean particle."""
     if _HANGUL.match(word):
-        return typed.startswith(word)
-    return typed.startswith(word[: max(3, len(word) - 2)])
+        return word
+    return word[: max(3, len(word) - 2)]
 
 
 def matching(query: str) -> list[Term]:
@@ -95,28 +96,31 @@ def matching(query: str) -> list[Term]:
     if not typed:
         return []
     found: list[Term] = []
-    for term, words in _names_of_length(len(typed)):
-        if (not found or found[-1] is not term) and all(map(_begins, typed, words)):
+    for term, heads in _names_of(typed):
+        if (not found or found[-1] is not term) and all(map(str.startswith, typed, heads)):
             found.append(term)
     return found
 
 
-#: The terms' names as words, by how many words (terms in the file's order): made once
-#: per loaded file, not for every search.
-_names: tuple[tuple, dict[int, list[tuple[Term, list[str]]]]] | None = None
+#: The terms' names as the heads of their words (`_head`), by how many words and the
+#: first letter (terms in the file's order): made once per loaded file, not for every
+#: search, and only the few a query's words could be compared with it.
+_names: tuple[tuple, dict[tuple[int, str], list[tuple[Term, tuple[str, ...]]]]] | None = None
 
 
-def _names_of_length(count: int) -> list[tuple[Term, list[str]]]:
+def _names_of(typed: list[str]) -> list[tuple[Term, tuple[str, ...]]]:
+    """The names that have as many words as `typed` and begin with its first letter."""
     global _names
     terms = load()
     if _names is None or _names[0] is not terms:
-        by_count: dict[int, list[tuple[Term, list[str]]]] = {}
+        by_start: dict[tuple[int, str], list[tuple[Term, tuple[str, ...]]]] = {}
         for term in terms:
             for name in term.names():
-                words = _words(name)
-                by_count.setdefault(len(words), []).append((term, words))
-        _names = (terms, by_count)
-    return _names[1].get(count, [])
+                heads = tuple(_head(word) for word in _words(name))
+                if heads:
+                    by_start.setdefault((len(heads), heads[0][0]), []).append((term, heads))
+        _names = (terms, by_start)
+    return _names[1].get((len(typed), typed[0][0]), [])
 
 
 def terms() -> tuple[Term, ...]:
