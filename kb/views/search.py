@@ -108,10 +108,12 @@ class PageParts:
         self.base = url_for("pages.search")
         self.base_html = _html(self.base)
         self.headings = {arg: translated(heading) for _field, arg, heading in FACETS}
+        self.headings_html = {arg: _html(heading) for arg, heading in self.headings.items()}
         self._said: dict[str, Markup] = {}
         self._values: dict[tuple, tuple] = {}
         self._countries: tuple[dict | None, dict] = (None, {})
         self._counts: dict[int, str] = {}
+        self._langs: dict[str, str] = {}
         self._hits: dict[tuple, tuple] = {}
 
     def said(self, string: str) -> Markup:
@@ -142,7 +144,23 @@ class PageParts:
 
     def count_html(self, count: int) -> str:
         """A count as the page writes it, escaped."""
-        return kept(self._counts, count, lambda: _html(self.number(count)), VALUES_KEPT)
+        found = self._counts.get(count)
+        if found is None:
+            found = _html(self.number(count))
+            if len(self._counts) >= VALUES_KEPT:
+                self._counts.clear()
+            self._counts[count] = found
+        return found
+
+    def lang_attr(self, code: str | None) -> str:
+        """A snippet's ` lang="…"` attribute (none for no language)."""
+        found = self._langs.get(code)
+        if found is None:
+            found = f' lang="{_html(code)}"' if code else ""
+            if len(self._langs) >= VALUES_KEPT:
+                self._langs.clear()
+            self._langs[code] = found
+        return found
 
     def hit_html(self, hit) -> str:
         """A hit's kicker and heading: its type, and its name linked to its page (kept

@@ -115,7 +115,7 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, parts):
         )
         for box in boxes:
             out.append(
-                f'\n    <h3 class="facet-heading">{escape(box["heading"])}</h3>\n'
+                f'\n    <h3 class="facet-heading">{parts.headings_html[box["arg"]]}</h3>\n'
                 '    <ul class="plain facet-list">'
             )
             for o in box["options"]:  # kept escaped (`PageParts`): joined as they are
@@ -174,9 +174,11 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, parts):
         out.append('\n    <ol class="cards hits">')
         for hit in results.items:
             out.append(f'\n      <li class="card">{parts.hit_html(hit)}')
-            if hit.snippet:
-                lang_attr = f' lang="{escape(hit.snippet_lang)}"' if hit.snippet_lang else ""
-                out.append(f'<p class="snippet"{lang_attr}>{escape(hit.snippet)}</p>')
+            snippet = hit.snippet
+            if snippet:
+                if type(snippet) is not Markup:  # marked snippets are markup already
+                    snippet = escape(snippet)
+                out.append(f'<p class="snippet"{parts.lang_attr(hit.snippet_lang)}>{snippet}</p>')
             out.append("\n      </li>")
         out.append("\n    </ol>\n    ")
         _pagination(out, results, _, number)
