@@ -177,24 +177,18 @@ class PostingsCache:
             self.bytes -= self._kept.pop(key)[1]
 
 
-class Context:
-    """One query over one searcher: its leaf readers, their arrays and global statistics.
+class Leaves:
+    """What a query reads of its searcher beyond postings: each segment's reader,
+    offset, arrays and live mask, and the fields' average lengths. The same for every
+    query on one searcher (a commit, even a deletion, opens another: `store.Holder`), so
+    made once per searcher (`Context`), and only read after."""
 
-    `postings`: where decoded postings are kept between queries (the holder's), if
-    anywhere. A segment whose every document is deleted (all of them written again
-    into later segments, and not yet merged away) is no leaf: it would find nothing at
-    the cost of every array operation of every term (`every_leaf` has it)."""
-
-    def __init__(self, searcher, cache: dict, postings: PostingsCache | None = None):
-        self.searcher = searcher
-        self.kept = postings
+    def __init__(self, searcher, cache: dict, postings: PostingsCache | None):
+        self.cache, self.postings = cache, postings
         self.leaves = []  # (reader, offset, SegmentArrays, live mask or None)
         self.every_leaf = []  # the same, and the segments with every document deleted
         self.segments = []  # each leaf's segment id
         self.deleted = []  # each leaf's number of deleted documents
-        self._df = _frequencies.get(searcher)
-        if self._df is None or len(self._df) > 20_000:
-            self._df = _frequencies[searcher] = {}
         live_ids = set()
         for reader, offset in adapter.leaf_readers(searcher):
             seg_id = adapter.segment_id(reader)
@@ -216,6 +210,32 @@ class Context:
             postings.drop(stale)
         self.avgfl = {name: searcher.avg_field_length(name) or 1 for name in SCORED}
         self.doc_count = searcher.doc_count_all()
+
+
+_leaves: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class Context:
+    """One query over one searcher: its leaf readers, their arrays and global statistics.
+
+    `postings`: where decoded postings are kept between queries (the holder's), if
+    anywhere. A segment whose every document is deleted (all of them written again
+    into later segments, and not yet merged away) is no leaf: it would find nothing at
+    the cost of every array operation of every term (`every_leaf` has it)."""
+
+    def __init__(self, searcher, cache: dict, postings: PostingsCache | None = None):
+        self.searcher = searcher
+        self.kept = postings
+        self._df = _frequencies.get(searcher)
+        if self._df is None or len(self._df) > 20_000:
+            self._df = _frequencies[searcher] = {}
+        found = _leaves.get(searcher)
+        if found is None or found.cache is not cache or found.postings is not postings:
+            found = _leaves[searcher] = Leaves(searcher, cache, postings)
+        self.leaves, self.every_leaf = found.leaves, found.every_leaf
+        self.segments, self.deleted = found.segments, found.deleted
+        self.avgfl = dict(found.avgfl)
+        self.doc_count = found.doc_count
         #: Terms' unboosted scores already computed for this query, by (field, text):
         #: a word is in the query, its relaxed form and the words lifted alike.
         self.scored: dict[tuple[str, str], Result] = {}
