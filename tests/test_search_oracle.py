@@ -248,3 +248,17 @@ def test_kept_scores_are_those_of_the_statistics_asked_for(split_index):
         longer = ctx.scores(i, 2.0, p)
         np.testing.assert_array_equal(longer, ctx.bm25(i, 2.0, p.ids, p.weights))
         assert not np.array_equal(longer, first)
+
+
+def test_membership_and_intersection_by_binary_search_are_numpys():
+    from kb.search.evaluate import _common, _found_in
+
+    rng = np.random.default_rng(17)
+    for size_a, size_b in [(0, 0), (0, 5), (5, 0), (1, 1), (30, 7), (7, 30), (300, 300)]:
+        a = np.unique(rng.integers(0, 400, size_a)).astype(np.int64)
+        b = np.unique(rng.integers(0, 400, size_b)).astype(np.int64)
+        np.testing.assert_array_equal(_found_in(a, b), np.isin(a, b, assume_unique=True))
+        ours = _common(a, b)
+        theirs = np.intersect1d(a, b, assume_unique=True, return_indices=True)
+        for mine, numpys in zip(ours, theirs, strict=True):
+            np.testing.assert_array_equal(mine, numpys)
