@@ -262,3 +262,24 @@ def test_membership_and_intersection_by_binary_search_are_numpys():
         theirs = np.intersect1d(a, b, assume_unique=True, return_indices=True)
         for mine, numpys in zip(ours, theirs, strict=True):
             np.testing.assert_array_equal(mine, numpys)
+
+
+def test_unions_add_each_documents_scores_in_the_order_numpy_did():
+    from kb.search.evaluate import _union
+
+    rng = np.random.default_rng(5)
+    for parts in (2, 3, 12):
+        arrays = []
+        for _ in range(parts):
+            ids = np.unique(rng.integers(0, 50, rng.integers(1, 40))).astype(np.int64)
+            arrays.append((ids, rng.random(len(ids)) * 10))
+        ids = np.concatenate([a for a, _ in arrays])
+        scores = np.concatenate([s for _, s in arrays])
+        unique, inverse = np.unique(ids, return_inverse=True)
+        summed = np.bincount(inverse, weights=scores, minlength=len(unique))
+        best = np.zeros(len(unique))
+        np.maximum.at(best, inverse, scores)
+        for reduce, expected in (("sum", summed), ("max", best)):
+            found_ids, found = _union(arrays, reduce)
+            np.testing.assert_array_equal(found_ids, unique)
+            assert found.tobytes() == expected.tobytes()  # bit for bit, not nearly

@@ -343,7 +343,15 @@ def _union(parts: list[tuple[np.ndarray, np.ndarray]], reduce: str = "sum"):
         return parts[0]
     ids = np.concatenate([p[0] for p in parts])
     scores = np.concatenate([p[1] for p in parts])
-    unique, inverse = np.unique(ids, return_inverse=True)
+    # `np.unique(ids, return_inverse=True)` in a few array operations (its own cost
+    # more than the sort on arrays of a few hundred): each document's place among the
+    # sorted distinct ones, in the order of `ids`, so sums are added in the same order.
+    ordered = np.sort(ids)
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    unique = ordered[first]
+    inverse = np.searchsorted(unique, ids)
     if reduce == "sum":
         return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
     out = np.zeros(len(unique), dtype=np.float64)
