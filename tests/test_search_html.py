@@ -10,6 +10,7 @@ from itertools import pairwise
 import pytest
 from flask import request
 from jinja2 import ChoiceLoader, DictLoader
+from marshmallow import ValidationError
 
 from kb.api.search import filters_of
 from kb.i18n import current_language
@@ -19,6 +20,7 @@ from kb.urls import record_url
 from kb.views.search import (
     ARGS,
     CHOSEN,
+    _arguments,
     facet_boxes,
     name_html,
     page_parts,
@@ -209,3 +211,34 @@ def test_the_results_headings_descend_one_level_at_a_time(seeded_client):
         parser.feed(seeded_client.get(url).text)
         assert parser.levels[0] == 1 and len(parser.levels) > 2, url
         assert all(b <= a + 1 for a, b in pairwise(parser.levels)), url
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=festival",
+        "q=festival&n=3",
+        "q=&x=1",
+        "q=%3Cb%3E+%22silk%22&q=second",
+        "n=1",
+        "q=silk&page=2",
+        "q=silk&per_page=5",
+        "q=silk&list=representative",
+        "q=silk&type=festivals&country=UZ&year=2016&language=fa&domain=craftsmanship",
+        "page=0",
+        "q=silk&year=soon",
+    ],
+)
+def test_the_page_loads_its_arguments_as_the_schema_does(app, query):
+    """The page's shortcut for a query string without filters (kb.views.search
+    `_arguments`) gives what `ARGS.load` gives, or refuses what it refuses."""
+    with app.test_request_context(f"/en/search?{query}"):
+        try:
+            expected = ARGS.load(request.args)
+        except ValidationError as exc:
+            with pytest.raises(ValidationError) as refused:
+                _arguments(request.args)
+            assert refused.value.messages == exc.messages
+        else:
+            assert list(_arguments(request.args).items()) == list(expected.items())

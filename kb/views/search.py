@@ -41,6 +41,22 @@ SHOWN = 12
 ARGS = SearchArgs()
 #: The arguments a page repeats as chosen filters.
 CHOSEN = frozenset(ARGS.fields) | {"list"}
+#: What the schema loads from a query string that gives none of its arguments.
+DEFAULTS = ARGS.load({})
+#: The arguments the schema reads but `q` (by their names in a query string).
+FILTERING = frozenset(field.data_key or name for name, field in ARGS.load_fields.items()) - {"q"}
+
+
+def _arguments(given) -> dict:
+    """`ARGS.load(given)`: a query string that gives no argument but `q` (most, and every
+    new query typed in the box) is `q` and the defaults, without the schema's nine fields
+    asked of it one by one (~0.1 ms); `q` is any text, never refused."""
+    if FILTERING.isdisjoint(given):
+        q = given.get("q")
+        return {**DEFAULTS, "q": q} if isinstance(q, str) else dict(DEFAULTS)
+    # A plain dict (the first value of each argument, as `MultiDict.get` gives it): a
+    # MultiDict's `get` of an argument not given raises and catches a BadRequestKeyError.
+    return ARGS.load(given.to_dict())
 
 
 def _values(field: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -281,7 +297,7 @@ FALLBACK_TITLE = "Not available in your language; shown in %(language)s."
 def search_page():
     """Results for `q`, narrowed by the filters in the query string."""
     try:
-        args = ARGS.load(request.args)
+        args = _arguments(request.args)
     except ValidationError as exc:
         errors = messages.translate(exc.messages)
         page = render_template("search.html", q="", results=None, errors=errors)
