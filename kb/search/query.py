@@ -44,9 +44,9 @@ class Part:
 
 def clean(raw: str) -> str:
     """The input without control characters, with typographic quotes as plain ones."""
-    text = "".join(
-        " " if unicodedata.category(ch)[0] == "C" else ch for ch in str(raw)[: MAX_CHARS * 2]
-    )
+    text = str(raw)[: MAX_CHARS * 2]
+    if not text.isprintable():  # printable text has no control character (category C*)
+        text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     text = text.translate(_QUOTES)[:MAX_CHARS]
     if text.count('"') % 2:
         last = text.rfind('"')
