@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh import query as wq
 
@@ -85,12 +86,17 @@ def cover_grams(word: str) -> list[str]:
 
 def word_variants(word: str) -> list[str]:
     """A Hangul/Han word, and the word without its trailing particle when it has one."""
-    variants = [word]
+    return list(_variants(word))
+
+
+@lru_cache(maxsize=4096)
+def _variants(word: str) -> tuple[str, ...]:
+    # Kept: a query asks it of each Hangul word a dozen times (its count, synonyms,
+    # facets, queries), each a test of two dozen particles.
     for particle in PARTICLES:
         if word.endswith(particle) and len(word) - len(particle) >= 2:
-            variants.append(word[: -len(particle)])
-            break
-    return variants
+            return (word, word[: -len(particle)])
+    return (word,)
 
 
 def _bigram_cover(word: str, ana: ScriptTokenizer) -> wq.Query:
