@@ -203,13 +203,15 @@ class Holder:
             return f"{self.name}/{searcher.ixreader.generation()}"
 
     def close(self) -> None:
-        """Close the searcher (a later use reopens it)."""
-        if self._searcher is not None:
-            self._searcher.close()
-        self._searcher = None
-        self.epoch += 1
-        self.segment_cache = {}
-        self.postings = PostingsCache(POSTINGS_KEPT)
+        """Close the searcher (a later use reopens it): under the lock, so never while
+        another thread searches with it, nor between its look and its use."""
+        with self.lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+            self.epoch += 1
+            self.segment_cache = {}
+            self.postings = PostingsCache(POSTINGS_KEPT)
 
     def __del__(self):
         # Close files explicitly: an app (a test's, say) may be dropped with its holder.

@@ -14,7 +14,8 @@ What a shell may hold is what a kept part ({% cache %}, kb/fragments.py) may hol
 nothing that depends on the reader or the request but the holes. So it is for
 anonymous readers with no message pending only (the caller's test), its key ends as a
 kept part's does (language, Babel's locale, build, application root; nothing is kept
-while templates reload), it adds `BASE_URL` (the head's absolute addresses), and it
+while templates reload), it adds `BASE_URL` (the head's absolute addresses, which
+sit in kept parts keyed without it: a new `BASE_URL` takes a restart), and it
 notes the static files the page names: a shell is made again when one of them changed
 (their addresses carry their versions). tests/test_shells.py renders pages both ways
 and compares them.
