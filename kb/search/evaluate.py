@@ -236,9 +236,9 @@ class Context:
         self.segments, self.deleted = found.segments, found.deleted
         self.avgfl = dict(found.avgfl)
         self.doc_count = found.doc_count
-        #: Terms' unboosted scores already computed for this query, by (field, text):
-        #: a word is in the query, its relaxed form and the words lifted alike.
-        self.scored: dict[tuple[str, str], Result] = {}
+        #: Terms' scores already computed for this query, by (field, text, boost): a
+        #: word is in the query, its relaxed form and the words lifted alike.
+        self.scored: dict[tuple[str, str, float], Result] = {}
 
     def doc_frequency(self, field: str, text: str) -> int:
         """The searcher's `doc_frequency`, remembered while the searcher serves."""
@@ -304,7 +304,7 @@ def _found_in(ids: np.ndarray, keep: np.ndarray) -> np.ndarray:
     binary search, a few array operations where `isin`'s own cost many more."""
     if not len(keep):
         return np.zeros(len(ids), dtype=bool)
-    at = np.searchsorted(keep, ids)
+    at = keep.searchsorted(ids)  # the method: no dispatch through __array_function__
     np.minimum(at, len(keep) - 1, out=at)
     return keep[at] == ids
 
@@ -315,9 +315,9 @@ def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     `b`), by binary search as `_found_in`."""
     if not len(a) or not len(b):
         return a[:0], np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    at = np.searchsorted(b, a)
+    at = b.searchsorted(a)
     np.minimum(at, len(b) - 1, out=at)
-    in_a = np.flatnonzero(b[at] == a)
+    in_a = (b[at] == a).nonzero()[0]
     return a[in_a], in_a, at[in_a]
 
 
@@ -351,7 +351,7 @@ def _union(parts: list[tuple[np.ndarray, np.ndarray]], reduce: str = "sum"):
     first[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     unique = ordered[first]
-    inverse = np.searchsorted(unique, ids)
+    inverse = unique.searchsorted(ids)
     if reduce == "sum":
         return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
     out = np.zeros(len(unique), dtype=np.float64)
@@ -364,15 +364,18 @@ def _or(results: list[Result]) -> Result:
 
 
 def _term(ctx: Context, text: str, boost: float = 1.0, field: str = FIELD) -> Result:
-    out = ctx.scored.get((field, text))
+    out = ctx.scored.get((field, text, boost))
     if out is None:
-        idf = ctx.idf(ctx.doc_frequency(field, text))
-        out = []
-        for i in range(len(ctx.leaves)):
-            p = ctx.postings(i, field, text)
-            out.append((p.ids, ctx.scores(i, idf, p, field)))
-        ctx.scored[field, text] = out
-    return out if boost == 1 else [(ids, scores * boost) for ids, scores in out]
+        if boost != 1:
+            out = [(ids, scores * boost) for ids, scores in _term(ctx, text, 1.0, field)]
+        else:
+            idf = ctx.idf(ctx.doc_frequency(field, text))
+            out = []
+            for i in range(len(ctx.leaves)):
+                p = ctx.postings(i, field, text)
+                out.append((p.ids, ctx.scores(i, idf, p, field)))
+        ctx.scored[field, text, boost] = out
+    return out
 
 
 def _prefix(ctx: Context, prefix: str, boost: float = 1.0) -> Result:
@@ -567,7 +570,7 @@ def facet_counts(ctx: Context, result: Result) -> dict[str, list[tuple[str, int]
         mask = np.zeros(arrays.size, dtype=bool)
         mask[ids] = True
         found = np.bincount(codes[mask[docs]], minlength=len(values))
-        for code in np.flatnonzero(found).tolist():
+        for code in found.nonzero()[0].tolist():
             name, value = values[code]
             tally = counts[name]
             tally[value] = tally.get(value, 0) + int(found[code])
@@ -581,8 +584,11 @@ def top(ctx: Context, result: Result, k: int) -> list[tuple[int, float]]:
     """The best `k` (global document number, score): highest score, then lowest number."""
     if not result or k <= 0:
         return []
-    docs = np.concatenate([ids + ctx.leaves[i][1] for i, (ids, _) in enumerate(result)])
-    scores = np.concatenate([scores for _, scores in result])
+    if len(result) == 1:  # one segment (or one that can find anything): nothing to join
+        docs, scores = result[0][0] + ctx.leaves[0][1], result[0][1]
+    else:
+        docs = np.concatenate([ids + ctx.leaves[i][1] for i, (ids, _) in enumerate(result)])
+        scores = np.concatenate([scores for _, scores in result])
     if not len(docs):
         return []
     neg = -scores
