@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 from kb import labels
 from kb.api.search import filters_of
 from kb.catalog import CATALOG
+from kb.extensions import babel
 from kb.fragments import fragments
 from kb.httpcache import anonymous
 from kb.i18n import LANGUAGES, current_language, language_name, pick, translated
@@ -199,9 +200,11 @@ def page_parts() -> PageParts:
     """The current request's `PageParts`, kept under the fragments' key
     (kb/fragments.py: language, Babel's locale, build, root), the address's language and
     the catalogue; made afresh where nothing may be kept."""
-    catalogue = get_translations()
     lang = g.get("lang")  # the address's language (`url_for` adds it)
     end = fragments(current_app.jinja_env).key([])
+    # The reader's catalogue from our domain, as `kb.i18n.translated` asks for it:
+    # Flask-Babel's `get_translations` looks its domain up in the request first.
+    catalogue = babel.domain_instance.get_translations()
     if end is None or not lang:
         return PageParts(catalogue)
     return kept(_parts, (lang, catalogue, *end), lambda: PageParts(catalogue), PARTS_KEPT)
