@@ -210,12 +210,12 @@ def _snippet(
     # "und": names of linked records, in no one language: the last place to look.
     order = fallback_order(lang) + sorted(set(summary) | set(body) - {"und"}) + ["und"]
     if terms or prefixes:
-        texts = [(t.get(c), c) for c in dict.fromkeys(order) for t in (summary, body)]
-        for text, code in texts:
-            if text:
-                marked = snippet(text, terms, prefixes, ana, asked=asked)
-                if marked is not None:
-                    return marked, None if code == "und" else code
+        for code in dict.fromkeys(order):  # most hits stop at the first or second text
+            for text in (summary.get(code), body.get(code)):
+                if text:
+                    marked = snippet(text, terms, prefixes, ana, asked=asked)
+                    if marked is not None:
+                        return marked, None if code == "und" else code
     for code in dict.fromkeys(order):
         if summary.get(code):
             return plain(summary[code]), code
