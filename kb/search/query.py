@@ -186,7 +186,7 @@ def build(
 def highlight_terms(q: wq.Query) -> tuple[frozenset[str], tuple[str, ...]]:
     """The index terms and prefixes a query looks for, to mark them in snippets."""
     terms, prefixes = set(), []
-    for sub in q.leaves() if not q.is_leaf() else [q]:
+    for sub in _leaves(q):
         if sub.field() != "text":
             continue  # names' keys and jamo are never words of a text
         if isinstance(sub, wq.Prefix):
@@ -196,6 +196,19 @@ def highlight_terms(q: wq.Query) -> tuple[frozenset[str], tuple[str, ...]]:
         elif isinstance(sub, wq.Term):
             terms.add(sub.text)
     return frozenset(terms), tuple(prefixes)
+
+
+def _leaves(q: wq.Query) -> list[wq.Query]:
+    """`q.leaves()` in the same order (or [q], a leaf), walked with a list rather than
+    Whoosh's generator in a generator per level."""
+    out, stack = [], [q]
+    while stack:
+        sub = stack.pop()
+        if sub.is_leaf():
+            out.append(sub)
+        else:
+            stack.extend(reversed(list(sub.children())))
+    return out
 
 
 def filter_query(filters: dict) -> wq.Query | None:
