@@ -24,7 +24,15 @@ from kb.search.evaluate import (
     total,
 )
 from kb.search.highlight import asked_words, plain, snippet
-from kb.search.query import Part, build, filter_query, highlight_terms, parse, word_variants
+from kb.search.query import (
+    Part,
+    combine,
+    filter_query,
+    highlight_terms,
+    parse,
+    part_queries,
+    word_variants,
+)
 from kb.search.store import Holder
 from kb.services.common import Page
 
@@ -244,7 +252,8 @@ def run(
         required, optional = _split_common(ctx, parts, named)
         if optional:
             parts, fixed = required, corrections(ctx, required)
-        q = compose(ctx, parts, fixed=fixed)
+        composed: dict = {}  # the parts' queries, for the relaxed query below
+        q = compose(ctx, parts, fixed=fixed, memo=composed)
         if q is None and fq is None:
             return Results([], 0, page, per_page, countries=_countries_of(searcher))
         allowed = evaluate(ctx, fq) if fq is not None else None
@@ -258,7 +267,7 @@ def run(
         few = total(found) < FILL_BELOW and bool(named)
         again = None
         if (few or not total(found)) and q is not None and len(parts) > 1:
-            relaxed_q = compose(ctx, parts, relax=True, fixed=fixed)
+            relaxed_q = compose(ctx, parts, relax=True, fixed=fixed, memo=composed)
             again = _narrow(evaluate(ctx, relaxed_q), allowed)
             if not total(found) and total(again):
                 base, found, relaxed, again = relaxed_q, again, True, None
@@ -293,12 +302,16 @@ def run(
     return Results(hits, count, page, per_page, facets, suggestion, relaxed, offered, countries)
 
 
-def compose(ctx: Context, parts: list[Part], relax: bool = False, fixed=None):
+def compose(ctx: Context, parts: list[Part], relax: bool = False, fixed=None, memo=None):
     """The query for `parts`: each word as typed, its synonyms, its other spellings
     (a word found in no record: also as its correction, and its synonyms'); `fixed`:
-    `corrections(ctx, parts)` if already known."""
+    `corrections(ctx, parts)` if already known; `memo`: a dict where the parts' queries
+    are kept for the same query composed again (relaxed: the same, ORed)."""
     ana = ctx.searcher.schema["text"].analyzer
     fixed = corrections(ctx, parts) if fixed is None else fixed
+    key = (tuple(parts), tuple(sorted(fixed.items())))
+    if memo is not None and key in memo:
+        return combine(memo[key], relax)
     spans = synonyms.spans(parts, ana)
     if fixed:  # the corrected words' synonyms, where the words as typed have none
         taken = {i for start, end, _ in spans for i in range(start, end + 1)}
@@ -307,7 +320,10 @@ def compose(ctx: Context, parts: list[Part], relax: bool = False, fixed=None):
             for span in synonyms.spans(_fixed_parts(parts, fixed), ana)
             if not taken & set(range(span[0], span[1] + 1))
         ]
-    return build(parts, ana, relax, extra=_alternatives(ctx, ana, fixed), spans=spans)
+    queries = part_queries(parts, ana, extra=_alternatives(ctx, ana, fixed), spans=spans)
+    if memo is not None:
+        memo[key] = queries
+    return combine(queries, relax)
 
 
 def _lift(ctx: Context, parts: list[Part], found, filters: dict, named: dict[str, str]):

@@ -159,6 +159,16 @@ def build(
     """All parts ANDed (or ORed when `relax`), or None when nothing is searchable;
     `extra`: see `part_query`; `spans`: (first, last part, other queries) for runs of
     parts that may be matched by other words instead (synonyms), ORed with the run."""
+    return combine(part_queries(parts, ana, extra, spans), relax)
+
+
+def part_queries(
+    parts: list[Part],
+    ana: ScriptTokenizer = DEFAULT,
+    extra=None,
+    spans: list[tuple[int, int, list[wq.Query]]] = (),
+) -> list[wq.Query]:
+    """The queries `build` joins: one for each part or run of parts (see `build`)."""
     by_start = {start: (end, others) for start, end, others in spans}
     words = [p.text for p in parts if p.kind == "word"]
     index = {j: n for n, j in enumerate(j for j, p in enumerate(parts) if p.kind == "word")}
@@ -176,11 +186,16 @@ def build(
             literal = [(run[0] if len(run) == 1 else wq.And(run))] if run else []
             queries.append(wq.Or([*literal, *others]) if others else literal[0])
         i = end + 1
+    return queries
+
+
+def combine(queries: list[wq.Query], relax: bool = False) -> wq.Query | None:
+    """`queries` ANDed (ORed when `relax`), or None for none."""
     if not queries:
         return None
     if len(queries) == 1:
         return queries[0]
-    return wq.Or(queries) if relax else wq.And(queries)
+    return wq.Or(list(queries)) if relax else wq.And(list(queries))
 
 
 def highlight_terms(q: wq.Query) -> tuple[frozenset[str], tuple[str, ...]]:
