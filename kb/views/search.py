@@ -23,7 +23,7 @@ from kb.schemas.search import SearchArgs
 from kb.search import SearchUnavailable, search
 from kb.searchcache import kept_or_rendered
 from kb.urls import record_url
-from kb.views import bp, shells, switch_language_url
+from kb.views import bp, shells
 from kb.views.search_html import QUERY_SAFE, results_html
 from kb.views.text import numbers
 
@@ -125,6 +125,11 @@ class PageParts:
         self.base = url_for("pages.search")
         self.base_html = _html(self.base)
         self.headings = {arg: translated(heading) for _field, arg, heading in FACETS}
+        # The language switch's addresses, as `switch_language_url` writes them here
+        # (the search page has no view arguments but its language), escaped.
+        self._switch = [
+            (f"lang-{code}", _html(url_for("pages.search", lang=code))) for code in LANGUAGES
+        ]
         self.headings_html = {arg: _html(heading) for arg, heading in self.headings.items()}
         self._said: dict[str, Markup] = {}
         self._values: dict[tuple, tuple] = {}
@@ -158,6 +163,13 @@ class PageParts:
                 store.clear()
             store[key] = found
         return found
+
+    def language_urls(self, query: str) -> dict[str, str]:
+        """The language switch's addresses of a search page with query string `query`
+        (each a shell's hole, escaped): `switch_language_url` asked the request for the
+        page's endpoint, view arguments and root three times a page."""
+        tail = f"?{_html(query)}" if query else ""
+        return {name: f"{url}{tail}" for name, url in self._switch}
 
     def count_html(self, count: int) -> str:
         """A count as the page writes it, escaped."""
@@ -349,7 +361,7 @@ def _results_page(q: str, filters: dict, args: dict) -> str:
         lambda: {
             "q": escape(q),
             "listing": listing,
-            **{f"lang-{code}": escape(switch_language_url(code)) for code in LANGUAGES},
+            **parts.language_urls(request.query_string.decode()),
         },
     )
 
