@@ -111,8 +111,9 @@ class PageParts:
     """What every fresh results page in one language writes alike, made once per process
     and key (`page_parts`) instead of once a page: the search page's address (a `url_for`
     costs ~90 µs), the fixed sentences, each facet value's label and `arg=value` piece of
-    a link, counts as written, and a hit's heading (type, link, name). Each is kept with
-    its escaped form, so that a page joins them without escaping them again.
+    a link, counts as written, a hit's heading (type, link, name) and the language
+    switch's addresses. Each is kept with its escaped form, so that a page joins them
+    without escaping them again.
 
     Everything here is a function of the key: the language of the text and of the
     address, the catalogue, the build and the application's root (and, for the country
