@@ -158,6 +158,7 @@ def test_a_full_word_cache_keeps_the_words_met_first(monkeypatch):
 def test_threads_filling_a_small_word_cache_never_fail(monkeypatch):
     """Serving threads (KB_WEB_THREADS) share the word cache: cutting it while others add
     words must not raise (a cut once iterated the dictionary across two bytecodes)."""
+    import gc
     import sys
     import threading
 
@@ -168,15 +169,25 @@ def test_threads_filling_a_small_word_cache_never_fail(monkeypatch):
     tokenizer = analysis.ScriptTokenizer()
     errors = []
 
+    class Litter:
+        """Garbage whose finalizer runs Python code: a thread may switch wherever the
+        collector starts, as in a server where objects with `__del__` are freed."""
+
+        def __del__(self):
+            self.freed = [n for n in range(3)]
+
     def add(k):
         try:
             for i in range(20_000):
                 tokenizer.units(f"festival{(i * 7 + k) % 3000}")
+                litter = Litter()
+                litter.cycle = litter  # freed by the collector, not at once
         except Exception as exc:  # what a request would have answered 500 with
             errors.append(repr(exc))
 
-    interval = sys.getswitchinterval()
+    interval, thresholds = sys.getswitchinterval(), gc.get_threshold()
     sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    gc.set_threshold(50)  # and collect often
     try:
         threads = [threading.Thread(target=add, args=(k,)) for k in range(8)]
         for thread in threads:
@@ -185,5 +196,6 @@ def test_threads_filling_a_small_word_cache_never_fail(monkeypatch):
             thread.join()
     finally:
         sys.setswitchinterval(interval)
+        gc.set_threshold(*thresholds)
     assert errors == []
     assert len(tokenizer.unit_cache()) <= 200

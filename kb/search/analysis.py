@@ -149,18 +149,21 @@ _SHAPES: dict[tuple[str, ...], tuple[tuple[str, ...]]] = {}
 def _keep_first(cache: dict, bound: int) -> None:
     """Cut `cache` (in place) to the first `KEEP_SHARE` of `bound` entries put in.
 
-    Each step is one dictionary operation or a copy made in one (`list()` of a view:
-    no iterator lives across two bytecodes, where another thread's new word would make
-    it fail), so a thread reading or adding meanwhile sees either state: at worst a word
-    is analysed twice, or a shape is not shared."""
-    kept = list(cache.items())[: int(bound * KEEP_SHARE)]
+    Dictionaries that other threads add to are only read through `dict.copy()`, one C
+    call that runs no Python code while it reads; everything iterated is a private copy.
+    (`list(cache.items())` was not enough: each item's tuple may start the collector,
+    whose finalizers run Python code, where another thread may run and add a word,
+    failing the iteration.) So a thread reading or adding meanwhile sees either state:
+    at worst a word is analysed twice, or a shape is not shared."""
+    kept = list(cache.copy().items())[: int(bound * KEEP_SHARE)]
     cache.clear()
     cache.update(kept)
-    if any(cache is units for units in list(_UNITS.values())):
+    caches = list(_UNITS.copy().values())
+    if any(cache is units for units in caches):
         _GRAMS.clear()
         _SHAPES.clear()
-        for units in list(_UNITS.values()):
-            for word, found in list(units.items()):
+        for units in caches:
+            for word, found in units.copy().items():
                 if BIGRAM_SCRIPT.match(word):
                     for group in found:
                         _GRAMS.setdefault(group[0], group)
