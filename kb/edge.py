@@ -18,12 +18,17 @@ Latin-1, then encodes that text as UTF-8 again, so the query arrives as mojibake
 C1 control characters and was refused as 400. `DevServerURL` restores the bytes as sent
 (PEP 3333's Latin-1 form) before anything reads them. gunicorn passes them correctly and
 is left alone; percent-encoded URLs, which browsers send, were never affected.
+
+A query string whose raw bytes are not UTF-8 (`?q=\xff`, sent unencoded; a proxy passes
+it on as it came) made Werkzeug fail to read any argument, a 500 on every page.
+`QueryBytes` percent-encodes such bytes first, so the request reads as if they had been
+sent encoded (`%FF`), which Werkzeug reads as text.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote_to_bytes
+from urllib.parse import quote, unquote_to_bytes
 
 from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
@@ -154,8 +159,29 @@ class DevServerURL:
         return self.wsgi_app(environ, start_response)
 
 
+class QueryBytes:
+    """Percent-encode a query string's bytes when they are not UTF-8 (see above)."""
+
+    #: What stays as it is: every character a query string may hold, `%` included.
+    SAFE = "/?:@!$&'()*+,;=-._~%[]"
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        query = environ.get("QUERY_STRING", "")
+        if not query.isascii():  # PEP 3333: the bytes as sent, each as one Latin-1 char
+            raw = query.encode("latin-1")
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                environ["QUERY_STRING"] = quote(raw, safe=self.SAFE)
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
     """Bound `<int:…>` (before any route is added) and check every request first."""
     app.url_map.converters["int"] = BoundedInt
     app.before_request(check_request)
-    app.wsgi_app = DevServerURL(app.wsgi_app)
+    # The development server's mangling is undone first, then stray bytes encoded.
+    app.wsgi_app = DevServerURL(QueryBytes(app.wsgi_app))

@@ -36,6 +36,7 @@ from tests.journeys import (
     token_for,
     token_header,
 )
+from tests.workerkit import run_worker_once
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 SKIP = {"static", "media.image_file"}
@@ -384,6 +385,20 @@ def test_the_development_server_takes_raw_utf8_in_the_url(app):
     finally:
         server.shutdown()
         thread.join()
+
+
+def test_a_query_string_whose_raw_bytes_are_not_utf8_is_read_as_if_encoded(app):
+    """`?q=\xff` sent unencoded (a proxy passes it on as it came) made every page a 500:
+    it reads as `%FF` would, and the language switch repeats it encoded."""
+    create_festival(slug="navruz", name={"en": "Navruz"})
+    run_worker_once()
+    client = fresh_client(app)
+    for path in ("/en/search", "/en/festivals/", "/en/festivals/navruz", "/api/v1/search"):
+        for query in ("q=\xff", "q=navruz&x=\xff", "\xff=1"):
+            response = client.get(path, environ_overrides={"QUERY_STRING": query})
+            assert response.status_code == 200, (path, query)
+    page = client.get("/en/search", environ_overrides={"QUERY_STRING": "q=navruz&x=\xff"}).text
+    assert 'href="/ru/search?q=navruz&amp;x=%FF"' in page and "Navruz" in page
 
 
 def test_a_slug_or_language_code_with_a_final_line_break_is_refused(app, world):
