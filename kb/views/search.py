@@ -100,11 +100,10 @@ def _html(text) -> str:
     return str(escape(text))
 
 
-#: Parts kept per process (`page_parts`): each language's, a few times over.
+#: Parts kept per app and process (`page_parts`): each language's, a few times over.
 PARTS_KEPT = 64
 #: Values a kept part holds per kind (facet values, countries, numbers, hits), at most.
 VALUES_KEPT = 4096
-_parts: dict[tuple, PageParts] = {}
 
 
 class PageParts:
@@ -220,7 +219,8 @@ def page_parts() -> PageParts:
     catalogue = babel.domain_instance.get_translations()
     if end is None or not lang:
         return PageParts(catalogue)
-    return kept(_parts, (lang, catalogue, *end), lambda: PageParts(catalogue), PARTS_KEPT)
+    store = current_app.extensions.setdefault("kb-search-parts", {})  # an app's own URLs
+    return kept(store, (lang, catalogue, *end), lambda: PageParts(catalogue), PARTS_KEPT)
 
 
 def facet_boxes(results, chosen: dict, parts: PageParts | None = None) -> list[dict]:
