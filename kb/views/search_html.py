@@ -85,9 +85,11 @@ class _Text:
         return Markup(self.catalogue.ungettext(forms[0], forms[1], count)) % variables
 
 
-def _search_for(base: str, q: str) -> str:
-    """`url_for("pages.search", q=q)`, from the search page's address `base`."""
-    return f"{base}?{urlencode([('q', q)], safe=QUERY_SAFE)}"
+def search_url(base: str, args: dict) -> str:
+    """The search page (`base`: its address) with query string `args`, as `url_for`
+    writes one, without asking `url_for` for each of a page's dozens of links, whatever
+    the arguments are named (`url_for` reads `endpoint`, `_external`, `lang` as its own)."""
+    return f"{base}?{urlencode(list(args.items()), safe=QUERY_SAFE)}" if args else base
 
 
 def results_html(q: str, results, boxes: list, chosen: dict, suggested, parts):
@@ -96,7 +98,7 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, parts):
     _ = _Text(parts)
     out: list[str] = ['\n<div class="list-layout search-layout">']
     active = [o for box in boxes for o in box["options"] if o["selected"]]
-    clear = _search_for(parts.base, q)
+    clear = search_url(parts.base, {"q": q})
     number = parts.number
     count_html = parts.count_html
     remove = _(REMOVE)
@@ -150,7 +152,7 @@ def results_html(q: str, results, boxes: list, chosen: dict, suggested, parts):
     _glossary(out, q, _)
     if results.suggestion:
         spelt = Markup(
-            f'<a href="{escape(_search_for(parts.base, results.suggestion))}" lang="">'
+            f'<a href="{escape(search_url(parts.base, {"q": results.suggestion}))}" lang="">'
             f"{escape(results.suggestion)}</a>"
         )
         out.append(f'\n    <p class="suggestion">{_(DID_YOU_MEAN, suggestion=spelt)}</p>')
