@@ -23,6 +23,7 @@ from pickle import loads
 import numpy as np
 from whoosh import query as wq
 
+from kb.keep import kept
 from kb.search import adapter
 from kb.search.schema import FACETS
 
@@ -90,14 +91,13 @@ class SegmentArrays:
 
     def norms(self, field: str, avgfl: float) -> np.ndarray:
         """`K1 * ((1 - B) + B * length / avgfl)` of every document's `field`."""
-        key = (field, avgfl)
-        found = self._norms.get(key)
-        if found is None:
-            found = K1 * ((1 - B) + B * self.lengths[field] / avgfl)
-            if len(self._norms) >= 4:  # older searchers' averages
-                self._norms.clear()
-            self._norms[key] = found
-        return found
+        # The last few averages only: older ones were older searchers'.
+        return kept(
+            self._norms,
+            (field, avgfl),
+            lambda: K1 * ((1 - B) + B * self.lengths[field] / avgfl),
+            4,
+        )
 
     def live(self, reader) -> tuple[np.ndarray | None, int]:
         """A mask of the documents not deleted (None when none is), and how many are."""

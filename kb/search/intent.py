@@ -23,6 +23,7 @@ from functools import lru_cache
 import yaml
 from whoosh import query as wq
 
+from kb.keep import kept
 from kb.search.analysis import BIGRAM_SCRIPT, WORD, fold
 from kb.search.query import Part, word_variants
 from kb.search.romanise import exact_term
@@ -161,12 +162,7 @@ def named(searcher, words: list[str], i: int, ana) -> tuple[str, str] | None:
     if cache is None:
         cache = _named[searcher] = {}
     key = (words[i], words[i + 1] if i + 1 < len(words) else None, ana)
-    found = cache.get(key, cache)
-    if found is cache:
-        if len(cache) > 5000:
-            cache.clear()
-        found = cache[key] = _named_by(searcher, words, i, ana)
-    return found
+    return kept(cache, key, lambda: _named_by(searcher, words, i, ana), 5000)
 
 
 def _named_by(searcher, words: list[str], i: int, ana) -> tuple[str, str] | None:
